@@ -1,0 +1,262 @@
+//! Reads `#[telemetry(...)]` attributes and doc comments. Attribute names live here, in one place.
+
+use heck::{ToKebabCase, ToLowerCamelCase, ToShoutyKebabCase, ToShoutySnakeCase, ToSnakeCase, ToUpperCamelCase};
+use proc_macro2::Span;
+use syn::spanned::Spanned;
+use syn::{Attribute, Expr, ExprLit, Lit, LitInt, LitStr, Meta};
+
+use crate::ctxt::Ctxt;
+
+const TELEMETRY: &str = "telemetry";
+const NAME: &str = "name";
+const VERSION: &str = "version";
+const RENAME_ALL: &str = "rename_all";
+const RENAME: &str = "rename";
+
+/// Where an attribute list sits; each place accepts its own keys.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Position {
+    Event,
+    Group,
+    Enum,
+    Field,
+    Variant,
+}
+
+impl Position {
+    fn keys(self) -> &'static [&'static str] {
+        match self {
+            Self::Event => &[NAME, VERSION, RENAME_ALL],
+            Self::Group | Self::Enum => &[RENAME_ALL],
+            Self::Field | Self::Variant => &[RENAME],
+        }
+    }
+
+    fn describe(self) -> &'static str {
+        match self {
+            Self::Event => "an event",
+            Self::Group => "a group",
+            Self::Enum => "an enum",
+            Self::Field => "a field",
+            Self::Variant => "a variant",
+        }
+    }
+
+    /// What the user is told to do instead of `#[serde(...)]`.
+    fn instead_of_serde(self) -> &'static str {
+        match self {
+            Self::Event => "use #[telemetry(name = \"...\", version = N, rename_all = \"...\")]",
+            Self::Group | Self::Enum => "use #[telemetry(rename_all = \"...\")]",
+            Self::Field | Self::Variant => "use #[telemetry(rename = \"...\")]; every field is always sent",
+        }
+    }
+}
+
+/// A value together with the span of the attribute that set it.
+pub(crate) struct WithSpan<T> {
+    pub(crate) value: T,
+    pub(crate) span: Span,
+}
+
+/// The `#[telemetry(...)]` settings of one item.
+#[derive(Default)]
+pub(crate) struct Attrs {
+    pub(crate) name: Option<WithSpan<String>>,
+    pub(crate) version: Option<WithSpan<u32>>,
+    pub(crate) rename_all: Option<RenameRule>,
+    pub(crate) rename: Option<WithSpan<String>>,
+}
+
+/// Parses the `#[telemetry(...)]` attributes of an item, reporting unknown, duplicate and malformed keys and any
+/// `#[serde(...)]` attribute.
+pub(crate) fn parse(cx: &mut Ctxt, attrs: &[Attribute], position: Position) -> Attrs {
+    let mut out = Attrs::default();
+    for attr in attrs {
+        if attr.path().is_ident("serde") {
+            cx.error_spanned_by(
+                attr,
+                format_args!(
+                    "`#[serde]` has no effect on telemetry types: the wire format is generated from the \
+                     telemetry metadata, so serde attributes would only mislead a reader; {}",
+                    position.instead_of_serde()
+                ),
+            );
+            continue;
+        }
+        if !attr.path().is_ident(TELEMETRY) {
+            continue;
+        }
+        if let Err(err) = attr.parse_nested_meta(|meta| {
+            let key = meta.path.get_ident().map(ToString::to_string).unwrap_or_default();
+            let span = meta.path.span();
+            if !position.keys().contains(&key.as_str()) {
+                let shown = if key.is_empty() {
+                    quote::ToTokens::to_token_stream(&meta.path).to_string().replace(' ', "")
+                } else {
+                    key
+                };
+                cx.error_at(
+                    span,
+                    format_args!(
+                        "unknown telemetry attribute `{shown}` on {}; expected {}",
+                        position.describe(),
+                        one_of(position.keys())
+                    ),
+                );
+                skip_value(&meta)?;
+                return Ok(());
+            }
+            let already_set = match key.as_str() {
+                NAME => out.name.is_some(),
+                VERSION => out.version.is_some(),
+                RENAME_ALL => out.rename_all.is_some(),
+                _ => out.rename.is_some(),
+            };
+            if already_set {
+                cx.error_at(span, format_args!("duplicate telemetry attribute `{key}`; keep only one"));
+                skip_value(&meta)?;
+                return Ok(());
+            }
+            match key.as_str() {
+                NAME => {
+                    let lit: LitStr = meta.value()?.parse()?;
+                    out.name = Some(WithSpan { value: lit.value(), span: lit.span() });
+                }
+                VERSION => {
+                    let lit: LitInt = meta.value()?.parse()?;
+                    match lit.base10_parse::<u32>() {
+                        Ok(version) if version >= 1 => {
+                            out.version = Some(WithSpan { value: version, span: lit.span() });
+                        }
+                        _ => cx.error_spanned_by(
+                            &lit,
+                            "the schema version is a whole number from 1 up; raise it when a field's meaning \
+                             or kind changes",
+                        ),
+                    }
+                }
+                RENAME_ALL => {
+                    let lit: LitStr = meta.value()?.parse()?;
+                    match RenameRule::from_str(&lit.value()) {
+                        Some(rule) => out.rename_all = Some(rule),
+                        None => cx.error_spanned_by(
+                            &lit,
+                            format_args!(
+                                "unknown rename_all rule {:?}; expected {}",
+                                lit.value(),
+                                one_of(RenameRule::NAMES)
+                            ),
+                        ),
+                    }
+                }
+                _ => {
+                    let lit: LitStr = meta.value()?.parse()?;
+                    out.rename = Some(WithSpan { value: lit.value(), span: lit.span() });
+                }
+            }
+            Ok(())
+        }) {
+            cx.syn_error(err);
+        }
+    }
+    out
+}
+
+/// Consumes `= value` or `(...)` after a key we already reported, so the rest of the list is still read.
+fn skip_value(meta: &syn::meta::ParseNestedMeta<'_>) -> syn::Result<()> {
+    if meta.input.peek(syn::Token![=]) {
+        meta.value()?.parse::<proc_macro2::TokenTree>()?;
+    } else if !meta.input.is_empty() && !meta.input.peek(syn::Token![,]) {
+        meta.input.parse::<proc_macro2::TokenTree>()?;
+    }
+    Ok(())
+}
+
+fn one_of(keys: &[&str]) -> String {
+    let quoted: Vec<String> = keys.iter().map(|k| format!("`{k}`")).collect();
+    match quoted.as_slice() {
+        [only] => only.clone(),
+        [init @ .., last] => format!("one of {} or {last}", init.join(", ")),
+        [] => String::new(),
+    }
+}
+
+/// The doc comment of an item: its `///` lines joined with newlines, one leading space removed per line, blank
+/// lines at either end dropped. `None` when there is no doc or it is blank.
+pub(crate) fn doc(attrs: &[Attribute]) -> Option<String> {
+    let mut lines = Vec::new();
+    for attr in attrs {
+        if !attr.path().is_ident("doc") {
+            continue;
+        }
+        if let Meta::NameValue(nv) = &attr.meta {
+            if let Expr::Lit(ExprLit { lit: Lit::Str(text), .. }) = &nv.value {
+                let text = text.value();
+                for line in text.lines() {
+                    lines.push(line.strip_prefix(' ').unwrap_or(line).trim_end().to_owned());
+                }
+            }
+        }
+    }
+    let first = lines.iter().position(|l| !l.trim().is_empty())?;
+    let last = lines.iter().rposition(|l| !l.trim().is_empty())?;
+    Some(lines[first..=last].join("\n"))
+}
+
+/// A `rename_all` rule, with serde's names.
+#[derive(Clone, Copy)]
+pub(crate) enum RenameRule {
+    Lower,
+    Upper,
+    Pascal,
+    Camel,
+    Snake,
+    ScreamingSnake,
+    Kebab,
+    ScreamingKebab,
+}
+
+impl RenameRule {
+    const NAMES: &'static [&'static str] = &[
+        "lowercase",
+        "UPPERCASE",
+        "PascalCase",
+        "camelCase",
+        "snake_case",
+        "SCREAMING_SNAKE_CASE",
+        "kebab-case",
+        "SCREAMING-KEBAB-CASE",
+    ];
+
+    fn from_str(name: &str) -> Option<Self> {
+        Some(match name {
+            "lowercase" => Self::Lower,
+            "UPPERCASE" => Self::Upper,
+            "PascalCase" => Self::Pascal,
+            "camelCase" => Self::Camel,
+            "snake_case" => Self::Snake,
+            "SCREAMING_SNAKE_CASE" => Self::ScreamingSnake,
+            "kebab-case" => Self::Kebab,
+            "SCREAMING-KEBAB-CASE" => Self::ScreamingKebab,
+            _ => return None,
+        })
+    }
+
+    pub(crate) fn apply(self, name: &str) -> String {
+        match self {
+            Self::Lower => name.to_lowercase(),
+            Self::Upper => name.to_uppercase(),
+            Self::Pascal => name.to_upper_camel_case(),
+            Self::Camel => name.to_lower_camel_case(),
+            Self::Snake => name.to_snake_case(),
+            Self::ScreamingSnake => name.to_shouty_snake_case(),
+            Self::Kebab => name.to_kebab_case(),
+            Self::ScreamingKebab => name.to_shouty_kebab_case(),
+        }
+    }
+}
+
+/// `CliCommand` → `CLI_COMMAND`: the default event name.
+pub(crate) fn default_event_name(type_name: &str) -> String {
+    type_name.to_shouty_snake_case()
+}

@@ -1,0 +1,219 @@
+//! Writes the tokens. Generated code uses fully qualified paths and lives in one `const _: () = { ... };`.
+
+use proc_macro2::TokenStream;
+use quote::{quote, quote_spanned};
+use syn::DeriveInput;
+use syn::spanned::Spanned;
+
+use crate::ast::{self, Enum, StructRole, Struct};
+use crate::ctxt::Ctxt;
+use crate::{refused, valid};
+
+pub(crate) fn derive_struct(input: &DeriveInput, role: StructRole) -> TokenStream {
+    let mut cx = Ctxt::default();
+    let Some(model) = Struct::from_syn(&mut cx, input, role) else {
+        return with_fallback(cx, fallback_struct(input, role, &[]));
+    };
+    valid::check_struct(&mut cx, &model);
+    if cx.has_errors() {
+        let fallback = fallback_struct(input, role, &model.fields);
+        return with_fallback(cx, fallback);
+    }
+    expand_struct(&model)
+}
+
+pub(crate) fn derive_enum(input: &DeriveInput) -> TokenStream {
+    let mut cx = Ctxt::default();
+    let Some(model) = Enum::from_syn(&mut cx, input) else {
+        return with_fallback(cx, fallback_enum(input));
+    };
+    valid::check_enum(&mut cx, &model);
+    if cx.has_errors() {
+        return with_fallback(cx, fallback_enum(input));
+    }
+    expand_enum(&model)
+}
+
+fn with_fallback(cx: Ctxt, fallback: TokenStream) -> TokenStream {
+    let mut tokens = cx.into_compile_errors();
+    tokens.extend(fallback);
+    tokens
+}
+
+fn doc_or_fallback(doc: Option<&String>) -> &str {
+    doc.map_or("", String::as_str)
+}
+
+/// `<Ty as Collectable>::KIND`, spanned at the field's type so an uncollectable type is reported there.
+fn field_metas(model: &Struct<'_>) -> Vec<TokenStream> {
+    model
+        .fields
+        .iter()
+        .map(|field| {
+            let name = model.wire_name(field);
+            let doc = doc_or_fallback(field.doc.as_ref());
+            let ty = field.ty;
+            let kind = quote_spanned!(ty.span()=> ::telemetry_schema::__private::codec::<#ty>().kind());
+            quote!(::telemetry_schema::FieldMeta::new(#name, #doc, #kind))
+        })
+        .collect()
+}
+
+/// `let Self { a, b } = self; fields.field(a); ...`: destructuring means a field can never be forgotten.
+fn visit_body(model: &Struct<'_>) -> TokenStream {
+    if model.fields.is_empty() {
+        return quote!(let _ = (self, fields););
+    }
+    let idents: Vec<_> = model.fields.iter().map(|f| f.ident).collect();
+    let calls = model.fields.iter().map(|field| {
+        let (ident, ty) = (field.ident, field.ty);
+        quote_spanned!(ty.span()=> ::telemetry_schema::__private::codec::<#ty>().write(fields, #ident);)
+    });
+    quote! {
+        let Self { #(#idents),* } = self;
+        #(#calls)*
+    }
+}
+
+fn expand_struct(model: &Struct<'_>) -> TokenStream {
+    let ident = &model.input.ident;
+    let doc = doc_or_fallback(model.doc.as_ref());
+    let fields = field_metas(model);
+    let visit = visit_body(model);
+    let visit_fn = quote! {
+        #[inline]
+        fn visit_fields(&self, fields: &mut ::telemetry_schema::Fields<'_>) {
+            #visit
+        }
+    };
+    match model.role {
+        StructRole::Event => {
+            let name = model.event_name();
+            let version = model.version();
+            let line = quote_spanned!(ident.span()=> ::core::line!());
+            let rust_name = ast::unraw(ident);
+            quote! {
+                #[doc(hidden)]
+                const _: () = {
+                    #[automatically_derived]
+                    impl ::telemetry_schema::TelemetryEvent for #ident {
+                        const META: ::telemetry_schema::EventMeta = ::telemetry_schema::EventMeta::new(
+                            #name, #version, #doc, &[#(#fields),*],
+                        );
+                        #visit_fn
+                    }
+                    ::telemetry_schema::__private::inventory::submit! {
+                        ::telemetry_schema::RegisteredEvent::new::<#ident>(
+                            ::core::concat!(::core::module_path!(), "::", #rust_name),
+                            ::telemetry_schema::SourceLocation { file: ::core::file!(), line: #line },
+                        )
+                    }
+                };
+            }
+        }
+        StructRole::Group => {
+            let type_name = ast::unraw(ident);
+            quote! {
+                #[doc(hidden)]
+                const _: () = {
+                    #[automatically_derived]
+                    impl ::telemetry_schema::TelemetryGroup for #ident {
+                        const META: ::telemetry_schema::GroupMeta = ::telemetry_schema::GroupMeta::new(
+                            #type_name, #doc, &[#(#fields),*],
+                        );
+                        #visit_fn
+                    }
+                    #[automatically_derived]
+                    impl ::telemetry_schema::DerivedKind for #ident {
+                        type Shape = ::telemetry_schema::GroupShape;
+                    }
+                };
+            }
+        }
+    }
+}
+
+fn expand_enum(model: &Enum<'_>) -> TokenStream {
+    let ident = &model.input.ident;
+    let type_name = ast::unraw(ident);
+    let doc = doc_or_fallback(model.doc.as_ref());
+    let variants = model.variants.iter().map(|variant| {
+        let name = model.wire_name(variant);
+        let doc = doc_or_fallback(variant.doc.as_ref());
+        quote!(::telemetry_schema::VariantMeta::new(#name, #doc))
+    });
+    let arms = model.variants.iter().enumerate().map(|(index, variant)| {
+        let variant = variant.ident;
+        quote!(Self::#variant => #index,)
+    });
+    quote! {
+        #[doc(hidden)]
+        const _: () = {
+            #[automatically_derived]
+            impl ::telemetry_schema::TelemetryEnum for #ident {
+                const META: ::telemetry_schema::EnumMeta = ::telemetry_schema::EnumMeta::new(
+                    #type_name, #doc, &[#(#variants),*],
+                );
+                #[inline]
+                fn variant_index(self) -> usize {
+                    match self {
+                        #(#arms)*
+                    }
+                }
+            }
+            #[automatically_derived]
+            impl ::telemetry_schema::DerivedKind for #ident {
+                type Shape = ::telemetry_schema::EnumShape;
+            }
+        };
+    }
+}
+
+/// After an error: a minimal impl so uses of the type elsewhere do not add follow-on errors, plus the trait
+/// check of every field not already explained, so every mistake still shows in this build.
+fn fallback_struct(input: &DeriveInput, role: StructRole, fields: &[ast::Field<'_>]) -> TokenStream {
+    if !input.generics.params.is_empty() {
+        return TokenStream::new();
+    }
+    let ident = &input.ident;
+    let checks = fields.iter().filter(|f| refused::explain(f.ty).is_none()).map(|field| {
+        let ty = field.ty;
+        quote_spanned!(ty.span()=> ::telemetry_schema::__private::codec::<#ty>();)
+    });
+    let body = quote! {
+        #[inline]
+        fn visit_fields(&self, _: &mut ::telemetry_schema::Fields<'_>) {}
+    };
+    let imp = match role {
+        StructRole::Event => quote! {
+            impl ::telemetry_schema::TelemetryEvent for #ident {
+                const META: ::telemetry_schema::EventMeta =
+                    ::telemetry_schema::EventMeta::new("INVALID", 1, "(does not compile)", &[]);
+                #body
+            }
+        },
+        StructRole::Group => quote! {
+            impl ::telemetry_schema::TelemetryGroup for #ident {
+                const META: ::telemetry_schema::GroupMeta =
+                    ::telemetry_schema::GroupMeta::new("Invalid", "(does not compile)", &[]);
+                #body
+            }
+            impl ::telemetry_schema::DerivedKind for #ident {
+                type Shape = ::telemetry_schema::GroupShape;
+            }
+        },
+    };
+    quote! {
+        const _: () = {
+            #(#checks)*
+            #imp
+        };
+    }
+}
+
+fn fallback_enum(input: &DeriveInput) -> TokenStream {
+    // Only for a type the compiler can reason about: a non-generic enum. `Copy` may be missing too, and that
+    // error is the compiler's own, so the fallback does not implement the trait that requires it.
+    let _ = input;
+    TokenStream::new()
+}

@@ -1,0 +1,276 @@
+//! The one serializer: keys come from `const` metadata, values from the field visitor.
+//!
+//! Names in metadata are checked at compile time to need no escaping (see [`crate::meta::is_valid_name`]), so
+//! the encoder copies them verbatim; values are only ever bools, integers, versions and metadata names. That is
+//! what makes it both unable to emit free text and faster than a general-purpose serializer.
+
+use std::fmt;
+
+use crate::event::TelemetryEvent;
+use crate::kind::Collectable;
+use crate::meta::{EnumMeta, FieldMeta, GroupMeta};
+use crate::version::Version;
+
+/// Serializes an event's payload to a compact JSON object.
+///
+/// ```
+/// use telemetry_schema::{TelemetryEvent, to_json};
+///
+/// /// Sent when the development server starts.
+/// #[derive(TelemetryEvent)]
+/// struct DevStarted {
+///     /// Whether hot reloading is on.
+///     hot_reload: bool,
+///     /// How many routes the project has.
+///     routes: u32,
+/// }
+///
+/// let json = to_json(&DevStarted { hot_reload: true, routes: 12 }).unwrap();
+/// assert_eq!(json, r#"{"hot_reload":true,"routes":12}"#);
+/// ```
+///
+/// # Errors
+/// Only a hand-written [`TelemetryEvent`] impl whose visitor disagrees with its metadata can fail; derived
+/// events always encode.
+pub fn to_json<E: TelemetryEvent + ?Sized>(event: &E) -> Result<String, EncodeError> {
+    let mut out = String::with_capacity(64 + 32 * E::META.fields().len());
+    write_json(event, &mut out)?;
+    Ok(out)
+}
+
+/// Appends an event's payload as a compact JSON object to `out`. On error, `out` is left as it was.
+///
+/// # Errors
+/// See [`to_json`].
+pub fn write_json<E: TelemetryEvent + ?Sized>(event: &E, out: &mut String) -> Result<(), EncodeError> {
+    let start = out.len();
+    let mut encoder = Encoder { buf: out, problem: None };
+    encoder.write_fields(E::META.fields(), |fields| event.visit_fields(fields));
+    match encoder.problem {
+        None => Ok(()),
+        Some(problem) => {
+            out.truncate(start);
+            Err(EncodeError { event: E::META.name(), problem })
+        }
+    }
+}
+
+/// Where a value is written. Opaque: only the toolkit's [`Collectable`] impls can write to it.
+#[derive(Debug)]
+pub struct Encoder<'a> {
+    buf: &'a mut String,
+    problem: Option<EncodeProblem>,
+}
+
+impl Encoder<'_> {
+    #[inline]
+    pub(crate) fn write_raw(&mut self, text: &str) {
+        self.buf.push_str(text);
+    }
+
+    #[inline]
+    pub(crate) fn write_u64(&mut self, value: u64) {
+        self.buf.push_str(itoa::Buffer::new().format(value));
+    }
+
+    pub(crate) fn write_version(&mut self, version: &Version) {
+        let mut digits = itoa::Buffer::new();
+        self.buf.push('"');
+        self.buf.push_str(digits.format(version.major()));
+        self.buf.push('.');
+        self.buf.push_str(digits.format(version.minor()));
+        self.buf.push('.');
+        self.buf.push_str(digits.format(version.patch()));
+        if let Some(pre) = version.pre_release() {
+            self.buf.push('-');
+            self.buf.push_str(pre.tag().as_str());
+            if let Some(number) = pre.number() {
+                self.buf.push('.');
+                self.buf.push_str(digits.format(number));
+            }
+        }
+        self.buf.push('"');
+    }
+
+    #[inline]
+    pub(crate) fn write_variant(&mut self, meta: &'static EnumMeta, index: usize) {
+        match meta.variants().get(index) {
+            Some(variant) => {
+                self.buf.push('"');
+                self.buf.push_str(variant.name());
+                self.buf.push('"');
+            }
+            None => self.fail(EncodeProblem::VariantOutOfRange { enum_name: meta.name(), index }),
+        }
+    }
+
+    pub(crate) fn write_enum_set(
+        &mut self,
+        meta: &'static EnumMeta,
+        indices: impl Iterator<Item = usize> + Clone,
+    ) {
+        // A derived enum's `Ord` follows declaration order, so a `BTreeSet` yields strictly increasing indices.
+        // Anything else (a hand-written impl) is sorted and deduplicated so the array stays a set.
+        let start = self.buf.len();
+        self.buf.push('[');
+        let mut previous: Option<usize> = None;
+        for index in indices.clone() {
+            if previous.is_some_and(|p| p >= index) {
+                self.buf.truncate(start);
+                self.buf.push('[');
+                let mut sorted: Vec<usize> = indices.collect();
+                sorted.sort_unstable();
+                sorted.dedup();
+                for (i, index) in sorted.into_iter().enumerate() {
+                    if i > 0 {
+                        self.buf.push(',');
+                    }
+                    self.write_variant(meta, index);
+                }
+                break;
+            }
+            if previous.is_some() {
+                self.buf.push(',');
+            }
+            self.write_variant(meta, index);
+            previous = Some(index);
+        }
+        self.buf.push(']');
+    }
+
+    pub(crate) fn write_group(&mut self, meta: &'static GroupMeta, visit: impl FnOnce(&mut Fields<'_>)) {
+        self.write_fields(meta.fields(), visit);
+    }
+
+    fn write_fields(&mut self, meta: &'static [FieldMeta], visit: impl FnOnce(&mut Fields<'_>)) {
+        self.buf.push('{');
+        let mut fields = Fields {
+            out: Encoder { buf: &mut *self.buf, problem: None },
+            meta,
+            next: 0,
+            wrote_any: false,
+        };
+        visit(&mut fields);
+        if fields.next < meta.len() && fields.out.problem.is_none() {
+            fields.out.problem =
+                Some(EncodeProblem::MissingField { field: meta[fields.next].name() });
+        }
+        if let Some(problem) = fields.out.problem {
+            self.fail(problem);
+        }
+        self.buf.push('}');
+    }
+
+    #[cold]
+    fn fail(&mut self, problem: EncodeProblem) {
+        self.problem.get_or_insert(problem);
+    }
+}
+
+/// The visitor an event or group hands its field values to, in the order of its metadata.
+///
+/// It accepts only [`Collectable`] values and takes every key from the `const` metadata.
+#[derive(Debug)]
+pub struct Fields<'a> {
+    out: Encoder<'a>,
+    meta: &'static [FieldMeta],
+    next: usize,
+    wrote_any: bool,
+}
+
+impl Fields<'_> {
+    /// Writes the next field. `None` values are left out of the payload.
+    #[inline]
+    pub fn field<T: Collectable>(&mut self, value: &T) {
+        let Some(meta) = self.meta.get(self.next) else {
+            self.out.fail(EncodeProblem::ExtraField { expected: self.meta.len() });
+            return;
+        };
+        self.next += 1;
+        if !T::KIND.fits(&meta.kind()) {
+            self.out.fail(EncodeProblem::KindMismatch { field: meta.name() });
+            return;
+        }
+        if !value.is_present() {
+            return;
+        }
+        if self.wrote_any {
+            self.out.buf.push(',');
+        }
+        self.wrote_any = true;
+        self.out.buf.push('"');
+        self.out.buf.push_str(meta.name());
+        self.out.buf.push_str("\":");
+        value.encode(&mut self.out);
+    }
+}
+
+/// A hand-written event or group impl disagreed with its own metadata; nothing was written.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EncodeError {
+    event: &'static str,
+    problem: EncodeProblem,
+}
+
+impl EncodeError {
+    /// The name of the event that could not be encoded.
+    pub fn event(&self) -> &'static str {
+        self.event
+    }
+
+    /// What went wrong.
+    pub fn problem(&self) -> &EncodeProblem {
+        &self.problem
+    }
+}
+
+/// The ways a visitor can disagree with metadata.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum EncodeProblem {
+    /// The visitor passed more values than the metadata lists fields.
+    ExtraField {
+        /// How many fields the metadata lists.
+        expected: usize,
+    },
+    /// The visitor stopped before this field.
+    MissingField {
+        /// The first field not visited.
+        field: &'static str,
+    },
+    /// The value's kind is not the kind the metadata declares for this field.
+    KindMismatch {
+        /// The field.
+        field: &'static str,
+    },
+    /// An enum reported a variant index outside its variant table.
+    VariantOutOfRange {
+        /// The enum type.
+        enum_name: &'static str,
+        /// The index it reported.
+        index: usize,
+    },
+}
+
+impl fmt::Display for EncodeError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "cannot encode telemetry event `{}`: ", self.event)?;
+        match &self.problem {
+            EncodeProblem::ExtraField { expected } => {
+                write!(f, "its visitor passed more than the {expected} fields its metadata lists")?;
+            }
+            EncodeProblem::MissingField { field } => {
+                write!(f, "its visitor never passed field `{field}`")?;
+            }
+            EncodeProblem::KindMismatch { field } => {
+                write!(f, "its visitor passed a value of another kind for field `{field}`")?;
+            }
+            EncodeProblem::VariantOutOfRange { enum_name, index } => {
+                write!(f, "enum `{enum_name}` reported variant index {index}, past its variant table")?;
+            }
+        }
+        f.write_str(" (a hand-written impl disagrees with its metadata; `#[derive]` it instead)")
+    }
+}
+
+impl std::error::Error for EncodeError {}

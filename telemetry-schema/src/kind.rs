@@ -1,0 +1,294 @@
+//! The collectable kinds: the only values that can reach the wire.
+//!
+//! [`Collectable`] is sealed by a supertrait in a private module, so no crate but this one can add a kind. The
+//! two open extension points, [`TelemetryEnum`] and [`TelemetryGroup`], are shaped so that even a hand-written
+//! impl can only send compile-time constants (an index into a `const` table of variant names) or other
+//! collectable values (a group hands its fields to the same visitor as an event).
+
+use std::collections::BTreeSet;
+use std::time::Duration;
+
+use crate::encode::{Encoder, Fields};
+use crate::meta::{EnumMeta, GroupMeta};
+use crate::version::Version;
+
+mod sealed {
+    /// Not nameable outside this module's parent: this is what keeps [`super::Collectable`] closed.
+    pub trait Sealed {}
+    /// Keeps [`super::Shape`] closed: only the toolkit's two shapes exist.
+    pub trait SealedShape {}
+}
+
+/// What kind of value a field holds; part of every [`FieldMeta`](crate::FieldMeta).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum CollectableKind {
+    /// `true` or `false`.
+    Bool,
+    /// A non-negative count that fits the given width.
+    Count(CountWidth),
+    /// A [`Duration`], sent as whole milliseconds.
+    DurationMillis,
+    /// A privacy-safe [`Version`], sent as a string like `1.2.3` or `2.0.0-rc.1`.
+    Version,
+    /// One variant of a [`TelemetryEnum`], sent as its name.
+    Enum(&'static EnumMeta),
+    /// A set of variants of a [`TelemetryEnum`], sent as an array of distinct names in declaration order.
+    EnumSet(&'static EnumMeta),
+    /// A nested group of fields, sent as an object.
+    Group(&'static GroupMeta),
+    /// An optional value: the key is omitted when the value is `None`.
+    Optional(&'static CollectableKind),
+}
+
+impl CollectableKind {
+    /// Whether a value of kind `self` may stand where metadata promised `expected`. Enum and group metadata are
+    /// compared by name rather than deeply: this runs for every field the serializer writes.
+    pub(crate) fn fits(&self, expected: &CollectableKind) -> bool {
+        use CollectableKind as K;
+        match (self, expected) {
+            (K::Bool, K::Bool) | (K::DurationMillis, K::DurationMillis) | (K::Version, K::Version) => true,
+            (K::Count(a), K::Count(b)) => a == b,
+            (K::Enum(a), K::Enum(b)) | (K::EnumSet(a), K::EnumSet(b)) => {
+                std::ptr::eq(*a, *b) || a.name() == b.name()
+            }
+            (K::Group(a), K::Group(b)) => std::ptr::eq(*a, *b) || a.name() == b.name(),
+            (K::Optional(a), K::Optional(b)) => a.fits(b),
+            _ => false,
+        }
+    }
+}
+
+/// The unsigned integer type behind a count; it fixes the largest value the schema accepts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum CountWidth {
+    /// `u8`
+    U8,
+    /// `u16`
+    U16,
+    /// `u32`
+    U32,
+    /// `u64`
+    U64,
+    /// `usize`, documented with the 64-bit range so generated files do not depend on the build machine.
+    Usize,
+}
+
+impl CountWidth {
+    /// The largest value of this width.
+    pub const fn max(self) -> u64 {
+        match self {
+            Self::U8 => u8::MAX as u64,
+            Self::U16 => u16::MAX as u64,
+            Self::U32 => u32::MAX as u64,
+            Self::U64 | Self::Usize => u64::MAX,
+        }
+    }
+
+    /// The Rust type name, e.g. `u16`.
+    pub const fn rust_type(self) -> &'static str {
+        match self {
+            Self::U8 => "u8",
+            Self::U16 => "u16",
+            Self::U32 => "u32",
+            Self::U64 => "u64",
+            Self::Usize => "usize",
+        }
+    }
+}
+
+/// A type whose values may be sent as a telemetry field.
+///
+/// This trait is sealed: the toolkit implements it for exactly the kinds that cannot carry free text or
+/// identifying data, and for the types that derive [`TelemetryEnum`] or [`TelemetryGroup`].
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` cannot be a telemetry field: it could carry free text or identifying data",
+    label = "not a collectable kind",
+    note = "a telemetry field may only be: bool; a count (u8, u16, u32, u64, usize); std::time::Duration; \
+            telemetry_schema::Version; an enum deriving `TelemetryEnum`; `Option<T>` or `BTreeSet<E>` of those; \
+            or a struct deriving `TelemetryGroup`",
+    note = "text, paths, addresses, ids, signed or floating-point numbers and collections are refused because \
+            nothing would stop them from carrying names, secrets or file contents: describe the fact you need \
+            with an enum (which value) or a bool/count (whether, how many) instead"
+)]
+pub trait Collectable: sealed::Sealed + 'static {
+    /// What the schema and the docs say about values of this type.
+    const KIND: CollectableKind;
+
+    /// `false` only for `None`: the field is then left out of the payload.
+    #[doc(hidden)]
+    fn is_present(&self) -> bool {
+        true
+    }
+
+    /// Writes the value as JSON. Only the toolkit can implement this.
+    #[doc(hidden)]
+    fn encode(&self, out: &mut Encoder<'_>);
+}
+
+macro_rules! counts {
+    ($($ty:ty => $width:ident),* $(,)?) => {$(
+        impl sealed::Sealed for $ty {}
+        impl Collectable for $ty {
+            const KIND: CollectableKind = CollectableKind::Count(CountWidth::$width);
+            #[inline]
+            fn encode(&self, out: &mut Encoder<'_>) {
+                out.write_u64(*self as u64);
+            }
+        }
+    )*};
+}
+counts!(u8 => U8, u16 => U16, u32 => U32, u64 => U64, usize => Usize);
+
+impl sealed::Sealed for bool {}
+impl Collectable for bool {
+    const KIND: CollectableKind = CollectableKind::Bool;
+    #[inline]
+    fn encode(&self, out: &mut Encoder<'_>) {
+        out.write_raw(if *self { "true" } else { "false" });
+    }
+}
+
+impl sealed::Sealed for Duration {}
+impl Collectable for Duration {
+    const KIND: CollectableKind = CollectableKind::DurationMillis;
+    #[inline]
+    fn encode(&self, out: &mut Encoder<'_>) {
+        // Saturates: no real duration reaches u64::MAX milliseconds (585 million years).
+        out.write_u64(u64::try_from(self.as_millis()).unwrap_or(u64::MAX));
+    }
+}
+
+impl sealed::Sealed for Version {}
+impl Collectable for Version {
+    const KIND: CollectableKind = CollectableKind::Version;
+    #[inline]
+    fn encode(&self, out: &mut Encoder<'_>) {
+        out.write_version(self);
+    }
+}
+
+impl<T: Collectable> sealed::Sealed for Option<T> {}
+impl<T: Collectable> Collectable for Option<T> {
+    const KIND: CollectableKind = {
+        assert!(
+            !matches!(T::KIND, CollectableKind::Optional(_)),
+            "telemetry: `Option<Option<T>>` cannot be sent: `None` and `Some(None)` would look the same"
+        );
+        CollectableKind::Optional(&T::KIND)
+    };
+    #[inline]
+    fn is_present(&self) -> bool {
+        self.is_some()
+    }
+    #[inline]
+    fn encode(&self, out: &mut Encoder<'_>) {
+        match self {
+            Some(value) => value.encode(out),
+            None => out.write_raw("null"),
+        }
+    }
+}
+
+impl<E: TelemetryEnum> sealed::Sealed for BTreeSet<E> {}
+impl<E: TelemetryEnum> Collectable for BTreeSet<E> {
+    const KIND: CollectableKind = CollectableKind::EnumSet(&E::META);
+    fn encode(&self, out: &mut Encoder<'_>) {
+        out.write_enum_set(&E::META, self.iter().map(|e| e.variant_index()));
+    }
+}
+
+/// A fieldless enum whose variants are documented, closed choices; derive it with `#[derive(TelemetryEnum)]`.
+///
+/// A value is sent as the name of its variant, looked up by index in the `const` table [`Self::META`]: whatever
+/// an impl does, it can only send one of those compile-time names. An index past the table is an encode error.
+///
+/// ```
+/// use telemetry_schema::TelemetryEnum;
+///
+/// /// How the command was started.
+/// #[derive(Clone, Copy, TelemetryEnum)]
+/// enum Launch {
+///     /// From an interactive terminal.
+///     Terminal,
+///     /// From a script or CI job.
+///     Script,
+/// }
+/// assert_eq!(Launch::META.variants()[Launch::Script.variant_index()].name(), "Script");
+/// ```
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not a telemetry enum",
+    label = "needs `#[derive(TelemetryEnum)]`",
+    note = "derive `TelemetryEnum` on a fieldless enum whose variants all have doc comments"
+)]
+pub trait TelemetryEnum: Copy + 'static {
+    /// The enum's name, doc and variant table.
+    const META: EnumMeta;
+
+    /// The index of `self` in [`EnumMeta::variants`].
+    fn variant_index(self) -> usize;
+}
+
+/// A struct of collectable fields nested inside an event; derive it with `#[derive(TelemetryGroup)]`.
+///
+/// It works like an event: keys come from [`Self::META`], values go through the same visitor.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not a telemetry group",
+    label = "needs `#[derive(TelemetryGroup)]`",
+    note = "derive `TelemetryGroup` on a struct whose fields are all collectable and documented"
+)]
+pub trait TelemetryGroup: 'static {
+    /// The group's name, doc and fields.
+    const META: GroupMeta;
+
+    /// Hands every field to `fields`, in the order of [`GroupMeta::fields`].
+    fn visit_fields(&self, fields: &mut Fields<'_>);
+}
+
+/// Connects a user type to the kind it was derived as. The derives implement it; a hand-written impl can only
+/// pick one of the toolkit's shapes ([`EnumShape`], [`GroupShape`]), each of which requires the matching trait.
+pub trait DerivedKind: 'static {
+    /// [`EnumShape`] or [`GroupShape`].
+    type Shape: Shape<Self>;
+}
+
+/// The ways a user type can be collectable. Sealed: only [`EnumShape`] and [`GroupShape`] exist.
+pub trait Shape<T: ?Sized>: sealed::SealedShape {
+    #[doc(hidden)]
+    const KIND: CollectableKind;
+    #[doc(hidden)]
+    fn encode(value: &T, out: &mut Encoder<'_>);
+}
+
+/// The [`DerivedKind::Shape`] of a [`TelemetryEnum`].
+#[derive(Debug)]
+pub enum EnumShape {}
+impl sealed::SealedShape for EnumShape {}
+impl<E: TelemetryEnum> Shape<E> for EnumShape {
+    const KIND: CollectableKind = CollectableKind::Enum(&E::META);
+    #[inline]
+    fn encode(value: &E, out: &mut Encoder<'_>) {
+        out.write_variant(&E::META, value.variant_index());
+    }
+}
+
+/// The [`DerivedKind::Shape`] of a [`TelemetryGroup`].
+#[derive(Debug)]
+pub enum GroupShape {}
+impl sealed::SealedShape for GroupShape {}
+impl<G: TelemetryGroup> Shape<G> for GroupShape {
+    const KIND: CollectableKind = CollectableKind::Group(&G::META);
+    #[inline]
+    fn encode(value: &G, out: &mut Encoder<'_>) {
+        out.write_group(&G::META, |fields| value.visit_fields(fields));
+    }
+}
+
+impl<T: DerivedKind> sealed::Sealed for T {}
+impl<T: DerivedKind> Collectable for T {
+    const KIND: CollectableKind = <T::Shape as Shape<T>>::KIND;
+    #[inline]
+    fn encode(&self, out: &mut Encoder<'_>) {
+        <T::Shape as Shape<T>>::encode(self, out);
+    }
+}

@@ -1,0 +1,120 @@
+//! Telemetry events that cannot carry personal data, by construction.
+//!
+//! An event is a struct deriving [`TelemetryEvent`]. Every field must be a *collectable kind* — `bool`, an
+//! unsigned count, a [`Duration`](std::time::Duration), a privacy-safe [`Version`], a documented enum deriving
+//! [`TelemetryEnum`], an `Option` or `BTreeSet` of those, or a nested [`TelemetryGroup`] — and the compiler
+//! refuses anything else (`String`, paths, addresses, signed or float numbers, collections…) at the field.
+//! Every event, field and variant must have a doc comment: the "what is collected" page is generated from them.
+//!
+//! ```
+//! use std::collections::BTreeSet;
+//! use std::time::Duration;
+//! use telemetry_schema::{TelemetryEnum, TelemetryEvent, to_json};
+//!
+//! /// A bundler plugin the project uses.
+//! #[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, TelemetryEnum)]
+//! enum Plugin {
+//!     /// The image optimizer.
+//!     Images,
+//!     /// The MDX loader.
+//!     Mdx,
+//! }
+//!
+//! /// Sent when a production build finishes.
+//! #[derive(TelemetryEvent)]
+//! struct BuildFinished {
+//!     /// How long the build took.
+//!     duration: Duration,
+//!     /// How many pages were built.
+//!     pages: u32,
+//!     /// Which known plugins are present.
+//!     plugins: BTreeSet<Plugin>,
+//! }
+//!
+//! let event = BuildFinished {
+//!     duration: Duration::from_millis(1520),
+//!     pages: 14,
+//!     plugins: BTreeSet::from([Plugin::Mdx]),
+//! };
+//! assert_eq!(to_json(&event).unwrap(), r#"{"duration":1520,"pages":14,"plugins":["Mdx"]}"#);
+//! assert_eq!(BuildFinished::META.name(), "BUILD_FINISHED");
+//! ```
+//!
+//! A field that could carry free text does not compile:
+//!
+//! ```compile_fail
+//! /// Sent when a project is created.
+//! #[derive(telemetry_schema::TelemetryEvent)]
+//! struct ProjectCreated {
+//!     /// The project's name.
+//!     name: String,
+//! }
+//! ```
+
+mod encode;
+mod event;
+mod kind;
+mod meta;
+mod registry;
+mod version;
+
+pub use encode::{EncodeError, EncodeProblem, Encoder, Fields, to_json, write_json};
+pub use event::TelemetryEvent;
+pub use kind::{
+    Collectable, CollectableKind, CountWidth, DerivedKind, EnumShape, GroupShape, Shape, TelemetryEnum,
+    TelemetryGroup,
+};
+pub use meta::{
+    EnumMeta, EventMeta, FieldMeta, GroupMeta, MAX_NAME_LEN, VariantMeta, is_valid_event_name, is_valid_name,
+};
+pub use registry::{DuplicateEvent, RegisteredEvent, RegistryError, SourceLocation, events, sorted_and_unique};
+pub use telemetry_derive::{TelemetryEnum, TelemetryEvent, TelemetryGroup};
+pub use version::{MAX_COMPONENT, PreRelease, PreTag, Version, VersionError, VersionProblem};
+
+/// Used by the derives' generated code. Not public API: anything here may change in any release.
+#[doc(hidden)]
+pub mod __private {
+    pub use inventory;
+
+    use crate::{Collectable, CollectableKind, Fields};
+
+    /// The per-field check and everything the generated code needs of a field's type, behind one function
+    /// bound. Both the metadata and the visitor go through [`codec`], so an uncollectable field is reported
+    /// once, at the field's type, with [`Collectable`]'s own message.
+    #[derive(Debug)]
+    pub struct Codec<T: ?Sized> {
+        kind: CollectableKind,
+        write: fn(&mut Fields<'_>, &T),
+    }
+
+    impl<T: ?Sized> Clone for Codec<T> {
+        fn clone(&self) -> Self {
+            *self
+        }
+    }
+    impl<T: ?Sized> Copy for Codec<T> {}
+
+    /// See [`Codec`].
+    #[inline(always)]
+    pub const fn codec<T: Collectable>() -> Codec<T> {
+        Codec { kind: T::KIND, write: write_field::<T> }
+    }
+
+    fn write_field<T: Collectable>(fields: &mut Fields<'_>, value: &T) {
+        fields.field(value);
+    }
+
+    impl<T: ?Sized> Codec<T> {
+        /// The field's kind, for its `FieldMeta`.
+        #[inline(always)]
+        pub const fn kind(self) -> CollectableKind {
+            self.kind
+        }
+
+        /// Hands the value to the visitor.
+        #[inline(always)]
+        pub fn write(self, fields: &mut Fields<'_>, value: &T) {
+            (self.write)(fields, value);
+        }
+    }
+}

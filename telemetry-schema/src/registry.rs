@@ -1,0 +1,138 @@
+//! The link-time list of every event compiled into the program.
+//!
+//! `#[derive(TelemetryEvent)]` registers each event with [`inventory`]; [`events`] returns them sorted by name
+//! and refuses duplicates. As with any link-time registry, an event is only listed when the final binary links
+//! the crate that defines it (`use my_sdk as _;`).
+
+use std::fmt;
+
+use crate::event::TelemetryEvent;
+use crate::meta::EventMeta;
+
+/// One event in the registry, with where it was defined.
+#[derive(Debug)]
+pub struct RegisteredEvent {
+    meta: &'static EventMeta,
+    rust_type: &'static str,
+    location: SourceLocation,
+}
+
+impl RegisteredEvent {
+    /// Built by `#[derive(TelemetryEvent)]`; not meant to be called by hand.
+    #[doc(hidden)]
+    pub const fn new<E: TelemetryEvent>(rust_type: &'static str, location: SourceLocation) -> Self {
+        Self { meta: const { &E::META }, rust_type, location }
+    }
+
+    /// The event's metadata.
+    pub fn meta(&self) -> &'static EventMeta {
+        self.meta
+    }
+
+    /// The Rust path of the event type, e.g. `example_sdk::events::CliCommand`.
+    pub fn rust_type(&self) -> &'static str {
+        self.rust_type
+    }
+
+    /// Where the event type is defined.
+    pub fn location(&self) -> SourceLocation {
+        self.location
+    }
+}
+
+inventory::collect!(RegisteredEvent);
+
+/// A place in the source, as reported by `file!()` and `line!()`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct SourceLocation {
+    /// The file, relative to the crate's workspace as `file!()` gives it.
+    pub file: &'static str,
+    /// The line of the type's name.
+    pub line: u32,
+}
+
+impl fmt::Display for SourceLocation {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}:{}", self.file, self.line)
+    }
+}
+
+/// Every event linked into this program, sorted by name.
+///
+/// # Errors
+/// When two events share a name, naming both definitions. A program that sends them would make the server's
+/// schema ambiguous, so this is never silently resolved.
+pub fn events() -> Result<Vec<&'static RegisteredEvent>, RegistryError> {
+    sorted_and_unique(inventory::iter::<RegisteredEvent>.into_iter().collect())
+}
+
+/// Sorts by name (then version, then location, so the order never depends on link order) and reports every
+/// pair of events with the same name.
+///
+/// # Errors
+/// See [`events`].
+pub fn sorted_and_unique<'a>(
+    mut entries: Vec<&'a RegisteredEvent>,
+) -> Result<Vec<&'a RegisteredEvent>, RegistryError> {
+    entries.sort_by(|a, b| {
+        (a.meta.name(), a.meta.version(), a.location, a.rust_type).cmp(&(
+            b.meta.name(),
+            b.meta.version(),
+            b.location,
+            b.rust_type,
+        ))
+    });
+    let duplicates: Vec<DuplicateEvent> = entries
+        .windows(2)
+        .filter(|pair| pair[0].meta.name() == pair[1].meta.name())
+        .map(|pair| DuplicateEvent {
+            name: pair[0].meta.name(),
+            first: (pair[0].rust_type, pair[0].location),
+            second: (pair[1].rust_type, pair[1].location),
+        })
+        .collect();
+    if duplicates.is_empty() { Ok(entries) } else { Err(RegistryError { duplicates }) }
+}
+
+/// The registry holds two or more events with the same name.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RegistryError {
+    duplicates: Vec<DuplicateEvent>,
+}
+
+impl RegistryError {
+    /// Each clash, in name order.
+    pub fn duplicates(&self) -> &[DuplicateEvent] {
+        &self.duplicates
+    }
+}
+
+/// Two definitions of one event name.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DuplicateEvent {
+    /// The shared event name.
+    pub name: &'static str,
+    /// One definition: Rust type and location.
+    pub first: (&'static str, SourceLocation),
+    /// The other definition.
+    pub second: (&'static str, SourceLocation),
+}
+
+impl fmt::Display for RegistryError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        for (i, dup) in self.duplicates.iter().enumerate() {
+            if i > 0 {
+                f.write_str("\n")?;
+            }
+            write!(
+                f,
+                "{}: error: telemetry event name `{}` is defined twice: by `{}` here and by `{}` at {}; give one \
+                 of them another name with #[telemetry(name = \"...\")]",
+                dup.first.1, dup.name, dup.first.0, dup.second.0, dup.second.1
+            )?;
+        }
+        Ok(())
+    }
+}
+
+impl std::error::Error for RegistryError {}
