@@ -7,37 +7,8 @@
 use std::collections::BTreeSet;
 use std::time::Duration;
 
+pub use telemetry_schema::{Arch, Os};
 use telemetry_schema::{TelemetryEnum, TelemetryEvent, TelemetryGroup, Version};
-
-// ---------------------------------------------------------------------------------------------------------------
-// Shared choices
-// ---------------------------------------------------------------------------------------------------------------
-
-/// The operating system family the CLI runs on.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, TelemetryEnum)]
-pub enum Os {
-    /// Linux, including WSL.
-    Linux,
-    /// macOS.
-    MacOs,
-    /// Windows.
-    Windows,
-    /// FreeBSD, OpenBSD or NetBSD.
-    Bsd,
-    /// Any other operating system.
-    Other,
-}
-
-/// The processor architecture the CLI runs on.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, TelemetryEnum)]
-pub enum Arch {
-    /// 64-bit x86 (Intel and AMD).
-    X86_64,
-    /// 64-bit ARM (Apple silicon, Graviton, Raspberry Pi 4 and later).
-    Aarch64,
-    /// Any other architecture.
-    Other,
-}
 
 // ---------------------------------------------------------------------------------------------------------------
 // The CLI

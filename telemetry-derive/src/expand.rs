@@ -5,7 +5,7 @@ use quote::{quote, quote_spanned};
 use syn::DeriveInput;
 use syn::spanned::Spanned;
 
-use crate::ast::{self, Enum, StructRole, Struct};
+use crate::ast::{self, Enum, Struct, StructRole};
 use crate::ctxt::Ctxt;
 use crate::{refused, valid};
 

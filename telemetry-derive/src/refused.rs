@@ -50,8 +50,10 @@ pub(crate) fn explain(ty: &Type) -> Option<(proc_macro2::Span, String)> {
                     Some(Type::Path(inner)) if inner.path.is_ident("str")
                 );
                 let message = if holds_str {
-                    format!("`{name}<str>` cannot be a telemetry field: it is free text, which could carry names, \
-                             emails, paths or secrets; send an enum of the known values instead")
+                    format!(
+                        "`{name}<str>` cannot be a telemetry field: it is free text, which could carry names, \
+                             emails, paths or secrets; send an enum of the known values instead"
+                    )
                 } else {
                     format!("`{name}` cannot be a telemetry field: store the collectable value itself")
                 };

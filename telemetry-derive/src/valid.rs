@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 use syn::spanned::Spanned;
 use syn::{Fields, GenericParam, Generics};
 
-use crate::ast::{Enum, StructRole, Struct};
+use crate::ast::{Enum, Struct, StructRole};
 use crate::ctxt::Ctxt;
 use crate::refused;
 

@@ -55,6 +55,12 @@ pub fn write_json<E: TelemetryEvent + ?Sized>(event: &E, out: &mut String) -> Re
     }
 }
 
+/// Appends one collectable value (used for the envelope's context group).
+pub(crate) fn write_value<T: Collectable>(out: &mut String, value: &T) {
+    let mut encoder = Encoder { buf: out, problem: None };
+    value.encode(&mut encoder);
+}
+
 /// Where a value is written. Opaque: only the toolkit's [`Collectable`] impls can write to it.
 #[derive(Debug)]
 pub struct Encoder<'a> {
@@ -104,11 +110,7 @@ impl Encoder<'_> {
         }
     }
 
-    pub(crate) fn write_enum_set(
-        &mut self,
-        meta: &'static EnumMeta,
-        indices: impl Iterator<Item = usize> + Clone,
-    ) {
+    pub(crate) fn write_enum_set(&mut self, meta: &'static EnumMeta, indices: impl Iterator<Item = usize> + Clone) {
         // A derived enum's `Ord` follows declaration order, so a `BTreeSet` yields strictly increasing indices.
         // Anything else (a hand-written impl) is sorted and deduplicated so the array stays a set.
         let start = self.buf.len();
@@ -144,16 +146,11 @@ impl Encoder<'_> {
 
     fn write_fields(&mut self, meta: &'static [FieldMeta], visit: impl FnOnce(&mut Fields<'_>)) {
         self.buf.push('{');
-        let mut fields = Fields {
-            out: Encoder { buf: &mut *self.buf, problem: None },
-            meta,
-            next: 0,
-            wrote_any: false,
-        };
+        let mut fields =
+            Fields { out: Encoder { buf: &mut *self.buf, problem: None }, meta, next: 0, wrote_any: false };
         visit(&mut fields);
         if fields.next < meta.len() && fields.out.problem.is_none() {
-            fields.out.problem =
-                Some(EncodeProblem::MissingField { field: meta[fields.next].name() });
+            fields.out.problem = Some(EncodeProblem::MissingField { field: meta[fields.next].name() });
         }
         if let Some(problem) = fields.out.problem {
             self.fail(problem);
@@ -213,6 +210,10 @@ pub struct EncodeError {
 }
 
 impl EncodeError {
+    pub(crate) fn new(event: &'static str, problem: EncodeProblem) -> Self {
+        Self { event, problem }
+    }
+
     /// The name of the event that could not be encoded.
     pub fn event(&self) -> &'static str {
         self.event
@@ -243,6 +244,8 @@ pub enum EncodeProblem {
         /// The field.
         field: &'static str,
     },
+    /// The envelope header's SDK name is not a valid name (take it from a validated `Product`).
+    InvalidSdkName,
     /// An enum reported a variant index outside its variant table.
     VariantOutOfRange {
         /// The enum type.
@@ -267,6 +270,9 @@ impl fmt::Display for EncodeError {
             }
             EncodeProblem::VariantOutOfRange { enum_name, index } => {
                 write!(f, "enum `{enum_name}` reported variant index {index}, past its variant table")?;
+            }
+            EncodeProblem::InvalidSdkName => {
+                return f.write_str("the envelope's SDK name is not a valid name; take it from a validated `Product`");
             }
         }
         f.write_str(" (a hand-written impl disagrees with its metadata; `#[derive]` it instead)")

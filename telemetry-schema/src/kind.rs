@@ -49,9 +49,7 @@ impl CollectableKind {
         match (self, expected) {
             (K::Bool, K::Bool) | (K::DurationMillis, K::DurationMillis) | (K::Version, K::Version) => true,
             (K::Count(a), K::Count(b)) => a == b,
-            (K::Enum(a), K::Enum(b)) | (K::EnumSet(a), K::EnumSet(b)) => {
-                std::ptr::eq(*a, *b) || a.name() == b.name()
-            }
+            (K::Enum(a), K::Enum(b)) | (K::EnumSet(a), K::EnumSet(b)) => std::ptr::eq(*a, *b) || a.name() == b.name(),
             (K::Group(a), K::Group(b)) => std::ptr::eq(*a, *b) || a.name() == b.name(),
             (K::Optional(a), K::Optional(b)) => a.fits(b),
             _ => false,

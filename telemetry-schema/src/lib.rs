@@ -51,22 +51,32 @@
 //! }
 //! ```
 
+// The derives emit `::telemetry_schema::...` paths; this lets the toolkit derive its own types (the envelope
+// context) with them.
+extern crate self as telemetry_schema;
+
 mod encode;
+mod envelope;
 mod event;
 mod kind;
 mod meta;
+mod product;
 mod registry;
 mod version;
 
 pub use encode::{EncodeError, EncodeProblem, Encoder, Fields, to_json, write_json};
+pub use envelope::{
+    AnonymousId, Arch, BATCH_EVENTS_KEY, Context, ENVELOPE_FIELDS, EnvelopeField, EnvelopeFieldKind, EnvelopeHeader,
+    Os, ProjectId, TOOLKIT_VERSION, write_envelope,
+};
 pub use event::TelemetryEvent;
 pub use kind::{
-    Collectable, CollectableKind, CountWidth, DerivedKind, EnumShape, GroupShape, Shape, TelemetryEnum,
-    TelemetryGroup,
+    Collectable, CollectableKind, CountWidth, DerivedKind, EnumShape, GroupShape, Shape, TelemetryEnum, TelemetryGroup,
 };
 pub use meta::{
     EnumMeta, EventMeta, FieldMeta, GroupMeta, MAX_NAME_LEN, VariantMeta, is_valid_event_name, is_valid_name,
 };
+pub use product::{ConsentDefault, DO_NOT_TRACK, Product, RegisteredProduct, products};
 pub use registry::{DuplicateEvent, RegisteredEvent, RegistryError, SourceLocation, events, sorted_and_unique};
 pub use telemetry_derive::{TelemetryEnum, TelemetryEvent, TelemetryGroup};
 pub use version::{MAX_COMPONENT, PreRelease, PreTag, Version, VersionError, VersionProblem};

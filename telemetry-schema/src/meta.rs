@@ -21,12 +21,7 @@ pub struct EventMeta {
 impl EventMeta {
     /// Builds event metadata, refusing (at compile time, when used in a `const`) an invalid event name, a
     /// version of 0, an empty doc, or two fields with the same name.
-    pub const fn new(
-        name: &'static str,
-        version: u32,
-        doc: &'static str,
-        fields: &'static [FieldMeta],
-    ) -> Self {
+    pub const fn new(name: &'static str, version: u32, doc: &'static str, fields: &'static [FieldMeta]) -> Self {
         assert!(
             is_valid_event_name(name),
             "telemetry: an event name must start with an ASCII letter, contain only ASCII letters, digits and '_', \
@@ -34,10 +29,7 @@ impl EventMeta {
         );
         assert!(version >= 1, "telemetry: an event's schema version starts at 1");
         assert!(!is_blank(doc), "telemetry: every event needs a doc comment");
-        assert!(
-            fields_are_unique(fields),
-            "telemetry: two fields of one event have the same name"
-        );
+        assert!(fields_are_unique(fields), "telemetry: two fields of one event have the same name");
         Self { name, version, doc, fields }
     }
 
@@ -118,10 +110,7 @@ impl EnumMeta {
         assert!(is_valid_name(name), "telemetry: invalid enum type name");
         assert!(!is_blank(doc), "telemetry: every enum needs a doc comment");
         assert!(!variants.is_empty(), "telemetry: an enum without variants can never be sent");
-        assert!(
-            variants_are_unique(variants),
-            "telemetry: two variants of one enum have the same name"
-        );
+        assert!(variants_are_unique(variants), "telemetry: two variants of one enum have the same name");
         Self { name, doc, variants }
     }
 
@@ -184,10 +173,7 @@ impl GroupMeta {
     pub const fn new(name: &'static str, doc: &'static str, fields: &'static [FieldMeta]) -> Self {
         assert!(is_valid_name(name), "telemetry: invalid group type name");
         assert!(!is_blank(doc), "telemetry: every group needs a doc comment");
-        assert!(
-            fields_are_unique(fields),
-            "telemetry: two fields of one group have the same name"
-        );
+        assert!(fields_are_unique(fields), "telemetry: two fields of one group have the same name");
         Self { name, doc, fields }
     }
 

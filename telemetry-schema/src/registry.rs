@@ -71,9 +71,7 @@ pub fn events() -> Result<Vec<&'static RegisteredEvent>, RegistryError> {
 ///
 /// # Errors
 /// See [`events`].
-pub fn sorted_and_unique<'a>(
-    mut entries: Vec<&'a RegisteredEvent>,
-) -> Result<Vec<&'a RegisteredEvent>, RegistryError> {
+pub fn sorted_and_unique(mut entries: Vec<&RegisteredEvent>) -> Result<Vec<&RegisteredEvent>, RegistryError> {
     entries.sort_by(|a, b| {
         (a.meta.name(), a.meta.version(), a.location, a.rust_type).cmp(&(
             b.meta.name(),

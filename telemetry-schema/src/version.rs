@@ -196,15 +196,15 @@ macro_rules! version {
 
 impl Ord for Version {
     fn cmp(&self, other: &Self) -> Ordering {
-        (self.major, self.minor, self.patch)
-            .cmp(&(other.major, other.minor, other.patch))
-            .then_with(|| match (&self.pre, &other.pre) {
+        (self.major, self.minor, self.patch).cmp(&(other.major, other.minor, other.patch)).then_with(|| {
+            match (&self.pre, &other.pre) {
                 (None, None) => Ordering::Equal,
                 // A release sorts after its pre-releases.
                 (None, Some(_)) => Ordering::Greater,
                 (Some(_), None) => Ordering::Less,
                 (Some(a), Some(b)) => a.cmp(b),
-            })
+            }
+        })
     }
 }
 
@@ -283,9 +283,7 @@ impl VersionProblem {
                 "the pre-release tag must be one of alpha, beta, canary, dev, next, nightly, pre, preview, rc \
                  (a free-text tag could carry a name or a branch); write e.g. 1.0.0-beta.2"
             }
-            Self::BadPreReleaseNumber => {
-                "after the pre-release tag only one number may follow, as in 1.0.0-rc.2"
-            }
+            Self::BadPreReleaseNumber => "after the pre-release tag only one number may follow, as in 1.0.0-rc.2",
             Self::BadBuildMetadata => {
                 "build metadata after '+' must be non-empty and use only 0-9, A-Z, a-z, '.' and '-' (it is \
                  dropped anyway)"
