@@ -167,9 +167,10 @@ pub enum Feature {
     CustomImageLoader,
 }
 
-/// Sent once per build for each optional feature the project uses, with how often it is used.
+/// Sent once per build for each optional feature the project uses, with how often it is used. Sampled: one
+/// build in ten reports its features.
 #[derive(Debug, Clone, TelemetryEvent)]
-#[telemetry(name = "BUILD_FEATURE_USAGE")]
+#[telemetry(name = "BUILD_FEATURE_USAGE", sample_rate = 0.1)]
 pub struct FeatureUsage {
     /// The feature.
     pub feature: Feature,
@@ -213,6 +214,7 @@ pub struct ComponentProps {
 /// Sent the first time each component is shown in a session, so we know which components and options are
 /// used. Throttled: the same component with the same options is reported at most once a day.
 #[derive(Debug, Clone, TelemetryEvent)]
+#[telemetry(dedup = "24h")]
 pub struct ComponentMounted {
     /// The component that was shown.
     pub component: Component,

@@ -12,6 +12,8 @@ const NAME: &str = "name";
 const VERSION: &str = "version";
 const RENAME_ALL: &str = "rename_all";
 const RENAME: &str = "rename";
+const SAMPLE_RATE: &str = "sample_rate";
+const DEDUP: &str = "dedup";
 
 /// Where an attribute list sits; each place accepts its own keys.
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -26,7 +28,7 @@ pub(crate) enum Position {
 impl Position {
     fn keys(self) -> &'static [&'static str] {
         match self {
-            Self::Event => &[NAME, VERSION, RENAME_ALL],
+            Self::Event => &[NAME, VERSION, RENAME_ALL, SAMPLE_RATE, DEDUP],
             Self::Group | Self::Enum => &[RENAME_ALL],
             Self::Field | Self::Variant => &[RENAME],
         }
@@ -65,6 +67,10 @@ pub(crate) struct Attrs {
     pub(crate) version: Option<WithSpan<u32>>,
     pub(crate) rename_all: Option<RenameRule>,
     pub(crate) rename: Option<WithSpan<String>>,
+    /// Parts per million of occurrences that are sent.
+    pub(crate) sample_per_million: Option<u32>,
+    /// Seconds during which an identical payload is sent only once.
+    pub(crate) dedup_secs: Option<u64>,
 }
 
 /// Parses the `#[telemetry(...)]` attributes of an item, reporting unknown, duplicate and malformed keys and any
@@ -110,6 +116,8 @@ pub(crate) fn parse(cx: &mut Ctxt, attrs: &[Attribute], position: Position) -> A
                 NAME => out.name.is_some(),
                 VERSION => out.version.is_some(),
                 RENAME_ALL => out.rename_all.is_some(),
+                SAMPLE_RATE => out.sample_per_million.is_some(),
+                DEDUP => out.dedup_secs.is_some(),
                 _ => out.rename.is_some(),
             };
             if already_set {
@@ -149,6 +157,36 @@ pub(crate) fn parse(cx: &mut Ctxt, attrs: &[Attribute], position: Position) -> A
                         ),
                     }
                 }
+                SAMPLE_RATE => {
+                    let lit: Lit = meta.value()?.parse()?;
+                    let rate = match &lit {
+                        Lit::Float(f) => f.base10_parse::<f64>().ok(),
+                        Lit::Int(i) => i.base10_parse::<u8>().ok().map(f64::from),
+                        _ => None,
+                    };
+                    match rate {
+                        Some(rate) if rate > 0.0 && rate <= 1.0 => {
+                            // Rounded to parts per million; at least one, so a rate is never silently zero.
+                            out.sample_per_million = Some(((rate * 1e6).round() as u32).max(1));
+                        }
+                        _ => cx.error_spanned_by(
+                            &lit,
+                            "sample_rate is the fraction of occurrences sent, a number above 0 and at most 1 \
+                             (e.g. `sample_rate = 0.1` sends one in ten)",
+                        ),
+                    }
+                }
+                DEDUP => {
+                    let lit: LitStr = meta.value()?.parse()?;
+                    match parse_window(&lit.value()) {
+                        Some(secs) => out.dedup_secs = Some(secs),
+                        None => cx.error_spanned_by(
+                            &lit,
+                            "dedup is a time window during which an identical payload is sent only once: a \
+                             whole number followed by s, m, h or d, like \"24h\"",
+                        ),
+                    }
+                }
                 _ => {
                     let lit: LitStr = meta.value()?.parse()?;
                     out.rename = Some(WithSpan { value: lit.value(), span: lit.span() });
@@ -170,6 +208,21 @@ fn skip_value(meta: &syn::meta::ParseNestedMeta<'_>) -> syn::Result<()> {
         meta.input.parse::<proc_macro2::TokenTree>()?;
     }
     Ok(())
+}
+
+/// `"90s"`, `"30m"`, `"24h"`, `"7d"` → seconds; `None` when malformed or zero.
+fn parse_window(text: &str) -> Option<u64> {
+    let split = text.len().checked_sub(1)?;
+    let (number, unit) = text.split_at(split);
+    let number: u64 = number.parse().ok().filter(|n| *n > 0)?;
+    let scale = match unit {
+        "s" => 1,
+        "m" => 60,
+        "h" => 3600,
+        "d" => 86_400,
+        _ => return None,
+    };
+    number.checked_mul(scale)
 }
 
 fn one_of(keys: &[&str]) -> String {

@@ -92,6 +92,8 @@ fn expand_struct(model: &Struct<'_>) -> TokenStream {
             let version = model.version();
             let line = quote_spanned!(ident.span()=> ::core::line!());
             let rust_name = ast::unraw(ident);
+            let sampling = model.attrs.sample_per_million.map(|ppm| quote!(.with_sample_rate_per_million(#ppm)));
+            let dedup = model.attrs.dedup_secs.map(|secs| quote!(.with_dedup_window_secs(#secs)));
             quote! {
                 #[doc(hidden)]
                 const _: () = {
@@ -99,7 +101,7 @@ fn expand_struct(model: &Struct<'_>) -> TokenStream {
                     impl ::telemetry_schema::TelemetryEvent for #ident {
                         const META: ::telemetry_schema::EventMeta = ::telemetry_schema::EventMeta::new(
                             #name, #version, #doc, &[#(#fields),*],
-                        );
+                        )#sampling #dedup;
                         #visit_fn
                     }
                     ::telemetry_schema::__private::inventory::submit! {

@@ -16,6 +16,8 @@ pub struct EventMeta {
     version: u32,
     doc: &'static str,
     fields: &'static [FieldMeta],
+    sample_per_million: u32,
+    dedup_window_secs: Option<u64>,
 }
 
 impl EventMeta {
@@ -30,7 +32,35 @@ impl EventMeta {
         assert!(version >= 1, "telemetry: an event's schema version starts at 1");
         assert!(!is_blank(doc), "telemetry: every event needs a doc comment");
         assert!(fields_are_unique(fields), "telemetry: two fields of one event have the same name");
-        Self { name, version, doc, fields }
+        Self { name, version, doc, fields, sample_per_million: 1_000_000, dedup_window_secs: None }
+    }
+
+    /// Sends only this many occurrences per million (`#[telemetry(sample_rate = 0.1)]` is 100 000).
+    pub const fn with_sample_rate_per_million(self, per_million: u32) -> Self {
+        assert!(
+            per_million >= 1 && per_million <= 1_000_000,
+            "telemetry: a sample rate is between 1 and 1 000 000 per million"
+        );
+        Self { sample_per_million: per_million, ..self }
+    }
+
+    /// Sends an identical payload at most once per window (`#[telemetry(dedup = "24h")]`).
+    pub const fn with_dedup_window_secs(self, secs: u64) -> Self {
+        assert!(secs >= 1, "telemetry: a dedup window is at least one second");
+        Self { dedup_window_secs: Some(secs), ..self }
+    }
+
+    /// How many occurrences per million are sent; 1 000 000 (the default) sends every one.
+    pub const fn sample_rate_per_million(&self) -> u32 {
+        self.sample_per_million
+    }
+
+    /// The window during which an identical payload is sent only once, if the event is throttled.
+    pub const fn dedup_window(&self) -> Option<std::time::Duration> {
+        match self.dedup_window_secs {
+            Some(secs) => Some(std::time::Duration::from_secs(secs)),
+            None => None,
+        }
     }
 
     /// The event name on the wire, e.g. `CLI_COMMAND`.
