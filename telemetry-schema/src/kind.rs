@@ -282,7 +282,11 @@ impl<G: TelemetryGroup> Shape<G> for GroupShape {
     }
 }
 
+// `do_not_recommend`: when a type is not collectable, say so in `Collectable`'s own words instead of pointing the
+// user at this plumbing.
+#[diagnostic::do_not_recommend]
 impl<T: DerivedKind> sealed::Sealed for T {}
+#[diagnostic::do_not_recommend]
 impl<T: DerivedKind> Collectable for T {
     const KIND: CollectableKind = <T::Shape as Shape<T>>::KIND;
     #[inline]
