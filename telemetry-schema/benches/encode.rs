@@ -15,7 +15,7 @@ use serde::{Serialize, Serializer};
 use telemetry_schema::{TelemetryEvent, Version, write_json};
 
 /// The serde mirror of `example_sdk::events`: same names, same renames, same wire format.
-#[allow(dead_code)] // the mirror declares every variant, as the real enums do
+#[allow(dead_code, clippy::enum_variant_names)] // declares every variant, named as the real enums
 mod mirror {
     use super::*;
 
