@@ -2,13 +2,13 @@
 # Compile-time cost of the derive: builds a generated crate of N five-field events with
 # `#[derive(TelemetryEvent)]` and the same crate with `#[derive(serde::Serialize)]`, and reports the ratio.
 #
-#   scripts/compile-time.sh [N=300] [RUNS=5]
+#   scripts/compile-time.sh [N=300] [RUNS=10]
 #
 # Dependencies are built once first; each timed run touches the generated crate and rebuilds only it (debug
-# profile, as a developer's edit-compile loop would). The median of RUNS is reported.
+# profile, as a developer's edit-compile loop would).
 set -euo pipefail
 N=${1:-300}
-RUNS=${2:-5}
+RUNS=${2:-10}
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 WORK=$(mktemp -d)
 trap 'rm -rf "$WORK"' EXIT
@@ -67,22 +67,25 @@ export CARGO_TARGET_DIR="$WORK/target"
 cd "$WORK"
 cargo build -q -p gen_telemetry -p gen_serde
 
-median_ms() { # $1 = crate
-    local times=()
-    for _ in $(seq 1 "$RUNS"); do
-        touch "$WORK/$1/src/lib.rs"
-        local start end
-        start=$(date +%s%N)
-        cargo build -q -p "$1"
-        end=$(date +%s%N)
-        times+=($(((end - start) / 1000000)))
-    done
-    printf '%s\n' "${times[@]}" | sort -n | sed -n "$(((RUNS + 1) / 2))p"
+# CPU time (user + sys) of the rebuild, summed over RUNS: steadier than wall time on a shared machine. The two
+# crates alternate so that background load hits both alike.
+cpu_ms() { # $1 = crate
+    touch "$WORK/$1/src/lib.rs"
+    local before after
+    read -r -a before </proc/$BASHPID/stat # fields 13-16: utime stime cutime cstime, in clock ticks
+    cargo build -q -p "$1"
+    read -r -a after </proc/$BASHPID/stat
+    local ticks=$((after[13] + after[14] + after[15] + after[16] - before[13] - before[14] - before[15] - before[16]))
+    echo $((ticks * 1000 / $(getconf CLK_TCK)))
 }
 
-t=$(median_ms gen_telemetry)
-s=$(median_ms gen_serde)
-echo "$N five-field events, median of $RUNS debug rebuilds of the generated crate:"
-echo "  #[derive(TelemetryEvent)]   ${t} ms"
-echo "  #[derive(serde::Serialize)] ${s} ms"
+t=0
+s=0
+for _ in $(seq 1 "$RUNS"); do
+    t=$((t + $(cpu_ms gen_telemetry)))
+    s=$((s + $(cpu_ms gen_serde)))
+done
+echo "$N five-field events, CPU time of $RUNS debug rebuilds of the generated crate each:"
+echo "  #[derive(TelemetryEvent)]   $((t / RUNS)) ms per build"
+echo "  #[derive(serde::Serialize)] $((s / RUNS)) ms per build"
 awk -v t="$t" -v s="$s" 'BEGIN { printf "  ratio TelemetryEvent / Serialize = %.2fx (goal <= 1.00x)\n", t / s }'
