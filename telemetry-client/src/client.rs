@@ -176,6 +176,17 @@ impl ClientBuilder {
     /// - debug (`<PREFIX>_TELEMETRY_DEBUG=1`): events are printed, nothing is written or sent;
     /// - enabled: ids are loaded or created, the first-run notice is shown if due, and one worker thread starts.
     pub fn build(self) -> Client {
+        self.build_with(false)
+    }
+
+    /// Builds a client that only shows and changes the setting: it never prints a notice, creates an id,
+    /// starts a thread or sends, whatever the consent. For commands like `telemetry status|enable|disable`,
+    /// which should not announce or send telemetry while the user is deciding about it.
+    pub fn build_settings_only(self) -> Client {
+        self.build_with(true)
+    }
+
+    fn build_with(self, settings_only: bool) -> Client {
         let ClientBuilder {
             product,
             env,
@@ -218,7 +229,8 @@ impl ClientBuilder {
             consent,
             debug,
             flush_budget,
-            delivery_problem: None,
+            // Known before anything starts, so `status` can say it even from a settings-only client.
+            delivery_problem: if transport.is_none() { crate::transport::endpoint_problem(&endpoint) } else { None },
         };
         let context = || Context {
             os: Os::CURRENT,
@@ -228,6 +240,9 @@ impl ClientBuilder {
             is_tty: is_tty.unwrap_or_else(|| io::stdout().is_terminal()),
         };
 
+        if settings_only {
+            return Client { mode: Mode::Inert, inner: Arc::new(inner) };
+        }
         if debug {
             // Audit mode: real ids only if they already exist and telemetry is on; never write, never send.
             let stored = if consent.enabled { loaded.as_ref().and_then(Loaded::settings) } else { None };

@@ -156,6 +156,22 @@ fn host_of(url: &str) -> Option<&str> {
     host_port.split(':').next()
 }
 
+/// Why batches could never be posted to `endpoint` by this build, if that is so: not an http(s) URL, or
+/// `https://` without the `tls` feature.
+pub(crate) fn endpoint_problem(endpoint: &str) -> Option<String> {
+    let is_https = endpoint.starts_with("https://");
+    if !(is_https || endpoint.starts_with("http://")) || host_of(endpoint).is_none_or(str::is_empty) {
+        return Some(format!("the telemetry endpoint {endpoint:?} is not an http:// or https:// URL"));
+    }
+    if is_https && !cfg!(feature = "tls") {
+        return Some(format!(
+            "the telemetry endpoint {endpoint} uses https, but telemetry-client was built without its `tls` \
+             feature; enable it (telemetry-client = {{ features = [\"tls\"] }}) or use an http:// endpoint"
+        ));
+    }
+    None
+}
+
 /// POSTs each batch as `{"events":[...]}` with `Content-Type: application/json` (gzip-compressed with the
 /// `gzip` feature) through a blocking [`ureq`] agent with connect and total timeouts.
 ///
@@ -179,22 +195,8 @@ impl HttpTransport {
     /// When the endpoint is not an `http://` or `https://` URL, when it is `https://` and the `tls` feature is
     /// off, or when the proxy is not a valid URL.
     pub fn new(endpoint: &str, options: &HttpOptions) -> Result<Self, TransportError> {
-        if host_of(endpoint).is_none_or(str::is_empty) {
-            return Err(TransportError::permanent(format!(
-                "the telemetry endpoint {endpoint:?} is not an http:// or https:// URL"
-            )));
-        }
-        let is_https = endpoint.starts_with("https://");
-        if !is_https && !endpoint.starts_with("http://") {
-            return Err(TransportError::permanent(format!(
-                "the telemetry endpoint {endpoint:?} is not an http:// or https:// URL"
-            )));
-        }
-        if is_https && !cfg!(feature = "tls") {
-            return Err(TransportError::permanent(format!(
-                "the telemetry endpoint {endpoint} uses https, but telemetry-client was built without its `tls` \
-                 feature; enable it (telemetry-client = {{ features = [\"tls\"] }}) or use an http:// endpoint"
-            )));
+        if let Some(problem) = endpoint_problem(endpoint) {
+            return Err(TransportError::permanent(problem));
         }
         let proxy = match &options.proxy {
             Some(url) => Some(ureq::Proxy::new(url).map_err(|err| {
