@@ -21,7 +21,7 @@
 //!
 //! fn main() {
 //!     let telemetry = Client::builder(&PRODUCT).project_root(std::env::current_dir().unwrap()).build();
-//!     let _guard = telemetry.flush_guard(); // on return: flush for at most 100 ms, then stop
+//!     let _guard = telemetry.flush_guard(); // on return: flush for at most 80 ms, then stop
 //!     // ... the real work ...
 //!     telemetry.track(BuildFinished { pages: 14 });
 //! }

@@ -271,13 +271,11 @@ fn connection_reset_is_retried_once_then_given_up() {
 #[cfg(not(feature = "tls"))]
 fn an_https_endpoint_without_the_tls_feature_is_reported_not_attempted() {
     let dir = TempDir::new("http-notls");
-    let client = Client::builder(&OPT_OUT)
-        .env(MapEnv::new())
-        .config_dir(dir.path())
-        .enabled(true)
-        .stderr(Captured::default())
-        .build();
+    let stderr = Captured::default();
+    let client = Client::builder(&OPT_OUT).env(MapEnv::new()).config_dir(dir.path()).stderr(stderr.clone()).build();
     assert!(!client.is_enabled(), "no delivery is possible, so nothing is started");
+    assert!(client.header().is_none() && dir.entries().is_empty(), "no id, no file: {:?}", dir.entries());
+    assert_eq!(stderr.text(), "", "no notice for telemetry that cannot be sent");
     let status = client.status().to_string();
     assert!(status.contains("problem:  the telemetry endpoint https://telemetry.acme.example/v1/batch uses https, but telemetry-client was built without its `tls` feature"), "{status}");
 }

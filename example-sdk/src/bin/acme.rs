@@ -58,7 +58,7 @@ fn main() -> ExitCode {
         Err(_) => builder,
     };
     let telemetry = builder.build();
-    // When main returns: flush for at most the budget (100 ms), then stop. No process is left behind.
+    // When main returns: flush for at most the budget (80 ms), then stop. No process is left behind.
     let _guard = telemetry.flush_guard();
 
     let command = match name {
