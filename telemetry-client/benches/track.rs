@@ -50,7 +50,7 @@ struct CliCommand {
 
 fn event(i: u64) -> CliCommand {
     CliCommand {
-        command: if i % 2 == 0 { Command::Build } else { Command::Dev },
+        command: if i.is_multiple_of(2) { Command::Build } else { Command::Dev },
         cli_version: Version::new(1, 4, 0),
         is_ci: false,
         cpu_count: 8,

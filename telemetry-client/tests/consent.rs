@@ -26,6 +26,17 @@ fn settings(dir: &TempDir) -> Value {
     serde_json::from_str(&text).expect("the settings file is valid JSON")
 }
 
+/// name, product, env, code setting, settings file, expected on/off, expected source.
+type Case = (
+    &'static str,
+    &'static Product,
+    &'static [(&'static str, &'static str)],
+    Option<bool>,
+    Option<&'static str>,
+    bool,
+    ConsentSource,
+);
+
 #[test]
 fn consent_matrix() {
     use ConsentSource::*;
@@ -33,7 +44,7 @@ fn consent_matrix() {
     const DISABLED: Option<&str> = Some(r#"{"enabled":false}"#);
     const CORRUPT: Option<&str> = Some("{\"enabled\": tr");
     #[rustfmt::skip]
-    let cases: &[(&str, &'static Product, &[(&str, &str)], Option<bool>, Option<&str>, bool, ConsentSource)] = &[
+    let cases: &[Case] = &[
         // name                                   product   env                                         code         file      on     decided by
         ("opt-out default",                       &OPT_OUT, &[],                                        None,        None,     true,  ProductDefault),
         ("code off",                              &OPT_OUT, &[],                                        Some(false), None,     false, Code),
@@ -328,7 +339,7 @@ fn debug_mode_while_enabled_sends_nothing_and_shows_the_stored_install_id() {
         .stderr(out.clone())
         .build();
     client.track(Counted { n: 7 });
-    assert!(out.text().starts_with(&format!(r#"[telemetry] {{"event":"COUNTED","schema_version":1,"sdk":{{"name":"acme","version":"1.4.0"}},"toolkit_version":"#)));
+    assert!(out.text().starts_with(r#"[telemetry] {"event":"COUNTED","schema_version":1,"sdk":{"name":"acme","version":"1.4.0"},"toolkit_version":"#));
     assert!(out.text().contains(&format!(r#""install_id":"{id}""#)), "{}", out.text());
     assert!(sent.batches().is_empty());
     assert_eq!(fs::read(dir.path().join(SETTINGS_FILE_NAME)).unwrap(), before, "nothing written");
