@@ -102,6 +102,7 @@ impl<'de, T: Decode> DeserializeSeed<'de> for DecodeSeed<T> {
 /// When the bytes are not exactly a payload the serializer could have written for `E`; the error says what
 /// was wrong and where.
 pub fn decode_payload<E: TelemetryEvent + Decode>(bytes: &[u8]) -> Result<E, DecodeError> {
+    check_size(bytes)?;
     let mut deserializer = serde_json::Deserializer::from_slice(bytes);
     let event = E::decode(&mut deserializer).map_err(DecodeError)?;
     deserializer.end().map_err(DecodeError)?;
@@ -114,6 +115,7 @@ pub fn decode_payload<E: TelemetryEvent + Decode>(bytes: &[u8]) -> Result<E, Dec
 /// # Errors
 /// When the bytes are not exactly an envelope the client could have written for `E`.
 pub fn decode_envelope<E: TelemetryEvent + Decode>(bytes: &[u8]) -> Result<Envelope<E>, DecodeError> {
+    check_size(bytes)?;
     let mut deserializer = serde_json::Deserializer::from_slice(bytes);
     let envelope = EnvelopeSeed::<E>::NEW.deserialize(&mut deserializer).map_err(DecodeError)?;
     deserializer.end().map_err(DecodeError)?;
@@ -126,6 +128,7 @@ pub fn decode_envelope<E: TelemetryEvent + Decode>(bytes: &[u8]) -> Result<Envel
 /// # Errors
 /// When the bytes are not a JSON object with a string `event` and an integer `schema_version`.
 pub fn peek_event(bytes: &[u8]) -> Result<(String, u32), DecodeError> {
+    check_size(bytes)?;
     struct Peek;
     impl<'de> Visitor<'de> for Peek {
         type Value = (String, u32);
@@ -153,6 +156,20 @@ pub fn peek_event(bytes: &[u8]) -> Result<(String, u32), DecodeError> {
     let peeked = deserializer.deserialize_map(Peek).map_err(DecodeError)?;
     deserializer.end().map_err(DecodeError)?;
     Ok(peeked)
+}
+
+/// The largest input the decode functions accept, in bytes (1 MiB, the validator's default body limit). An
+/// envelope is a few hundred bytes; anything near this is padding or an attack.
+pub const MAX_DECODE_BYTES: usize = 1 << 20;
+
+fn check_size(bytes: &[u8]) -> Result<(), DecodeError> {
+    if bytes.len() > MAX_DECODE_BYTES {
+        return Err(DecodeError(serde_json::Error::custom(format_args!(
+            "the input is {} bytes, more than the {MAX_DECODE_BYTES} bytes an envelope may have",
+            bytes.len()
+        ))));
+    }
+    Ok(())
 }
 
 /// A strictly decoded envelope.
