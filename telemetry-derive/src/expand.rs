@@ -80,6 +80,7 @@ fn expand_struct(model: &Struct<'_>) -> TokenStream {
     let doc = doc_or_fallback(model.doc.as_ref());
     let fields = field_metas(model);
     let visit = visit_body(model);
+    let idents: Vec<_> = model.fields.iter().map(|f| f.ident).collect();
     let visit_fn = quote! {
         #[inline]
         fn visit_fields(&self, fields: &mut ::telemetry_schema::Fields<'_>) {
@@ -111,6 +112,7 @@ fn expand_struct(model: &Struct<'_>) -> TokenStream {
                         )
                     }
                 };
+                ::telemetry_schema::impl_decode!(event #ident { #(#idents),* });
             }
         }
         StructRole::Group => {
@@ -130,6 +132,7 @@ fn expand_struct(model: &Struct<'_>) -> TokenStream {
                         type Shape = ::telemetry_schema::GroupShape;
                     }
                 };
+                ::telemetry_schema::impl_decode!(group #ident { #(#idents),* });
             }
         }
     }
@@ -144,6 +147,7 @@ fn expand_enum(model: &Enum<'_>) -> TokenStream {
         let doc = doc_or_fallback(variant.doc.as_ref());
         quote!(::telemetry_schema::VariantMeta::new(#name, #doc))
     });
+    let variant_idents: Vec<_> = model.variants.iter().map(|v| v.ident).collect();
     let arms = model.variants.iter().enumerate().map(|(index, variant)| {
         let variant = variant.ident;
         quote!(Self::#variant => #index,)
@@ -168,6 +172,8 @@ fn expand_enum(model: &Enum<'_>) -> TokenStream {
                 type Shape = ::telemetry_schema::EnumShape;
             }
         };
+        // Strict typed decode for servers; expands to nothing unless telemetry-schema's `serde` feature is on.
+        ::telemetry_schema::impl_decode!(enum #ident { #(#variant_idents),* });
     }
 }
 

@@ -18,7 +18,7 @@ use telemetry_schema::schema::{SchemaOptions, bundle_schema};
 use telemetry_schema::validator::Validator;
 use telemetry_schema::{
     AnonymousId, Arch, CollectableKind, Context, CountWidth, EnvelopeHeader, EventMeta, FieldMeta, Os, ProjectId,
-    TelemetryEnum, TelemetryEvent, TelemetryGroup, Version, impl_decode, write_envelope,
+    TelemetryEnum, TelemetryEvent, TelemetryGroup, Version, write_envelope,
 };
 
 /// A command.
@@ -32,13 +32,6 @@ enum Command {
     /// Deploy.
     Deploy,
 }
-impl_decode!(
-    enum Command {
-        Build,
-        Dev,
-        Deploy,
-    }
-);
 
 /// A plugin.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, TelemetryEnum)]
@@ -51,13 +44,6 @@ enum Plugin {
     /// PWA.
     Pwa,
 }
-impl_decode!(
-    enum Plugin {
-        Images,
-        Mdx,
-        Pwa,
-    }
-);
 
 /// Props.
 #[derive(Debug, Clone, TelemetryGroup)]
@@ -70,7 +56,6 @@ struct Props {
     /// Redirect.
     redirect_url: bool,
 }
-impl_decode!(group Props { appearance, routing, redirect_url });
 
 /// A command ran.
 #[derive(Debug, Clone, TelemetryEvent)]
@@ -84,7 +69,6 @@ struct CliCommand {
     /// CPUs.
     cpu_count: u16,
 }
-impl_decode!(event CliCommand { command, cli_version, is_ci, cpu_count });
 
 /// A build finished.
 #[derive(Debug, Clone, TelemetryEvent)]
@@ -101,7 +85,6 @@ struct BuildFinished {
     /// Custom config.
     has_custom_config: bool,
 }
-impl_decode!(event BuildFinished { duration, page_count, static_page_count, plugins, has_custom_config });
 
 /// A component mounted.
 #[derive(Debug, Clone, TelemetryEvent)]
@@ -111,7 +94,6 @@ struct ComponentMounted {
     /// Database version.
     database_version: Option<Version>,
 }
-impl_decode!(event ComponentMounted { props, database_version });
 
 const FIELDS: &[FieldMeta] = &[
     FieldMeta::new("flag", "A flag.", CollectableKind::Bool),

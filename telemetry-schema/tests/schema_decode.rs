@@ -6,7 +6,7 @@ use std::time::Duration;
 use telemetry_schema::decode::{decode_envelope, decode_payload, peek_event};
 use telemetry_schema::{
     AnonymousId, Arch, Context, EnvelopeHeader, Os, ProjectId, TelemetryEnum, TelemetryEvent, TelemetryGroup, Version,
-    impl_decode, to_json, write_envelope,
+    to_json, write_envelope,
 };
 
 /// A colour.
@@ -18,12 +18,6 @@ enum Colour {
     /// Blue.
     Blue,
 }
-impl_decode!(
-    enum Colour {
-        DeepRed,
-        Blue,
-    }
-);
 
 /// Some flags.
 #[derive(Debug, Clone, PartialEq, TelemetryGroup)]
@@ -34,7 +28,6 @@ struct Flags {
     #[telemetry(rename = "alsoOn")]
     also_on: Option<bool>,
 }
-impl_decode!(group Flags { on, also_on });
 
 /// Sent when painting.
 #[derive(Debug, Clone, PartialEq, TelemetryEvent)]
@@ -53,7 +46,6 @@ struct Painted {
     /// The painter.
     painter: Option<Version>,
 }
-impl_decode!(event Painted { coats, colour, others, flags, took, painter });
 
 fn painted() -> Painted {
     Painted {
