@@ -62,6 +62,8 @@ mod kind;
 mod meta;
 mod product;
 mod registry;
+#[cfg(feature = "schema")]
+pub mod schema;
 mod version;
 
 pub use encode::{EncodeError, EncodeProblem, Encoder, Fields, to_json, write_json};

@@ -1,0 +1,473 @@
+//! JSON Schema (draft 2020-12) for events, the envelope, the batch and the bundle the ingest server enforces.
+//!
+//! Everything here is computed from the same `const` metadata the serializer reads ([`EventMeta`],
+//! [`ENVELOPE_FIELDS`], [`Context`]), so the schema cannot drift from the wire format. Output is deterministic:
+//! [`to_canonical_string`] sorts keys and formats the same way on every machine.
+//!
+//! ```
+//! use telemetry_schema::TelemetryEvent;
+//! use telemetry_schema::schema::{SchemaOptions, event_file_name, event_schema, to_canonical_string};
+//!
+//! /// Sent when the development server starts.
+//! #[derive(TelemetryEvent)]
+//! struct DevStarted {
+//!     /// How many routes the project has.
+//!     routes: u16,
+//! }
+//!
+//! let schema = event_schema(&DevStarted::META, &SchemaOptions::default());
+//! assert_eq!(schema["$id"], "https://telemetry.invalid/schemas/events/DEV_STARTED.v1.json");
+//! assert_eq!(schema["properties"]["routes"]["maximum"], 65535);
+//! assert_eq!(schema["additionalProperties"], false);
+//! assert_eq!(event_file_name(&DevStarted::META), "DEV_STARTED.v1.json");
+//! assert!(to_canonical_string(&schema).ends_with("}\n"));
+//! ```
+//!
+//! # Layout
+//! With the default base URI `B`, the files are meant to live at `B/events/<EVENT>.v<N>.json`, `B/envelope.json`,
+//! `B/batch.json` and `B/bundle.json`. Every schema is self-contained: nothing is fetched to use it.
+//!
+//! The bundle embeds the envelope under `$defs/envelope` and each event's payload schema under
+//! `$defs/<EVENT>.v<N>`, each keeping its own `$id`, and dispatches on the envelope's `event` and
+//! `schema_version` with `if`/`then`. The validator (feature `validator`) reads that layout back.
+
+use std::collections::BTreeMap;
+use std::fmt::Write as _;
+
+use serde_json::{Map, Value, json};
+
+use crate::envelope::{Context, ENVELOPE_FIELDS, EnvelopeFieldKind};
+use crate::kind::{Collectable, CollectableKind, CountWidth};
+use crate::meta::{EnumMeta, EventMeta, FieldMeta, GroupMeta};
+
+/// The `$schema` of every emitted schema.
+pub const DRAFT_2020_12: &str = "https://json-schema.org/draft/2020-12/schema";
+
+/// The `pattern` of a [`Version`](crate::Version) on the wire: exactly what `Version` serializes to (three
+/// components of at most nine digits without leading zeros, optionally `-TAG` or `-TAG.N` from the closed
+/// vocabulary [`PreTag`](crate::PreTag)), and nothing else. Build metadata is never sent, so it is refused.
+pub const VERSION_PATTERN: &str = "^(0|[1-9][0-9]{0,8})\\.(0|[1-9][0-9]{0,8})\\.(0|[1-9][0-9]{0,8})\
+     (-(alpha|beta|canary|dev|next|nightly|pre|preview|rc)(\\.(0|[1-9][0-9]{0,8}))?)?$";
+
+/// The `pattern` of an event name ([`is_valid_event_name`](crate::is_valid_event_name)).
+pub const EVENT_NAME_PATTERN: &str = "^[A-Za-z][A-Za-z0-9_]{0,63}$";
+
+/// The `pattern` of an SDK name ([`is_valid_name`](crate::is_valid_name)).
+pub const NAME_PATTERN: &str = "^[A-Za-z][A-Za-z0-9_-]{0,63}$";
+
+/// The key of the envelope schema inside the bundle's `$defs`.
+pub const BUNDLE_ENVELOPE_DEF: &str = "envelope";
+
+/// Where the emitted schemas say they live.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct SchemaOptions {
+    /// The URI of the folder holding the schema files; each `$id` is this plus the file's relative path
+    /// (a missing trailing `/` is added). It is an identifier: nothing is ever fetched from it.
+    pub base_uri: String,
+}
+
+impl Default for SchemaOptions {
+    /// `https://telemetry.invalid/schemas/`: a placeholder (`.invalid` never resolves), to be replaced by the
+    /// URI where a product publishes its schemas.
+    fn default() -> Self {
+        Self { base_uri: "https://telemetry.invalid/schemas/".to_owned() }
+    }
+}
+
+impl SchemaOptions {
+    fn uri(&self, relative: &str) -> String {
+        let mut uri = self.base_uri.clone();
+        if !uri.ends_with('/') {
+            uri.push('/');
+        }
+        uri.push_str(relative);
+        uri
+    }
+}
+
+/// The file name of an event's schema: `<EVENT_NAME>.v<N>.json`, e.g. `CLI_COMMAND.v1.json`. It is also the
+/// event's key in the bundle's `$defs`, without the `.json`.
+pub fn event_file_name(meta: &EventMeta) -> String {
+    format!("{}.json", bundle_def_key(meta))
+}
+
+/// `<EVENT_NAME>.v<N>`: an event's key in the bundle's `$defs`.
+pub(crate) fn bundle_def_key(meta: &EventMeta) -> String {
+    format!("{}.v{}", meta.name(), meta.version())
+}
+
+#[cfg_attr(not(feature = "validator"), allow(dead_code))]
+/// Parses a bundle `$defs` key `<EVENT_NAME>.v<N>` back into the name and version.
+pub(crate) fn parse_bundle_def_key(key: &str) -> Option<(&str, u32)> {
+    let (name, digits) = key.rsplit_once(".v")?;
+    let version: u32 = digits.parse().ok()?;
+    // Only the form `bundle_def_key` writes: no sign, no leading zero, no version 0.
+    let canonical = version >= 1 && digits == version.to_string();
+    (canonical && crate::meta::is_valid_event_name(name)).then_some((name, version))
+}
+
+/// The schema of one event's payload: a closed object with one property per field, `required` listing every
+/// field that is not an `Option`, and the enums and groups it uses under `$defs`.
+pub fn event_schema(meta: &EventMeta, opts: &SchemaOptions) -> Value {
+    let mut schema = event_schema_body(meta, opts);
+    schema.insert("$schema".into(), DRAFT_2020_12.into());
+    Value::Object(schema)
+}
+
+fn event_schema_body(meta: &EventMeta, opts: &SchemaOptions) -> Map<String, Value> {
+    let mut defs = Defs::default();
+    let mut schema = Map::new();
+    schema.insert("$id".into(), opts.uri(&format!("events/{}", event_file_name(meta))).into());
+    schema.insert("title".into(), format!("{} (schema version {})", meta.name(), meta.version()).into());
+    schema.insert("description".into(), meta.doc().into());
+    object_schema(&mut schema, meta.fields(), &mut defs);
+    defs.insert_into(&mut schema);
+    schema
+}
+
+/// The schema of the generic envelope: every field of [`ENVELOPE_FIELDS`], with `payload` an object of any
+/// shape. The [`bundle_schema`] narrows `payload` per event.
+pub fn envelope_schema(opts: &SchemaOptions) -> Value {
+    let mut schema = envelope_schema_body(opts);
+    schema.insert("$schema".into(), DRAFT_2020_12.into());
+    Value::Object(schema)
+}
+
+fn envelope_schema_body(opts: &SchemaOptions) -> Map<String, Value> {
+    let mut defs = Defs::default();
+    let mut properties = Map::new();
+    let mut required = Vec::new();
+    for field in ENVELOPE_FIELDS {
+        let mut property = match field.kind {
+            EnvelopeFieldKind::EventName => string_pattern(EVENT_NAME_PATTERN),
+            EnvelopeFieldKind::SchemaVersion => object(json!({"type": "integer", "minimum": 1, "maximum": u32::MAX})),
+            EnvelopeFieldKind::Sdk => object(json!({
+                "type": "object",
+                "properties": {
+                    "name": {"type": "string", "pattern": NAME_PATTERN, "description": "The SDK's name."},
+                    "version": {"type": "string", "pattern": VERSION_PATTERN, "description": "The SDK's version."},
+                },
+                "required": ["name", "version"],
+                "additionalProperties": false,
+            })),
+            EnvelopeFieldKind::Version => string_pattern(VERSION_PATTERN),
+            EnvelopeFieldKind::Id128 => string_pattern("^[0-9a-f]{32}$"),
+            EnvelopeFieldKind::Id256 => string_pattern("^[0-9a-f]{64}$"),
+            EnvelopeFieldKind::Context => kind_schema(&<Context as Collectable>::KIND, &mut defs),
+            EnvelopeFieldKind::Payload => object(json!({"type": "object"})),
+        };
+        property.insert("description".into(), field.doc.into());
+        properties.insert(field.name.into(), Value::Object(property));
+        if field.required {
+            required.push(Value::from(field.name));
+        }
+    }
+    let mut schema = Map::new();
+    schema.insert("$id".into(), opts.uri("envelope.json").into());
+    schema.insert("title".into(), "Telemetry envelope".into());
+    schema.insert(
+        "description".into(),
+        "One event as the client sends it: who sent it (SDK, anonymous ids, machine context) around the event's \
+         payload."
+            .into(),
+    );
+    schema.insert("type".into(), "object".into());
+    schema.insert("properties".into(), Value::Object(properties));
+    schema.insert("required".into(), Value::Array(required));
+    schema.insert("additionalProperties".into(), false.into());
+    defs.insert_into(&mut schema);
+    schema
+}
+
+/// The schema of the batch the client posts: `{"events": [<envelope>, ...]}`, with the generic envelope
+/// embedded under `$defs` so the file is self-contained.
+pub fn batch_schema(opts: &SchemaOptions) -> Value {
+    let envelope_id = opts.uri("envelope.json");
+    json!({
+        "$schema": DRAFT_2020_12,
+        "$id": opts.uri("batch.json"),
+        "title": "Telemetry batch",
+        "description": "What the client posts: a batch of envelopes, in the order the events happened.",
+        "type": "object",
+        "properties": {
+            crate::envelope::BATCH_EVENTS_KEY: {
+                "description": "The envelopes.",
+                "type": "array",
+                "items": {"$ref": envelope_id},
+            },
+        },
+        "required": [crate::envelope::BATCH_EVENTS_KEY],
+        "additionalProperties": false,
+        "$defs": {BUNDLE_ENVELOPE_DEF: Value::Object(envelope_schema_body(opts))},
+    })
+}
+
+/// The schema of one envelope whose payload is any of `events`, dispatching on the envelope's `event` (and, when
+/// one name has several versions, its `schema_version`) with `if`/`then`: a validator only checks the payload
+/// against the schema of the event the envelope names, and its errors point at that schema.
+///
+/// Events are sorted by name and version; an entry whose name and version both repeat an earlier one is left
+/// out (pass the list from [`events`](crate::events), which refuses duplicate names).
+pub fn bundle_schema(events: &[&EventMeta], opts: &SchemaOptions) -> Value {
+    let mut sorted: Vec<&EventMeta> = events.to_vec();
+    sorted.sort_by(|a, b| (a.name(), a.version()).cmp(&(b.name(), b.version())));
+    sorted.dedup_by(|a, b| (a.name(), a.version()) == (b.name(), b.version()));
+
+    let mut defs = Map::new();
+    defs.insert(BUNDLE_ENVELOPE_DEF.into(), Value::Object(envelope_schema_body(opts)));
+    // name -> versions, in order
+    let mut by_name: BTreeMap<&str, Vec<&EventMeta>> = BTreeMap::new();
+    for meta in &sorted {
+        defs.insert(bundle_def_key(meta), Value::Object(event_schema_body(meta, opts)));
+        by_name.entry(meta.name()).or_default().push(meta);
+    }
+
+    let payload_ref = |meta: &EventMeta| json!({"$ref": opts.uri(&format!("events/{}", event_file_name(meta)))});
+    let dispatch: Vec<Value> = by_name
+        .iter()
+        .map(|(name, versions)| {
+            let then = match versions.as_slice() {
+                [only] => json!({
+                    "properties": {"schema_version": {"const": only.version()}, "payload": payload_ref(only)},
+                }),
+                several => {
+                    let numbers: Vec<u32> = several.iter().map(|m| m.version()).collect();
+                    let per_version: Vec<Value> = several
+                        .iter()
+                        .map(|meta| {
+                            json!({
+                                "if": {"properties": {"schema_version": {"const": meta.version()}}},
+                                "then": {"properties": {"payload": payload_ref(meta)}},
+                            })
+                        })
+                        .collect();
+                    json!({"properties": {"schema_version": {"enum": numbers}}, "allOf": per_version})
+                }
+            };
+            json!({"if": {"properties": {"event": {"const": name}}, "required": ["event"]}, "then": then})
+        })
+        .collect();
+    let names: Vec<&str> = by_name.keys().copied().collect();
+
+    let mut schema = Map::new();
+    schema.insert("$schema".into(), DRAFT_2020_12.into());
+    schema.insert("$id".into(), opts.uri("bundle.json").into());
+    schema.insert("title".into(), "Telemetry bundle".into());
+    schema.insert(
+        "description".into(),
+        format!(
+            "One envelope carrying any of the {} registered events; the payload must match the schema of the \
+             event and version the envelope names.",
+            sorted.len()
+        )
+        .into(),
+    );
+    schema.insert("$ref".into(), opts.uri("envelope.json").into());
+    schema.insert("properties".into(), json!({"event": {"enum": names}}));
+    if !dispatch.is_empty() {
+        schema.insert("allOf".into(), Value::Array(dispatch));
+    }
+    schema.insert("$defs".into(), Value::Object(defs));
+    Value::Object(schema)
+}
+
+/// Writes `value` as pretty JSON with object keys sorted, two-space indentation and a trailing newline: the
+/// same bytes on every machine, whatever order the map holds its keys in.
+pub fn to_canonical_string(value: &Value) -> String {
+    let mut out = String::new();
+    write_canonical(&mut out, value, 0);
+    out.push('\n');
+    out
+}
+
+fn write_canonical(out: &mut String, value: &Value, depth: usize) {
+    match value {
+        Value::Array(items) if !items.is_empty() => {
+            out.push('[');
+            for (i, item) in items.iter().enumerate() {
+                out.push_str(if i == 0 { "\n" } else { ",\n" });
+                indent(out, depth + 1);
+                write_canonical(out, item, depth + 1);
+            }
+            out.push('\n');
+            indent(out, depth);
+            out.push(']');
+        }
+        Value::Object(map) if !map.is_empty() => {
+            let mut entries: Vec<(&String, &Value)> = map.iter().collect();
+            entries.sort_unstable_by(|a, b| a.0.cmp(b.0));
+            out.push('{');
+            for (i, (key, item)) in entries.into_iter().enumerate() {
+                out.push_str(if i == 0 { "\n" } else { ",\n" });
+                indent(out, depth + 1);
+                write_scalar(out, &Value::String(key.clone()));
+                out.push_str(": ");
+                write_canonical(out, item, depth + 1);
+            }
+            out.push('\n');
+            indent(out, depth);
+            out.push('}');
+        }
+        Value::Array(_) => out.push_str("[]"),
+        Value::Object(_) => out.push_str("{}"),
+        scalar => write_scalar(out, scalar),
+    }
+}
+
+fn write_scalar(out: &mut String, value: &Value) {
+    // `Display` for a scalar `Value` is its compact JSON; writing to a `String` cannot fail.
+    let _ = write!(out, "{value}");
+}
+
+fn indent(out: &mut String, depth: usize) {
+    for _ in 0..depth {
+        out.push_str("  ");
+    }
+}
+
+fn object(value: Value) -> Map<String, Value> {
+    match value {
+        Value::Object(map) => map,
+        _ => Map::new(),
+    }
+}
+
+fn string_pattern(pattern: &str) -> Map<String, Value> {
+    object(json!({"type": "string", "pattern": pattern}))
+}
+
+/// Fills `type`, `properties`, `required` and `additionalProperties` of a closed object.
+fn object_schema(schema: &mut Map<String, Value>, fields: &[FieldMeta], defs: &mut Defs) {
+    let mut properties = Map::new();
+    let mut required = Vec::new();
+    for field in fields {
+        properties.insert(field.name().into(), Value::Object(field_schema(field, defs)));
+        if field.is_required() {
+            required.push(Value::from(field.name()));
+        }
+    }
+    schema.insert("type".into(), "object".into());
+    schema.insert("properties".into(), Value::Object(properties));
+    schema.insert("required".into(), Value::Array(required));
+    schema.insert("additionalProperties".into(), false.into());
+}
+
+fn field_schema(field: &FieldMeta, defs: &mut Defs) -> Map<String, Value> {
+    let mut schema = kind_schema(&field.kind(), defs);
+    let mut kind = field.kind();
+    while let CollectableKind::Optional(inner) = kind {
+        kind = *inner;
+    }
+    let description = match kind {
+        CollectableKind::DurationMillis => {
+            format!("{} Sent as a whole number of milliseconds.", field.doc().trim_end())
+        }
+        _ => field.doc().to_owned(),
+    };
+    schema.insert("description".into(), description.into());
+    schema
+}
+
+fn kind_schema(kind: &CollectableKind, defs: &mut Defs) -> Map<String, Value> {
+    match kind {
+        CollectableKind::Bool => object(json!({"type": "boolean"})),
+        CollectableKind::Count(width) => {
+            object(json!({"type": "integer", "minimum": 0, "maximum": CountWidth::max(*width)}))
+        }
+        CollectableKind::DurationMillis => object(json!({"type": "integer", "minimum": 0, "maximum": u64::MAX})),
+        CollectableKind::Version => string_pattern(VERSION_PATTERN),
+        CollectableKind::Enum(meta) => object(json!({"$ref": defs.enum_ref(meta)})),
+        CollectableKind::EnumSet(meta) => object(json!({
+            "type": "array",
+            "uniqueItems": true,
+            "maxItems": meta.variants().len(),
+            "items": {"$ref": defs.enum_ref(meta)},
+        })),
+        CollectableKind::Group(meta) => object(json!({"$ref": defs.group_ref(meta)})),
+        // The key is left out for `None`: `null` is never sent, so it is not accepted either.
+        CollectableKind::Optional(inner) => kind_schema(inner, defs),
+    }
+}
+
+/// The `$defs` of one schema resource: enums and groups by type name. Two different types with the same name
+/// get `Name`, `Name_2`, … in the order they are first met, which is the field order: deterministic.
+#[derive(Default)]
+struct Defs {
+    entries: BTreeMap<String, Value>,
+    enums: Vec<(&'static EnumMeta, String)>,
+    groups: Vec<(&'static GroupMeta, String)>,
+}
+
+impl Defs {
+    fn enum_ref(&mut self, meta: &'static EnumMeta) -> String {
+        if let Some((_, key)) = self.enums.iter().find(|(m, _)| *m == meta) {
+            return format!("#/$defs/{key}");
+        }
+        let key = self.free_key(meta.name());
+        let variants: Vec<Value> =
+            meta.variants().iter().map(|v| json!({"const": v.name(), "description": v.doc()})).collect();
+        self.entries.insert(
+            key.clone(),
+            json!({"title": meta.name(), "description": meta.doc(), "type": "string", "oneOf": variants}),
+        );
+        self.enums.push((meta, key.clone()));
+        format!("#/$defs/{key}")
+    }
+
+    fn group_ref(&mut self, meta: &'static GroupMeta) -> String {
+        if let Some((_, key)) = self.groups.iter().find(|(m, _)| *m == meta) {
+            return format!("#/$defs/{key}");
+        }
+        let key = self.free_key(meta.name());
+        // Reserve the key before recursing, so a nested group with the same name gets another one.
+        self.entries.insert(key.clone(), Value::Null);
+        self.groups.push((meta, key.clone()));
+        let mut schema = Map::new();
+        schema.insert("title".into(), meta.name().into());
+        schema.insert("description".into(), meta.doc().into());
+        object_schema(&mut schema, meta.fields(), self);
+        self.entries.insert(key.clone(), Value::Object(schema));
+        format!("#/$defs/{key}")
+    }
+
+    fn free_key(&self, name: &str) -> String {
+        if !self.entries.contains_key(name) {
+            return name.to_owned();
+        }
+        (2..).map(|n| format!("{name}_{n}")).find(|key| !self.entries.contains_key(key)).unwrap_or_default()
+    }
+
+    fn insert_into(self, schema: &mut Map<String, Value>) {
+        if !self.entries.is_empty() {
+            schema.insert("$defs".into(), Value::Object(self.entries.into_iter().collect()));
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn bundle_keys_round_trip() {
+        assert_eq!(parse_bundle_def_key("CLI_COMMAND.v12"), Some(("CLI_COMMAND", 12)));
+        for bad in ["envelope", "CLI_COMMAND.v0", "CLI_COMMAND.v", "1X.v1", "A.B.v1", "X.v-1", "X.v+1", "X.v01"] {
+            assert_eq!(parse_bundle_def_key(bad), None, "{bad}");
+        }
+    }
+
+    #[test]
+    fn canonical_string_sorts_keys_and_ends_with_newline() {
+        let value = json!({"b": [1, {}], "a": {"d": [], "c": "x\"y"}});
+        assert_eq!(
+            to_canonical_string(&value),
+            "{\n  \"a\": {\n    \"c\": \"x\\\"y\",\n    \"d\": []\n  },\n  \"b\": [\n    1,\n    {}\n  ]\n}\n"
+        );
+    }
+
+    #[test]
+    fn base_uri_gets_a_trailing_slash() {
+        let opts = SchemaOptions { base_uri: "https://example.com/s".into() };
+        assert_eq!(opts.uri("bundle.json"), "https://example.com/s/bundle.json");
+    }
+}
