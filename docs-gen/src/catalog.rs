@@ -94,6 +94,7 @@ fn event(meta: &EventMeta) -> Result<Json, GenerateError> {
         ("version", Json::Number(u64::from(meta.version()))),
         ("doc", Json::String(meta.doc().to_owned())),
         ("anchor", Json::String(page::event_anchor(meta))),
+        ("schema", Json::String(crate::event_schema_path(meta))),
         ("sample_rate_per_million", Json::Number(u64::from(meta.sample_rate_per_million()))),
         ("dedup_window_secs", meta.dedup_window().map_or(Json::Null, |window| Json::Number(window.as_secs()))),
         ("frequency", Json::String(words::frequency(meta))),

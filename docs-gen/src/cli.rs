@@ -10,6 +10,7 @@ use std::process::ExitCode;
 
 use clap::{Arg, ArgAction, Command, value_parser};
 pub use telemetry_schema::SourceLocation;
+use telemetry_schema::schema::SchemaOptions;
 
 use crate::{Difference, Disclosure, Format, generate};
 
@@ -134,7 +135,7 @@ fn run_inner(
             .collect::<Vec<_>>()
             .join("\n")
     })?;
-    let generated = generate(&disclosure, &formats).map_err(|error| error.to_string())?;
+    let generated = generate(&disclosure, &formats, &SchemaOptions::default()).map_err(|error| error.to_string())?;
     let shown = out.display();
 
     if matches.get_flag("check") {

@@ -62,6 +62,9 @@ mod words;
 
 use std::fmt;
 
+use telemetry_schema::schema::{
+    SchemaOptions, batch_schema, bundle_schema, envelope_schema, event_file_name, event_schema, to_canonical_string,
+};
 use telemetry_schema::{EventMeta, Product};
 
 pub use catalog::CATALOG_FORMAT_VERSION;
@@ -75,6 +78,20 @@ pub const MARKDOWN_PATH: &str = "docs/telemetry.md";
 pub const HTML_PATH: &str = "docs/telemetry.html";
 /// Where the catalog is written.
 pub const CATALOG_PATH: &str = "docs/catalog.json";
+/// The directory of the per-event schemas (`<EVENT_NAME>.v<N>.json`); docs-gen owns it, so a `.json` file there
+/// that is no longer generated is stale.
+pub const EVENT_SCHEMAS_DIR: &str = "schemas/events";
+/// Where the envelope schema is written.
+pub const ENVELOPE_SCHEMA_PATH: &str = "schemas/envelope.json";
+/// Where the batch schema is written.
+pub const BATCH_SCHEMA_PATH: &str = "schemas/batch.json";
+/// Where the bundle schema (what the ingest server enforces) is written.
+pub const BUNDLE_SCHEMA_PATH: &str = "schemas/bundle.json";
+
+/// Where an event's schema is written, e.g. `schemas/events/CLI_COMMAND.v1.json`.
+pub fn event_schema_path(meta: &EventMeta) -> String {
+    format!("{EVENT_SCHEMAS_DIR}/{}", event_file_name(meta))
+}
 
 /// What to document: one SDK's product definition and its events, sorted by name.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -116,11 +133,13 @@ pub enum Format {
     Html,
     /// `docs/catalog.json`.
     Catalog,
+    /// `schemas/`: one schema per event, and the envelope, batch and bundle schemas.
+    Schemas,
 }
 
 impl Format {
     /// Every format, in output order.
-    pub const ALL: [Format; 3] = [Format::Markdown, Format::Html, Format::Catalog];
+    pub const ALL: [Format; 4] = [Format::Markdown, Format::Html, Format::Catalog, Format::Schemas];
 
     /// The name used by `--format`.
     pub const fn name(self) -> &'static str {
@@ -128,6 +147,7 @@ impl Format {
             Self::Markdown => "markdown",
             Self::Html => "html",
             Self::Catalog => "catalog",
+            Self::Schemas => "schemas",
         }
     }
 
@@ -189,11 +209,15 @@ pub fn render_catalog(disclosure: &Disclosure<'_>) -> Result<String, GenerateErr
 }
 
 /// Every file of the given formats, in a fixed order. Each format is generated at most once, whatever the order
-/// and repetitions in `formats`.
+/// and repetitions in `formats`. `schema` says where the schemas will be published (their `$id`s).
 ///
 /// # Errors
 /// See [`GenerateError`].
-pub fn generate(disclosure: &Disclosure<'_>, formats: &[Format]) -> Result<Generated, GenerateError> {
+pub fn generate(
+    disclosure: &Disclosure<'_>,
+    formats: &[Format],
+    schema: &SchemaOptions,
+) -> Result<Generated, GenerateError> {
     let wants = |format| formats.contains(&format);
     let mut generated = Generated { files: Vec::new(), owned_dirs: Vec::new() };
     if wants(Format::Markdown) || wants(Format::Html) {
@@ -207,6 +231,23 @@ pub fn generate(disclosure: &Disclosure<'_>, formats: &[Format]) -> Result<Gener
     }
     if wants(Format::Catalog) {
         generated.files.push(OutputFile { path: CATALOG_PATH.to_owned(), contents: catalog::render(disclosure)? });
+    }
+    if wants(Format::Schemas) {
+        generated.owned_dirs.push(EVENT_SCHEMAS_DIR);
+        for meta in &disclosure.events {
+            generated.files.push(OutputFile {
+                path: event_schema_path(meta),
+                contents: to_canonical_string(&event_schema(meta, schema)),
+            });
+        }
+        let schemas = [
+            (ENVELOPE_SCHEMA_PATH, envelope_schema(schema)),
+            (BATCH_SCHEMA_PATH, batch_schema(schema)),
+            (BUNDLE_SCHEMA_PATH, bundle_schema(&disclosure.events, schema)),
+        ];
+        for (path, value) in schemas {
+            generated.files.push(OutputFile { path: path.to_owned(), contents: to_canonical_string(&value) });
+        }
     }
     Ok(generated)
 }
