@@ -41,7 +41,8 @@ pub enum WriteStatus {
 
 impl fmt::Display for WriteStatus {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(match self {
+        // `pad`, so that `{:<9}` aligns the report.
+        f.pad(match self {
             Self::Created => "created",
             Self::Updated => "updated",
             Self::Unchanged => "unchanged",
