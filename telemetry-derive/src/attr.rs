@@ -245,7 +245,8 @@ pub(crate) fn doc(attrs: &[Attribute]) -> Option<String> {
         if let Meta::NameValue(nv) = &attr.meta
             && let Expr::Lit(ExprLit { lit: Lit::Str(text), .. }) = &nv.value
         {
-            for line in text.value().lines() {
+            // `split`, not `lines`: a blank `///` line is an empty string, and it separates paragraphs.
+            for line in text.value().split('\n') {
                 lines.push(line.strip_prefix(' ').unwrap_or(line).trim_end().to_owned());
             }
         }

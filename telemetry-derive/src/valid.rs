@@ -50,8 +50,8 @@ pub(crate) fn check_struct(cx: &mut Ctxt, model: &Struct<'_>) {
                 ),
             );
         }
-        if let Some((span, message)) = refused::explain(field.ty) {
-            cx.error_at(span, message);
+        if let Some((tokens, message)) = refused::explain(field.ty) {
+            cx.error_spanned_by(tokens, message);
         }
         let wire = model.wire_name(field);
         let span = field.attrs.rename.as_ref().map_or(field.ident.span(), |r| r.span);

@@ -14,8 +14,19 @@ use crate::version::Version;
 
 mod sealed {
     /// Not nameable outside this module's parent: this is what keeps [`super::Collectable`] closed.
+    #[diagnostic::on_unimplemented(
+        message = "`Collectable` cannot be implemented by hand: the toolkit alone decides which kinds may be sent",
+        label = "not one of the toolkit's collectable kinds",
+        note = "derive `TelemetryEnum` (a fieldless enum) or `TelemetryGroup` (a struct of collectable fields) \
+                instead"
+    )]
     pub trait Sealed {}
     /// Keeps [`super::Shape`] closed: only the toolkit's two shapes exist.
+    #[diagnostic::on_unimplemented(
+        message = "`{Self}` is not a shape of the toolkit: only `EnumShape` and `GroupShape` exist",
+        label = "not `EnumShape` or `GroupShape`",
+        note = "derive `TelemetryEnum` or `TelemetryGroup` instead of implementing `DerivedKind` by hand"
+    )]
     pub trait SealedShape {}
 }
 
@@ -100,11 +111,13 @@ impl CountWidth {
 /// This trait is sealed: the toolkit implements it for exactly the kinds that cannot carry free text or
 /// identifying data, and for the types that derive [`TelemetryEnum`] or [`TelemetryGroup`].
 #[diagnostic::on_unimplemented(
-    message = "`{Self}` cannot be a telemetry field: it could carry free text or identifying data",
+    message = "`{Self}` cannot be a telemetry field: it is not a collectable kind",
     label = "not a collectable kind",
     note = "a telemetry field may only be: bool; a count (u8, u16, u32, u64, usize); std::time::Duration; \
             telemetry_schema::Version; an enum deriving `TelemetryEnum`; `Option<T>` or `BTreeSet<E>` of those; \
             or a struct deriving `TelemetryGroup`",
+    note = "if `{Self}` is (or contains) your own type: derive `TelemetryEnum` on a fieldless enum, or \
+            `TelemetryGroup` on a struct of collectable fields",
     note = "text, paths, addresses, ids, signed or floating-point numbers and collections are refused because \
             nothing would stop them from carrying names, secrets or file contents: describe the fact you need \
             with an enum (which value) or a bool/count (whether, how many) instead"

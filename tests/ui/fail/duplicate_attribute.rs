@@ -1,0 +1,12 @@
+use telemetry_schema::TelemetryEvent;
+
+/// Sent when a production build finishes.
+#[derive(TelemetryEvent)]
+#[telemetry(name = "BUILD_FINISHED")]
+#[telemetry(version = 2, name = "BUILD_DONE")]
+struct BuildFinished {
+    /// How many pages were built.
+    pages: u32,
+}
+
+fn main() {}

@@ -1,0 +1,11 @@
+use telemetry_schema::TelemetryEvent;
+
+/// Sent when a production build finishes.
+#[derive(TelemetryEvent)]
+struct BuildFinished {
+    /// How many pages were built.
+    #[telemetry(rename = "page count")]
+    pages: u32,
+}
+
+fn main() {}
