@@ -56,17 +56,26 @@ pub(crate) fn render(page: &Page) -> String {
 fn render_block(out: &mut String, block: &Block) {
     match block {
         Block::Heading { level, id, content } => {
-            out.push_str(&format!("<h{level} id=\"{}\">{}</h{level}>\n", escape(id), inlines(content)));
+            let level = level.to_string();
+            push_all(out, &["<h", &level, " id=\""]);
+            push_escaped(out, id);
+            out.push_str("\">");
+            push_inlines(out, content);
+            push_all(out, &["</h", &level, ">\n"]);
         }
-        Block::Paragraph(content) => out.push_str(&format!("<p>{}</p>\n", inlines(content))),
+        Block::Paragraph(content) => {
+            out.push_str("<p>");
+            push_inlines(out, content);
+            out.push_str("</p>\n");
+        }
         Block::List(items) => render_list(out, items),
         Block::Table(table) => render_table(out, table),
         Block::Code { language, text } => {
-            out.push_str(&format!(
-                "<pre><code class=\"language-{}\">{}</code></pre>\n",
-                escape(language),
-                escape(text)
-            ));
+            out.push_str("<pre><code class=\"language-");
+            push_escaped(out, language);
+            out.push_str("\">");
+            push_escaped(out, text);
+            out.push_str("</code></pre>\n");
         }
     }
 }
@@ -75,7 +84,7 @@ fn render_list(out: &mut String, items: &[Item]) {
     out.push_str("<ul>\n");
     for item in items {
         out.push_str("<li>");
-        out.push_str(&inlines(&item.content));
+        push_inlines(out, &item.content);
         if !item.children.is_empty() {
             out.push('\n');
             render_list(out, &item.children);
@@ -88,39 +97,68 @@ fn render_list(out: &mut String, items: &[Item]) {
 fn render_table(out: &mut String, table: &Table) {
     out.push_str("<table>\n<thead><tr>");
     for column in &table.columns {
-        out.push_str(&format!("<th>{}</th>", escape(column)));
+        out.push_str("<th>");
+        push_escaped(out, column);
+        out.push_str("</th>");
     }
     out.push_str("</tr></thead>\n<tbody>\n");
     for row in &table.rows {
         out.push_str("<tr>");
         for (i, column) in table.columns.iter().enumerate() {
-            let cell = row.get(i).map(|cell| inlines(cell)).unwrap_or_default();
-            out.push_str(&format!("<td data-label=\"{}\">{cell}</td>", escape(column)));
+            // The label is what a phone shows above each cell, where the header row is hidden.
+            out.push_str("<td data-label=\"");
+            push_escaped(out, column);
+            out.push_str("\">");
+            if let Some(cell) = row.get(i) {
+                push_inlines(out, cell);
+            }
+            out.push_str("</td>");
         }
         out.push_str("</tr>\n");
     }
     out.push_str("</tbody>\n</table>\n");
 }
 
-fn inlines(content: &[Inline]) -> String {
-    let mut out = String::new();
+fn push_inlines(out: &mut String, content: &[Inline]) {
     for inline in content {
         match inline {
-            Inline::Text(text) => out.push_str(&escape(text)),
-            Inline::Code(code) => out.push_str(&format!("<code>{}</code>", escape(code))),
-            Inline::Strong(text) => out.push_str(&format!("<strong>{}</strong>", escape(text))),
+            Inline::Text(text) => push_escaped(out, text),
+            Inline::Code(code) => {
+                out.push_str("<code>");
+                push_escaped(out, code);
+                out.push_str("</code>");
+            }
+            Inline::Strong(text) => {
+                out.push_str("<strong>");
+                push_escaped(out, text);
+                out.push_str("</strong>");
+            }
             Inline::Link { content, anchor } => {
-                out.push_str(&format!("<a href=\"#{}\">{}</a>", escape(anchor), inlines(content)));
+                out.push_str("<a href=\"#");
+                push_escaped(out, anchor);
+                out.push_str("\">");
+                push_inlines(out, content);
+                out.push_str("</a>");
             }
             Inline::Break => out.push_str("<br>"),
         }
     }
-    out
+}
+
+fn push_all(out: &mut String, parts: &[&str]) {
+    for part in parts {
+        out.push_str(part);
+    }
 }
 
 /// Escapes text for HTML element content and double- or single-quoted attribute values.
 pub(crate) fn escape(text: &str) -> String {
     let mut out = String::with_capacity(text.len() + 8);
+    push_escaped(&mut out, text);
+    out
+}
+
+fn push_escaped(out: &mut String, text: &str) {
     for c in text.chars() {
         match c {
             '&' => out.push_str("&amp;"),
@@ -131,7 +169,6 @@ pub(crate) fn escape(text: &str) -> String {
             c => out.push(c),
         }
     }
-    out
 }
 
 #[cfg(test)]

@@ -29,7 +29,7 @@ impl Json {
             Self::Null => out.push_str("null"),
             Self::Bool(b) => out.push_str(if *b { "true" } else { "false" }),
             Self::Number(n) => out.push_str(&n.to_string()),
-            Self::String(s) => out.push_str(&serde_json::Value::from(s.as_str()).to_string()),
+            Self::String(s) => push_string(out, s),
             Self::Array(items) if items.is_empty() => out.push_str("[]"),
             Self::Object(entries) if entries.is_empty() => out.push_str("{}"),
             Self::Array(items) => {
@@ -48,7 +48,7 @@ impl Json {
                 for (i, (key, value)) in entries.iter().enumerate() {
                     out.push_str(if i == 0 { "\n" } else { ",\n" });
                     push_indent(out, indent + 1);
-                    out.push_str(&serde_json::Value::from(*key).to_string());
+                    push_string(out, key);
                     out.push_str(": ");
                     value.write(out, indent + 1);
                 }
@@ -60,6 +60,25 @@ impl Json {
     }
 }
 
+/// A JSON string literal, escaped as `serde_json` escapes it.
+fn push_string(out: &mut String, text: &str) {
+    out.push('"');
+    for c in text.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            '\u{8}' => out.push_str("\\b"),
+            '\u{c}' => out.push_str("\\f"),
+            c if c < ' ' => out.push_str(&format!("\\u{:04x}", u32::from(c))),
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+}
+
 fn push_indent(out: &mut String, indent: usize) {
     for _ in 0..indent {
         out.push_str("  ");
@@ -69,6 +88,14 @@ fn push_indent(out: &mut String, indent: usize) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn strings_are_escaped_like_serde_json() {
+        let text = "quote \" backslash \\ newline \n tab \t bell \u{7} nul \u{0} del \u{7f} é ✓ \u{1F600}";
+        let mut ours = String::new();
+        push_string(&mut ours, text);
+        assert_eq!(ours, serde_json::Value::from(text).to_string());
+    }
 
     #[test]
     fn pretty_printing_keeps_order_and_nests() {

@@ -18,7 +18,7 @@ enum Context {
 pub(crate) fn render(page: &Page) -> String {
     let mut out = String::with_capacity(16 * 1024);
     out.push_str("# ");
-    out.push_str(&escape_block_start(&escape_text(&page.title, Context::Block)));
+    push_block_start(&mut out, &page.title);
     out.push_str("\n\n");
     for block in &page.blocks {
         render_block(&mut out, block);
@@ -38,12 +38,14 @@ fn render_block(out: &mut String, block: &Block) {
                 out.push('#');
             }
             // An explicit anchor: stable whatever the heading says, and the same as the HTML page's.
-            out.push_str(&format!(" <a id=\"{}\"></a>", crate::html::escape(id)));
-            out.push_str(&inlines(content, Context::Block));
+            out.push_str(" <a id=\"");
+            out.push_str(&crate::html::escape(id));
+            out.push_str("\"></a>");
+            push_inlines(out, content, Context::Block);
             out.push('\n');
         }
         Block::Paragraph(content) => {
-            out.push_str(&inlines(content, Context::Block));
+            push_inlines(out, content, Context::Block);
             out.push('\n');
         }
         Block::List(items) => render_list(out, items, 0),
@@ -64,7 +66,7 @@ fn render_list(out: &mut String, items: &[Item], depth: usize) {
     for item in items {
         out.push_str(&"  ".repeat(depth));
         out.push_str("- ");
-        out.push_str(&inlines(&item.content, Context::Block));
+        push_inlines(out, &item.content, Context::Block);
         out.push('\n');
         render_list(out, &item.children, depth + 1);
     }
@@ -73,7 +75,9 @@ fn render_list(out: &mut String, items: &[Item], depth: usize) {
 fn render_table(out: &mut String, table: &Table) {
     out.push('|');
     for column in &table.columns {
-        out.push_str(&format!(" {} |", escape_text(column, Context::Cell)));
+        out.push(' ');
+        push_escaped(out, column);
+        out.push_str(" |");
     }
     out.push_str("\n|");
     for _ in &table.columns {
@@ -84,9 +88,10 @@ fn render_table(out: &mut String, table: &Table) {
         out.push('|');
         // A row with fewer cells than columns still closes every column.
         for i in 0..table.columns.len() {
-            let cell = row.get(i).map(|cell| inlines(cell, Context::Cell)).unwrap_or_default();
             out.push(' ');
-            out.push_str(&cell);
+            if let Some(cell) = row.get(i) {
+                push_inlines(out, cell, Context::Cell);
+            }
             out.push_str(" |");
         }
         out.push('\n');
@@ -94,27 +99,25 @@ fn render_table(out: &mut String, table: &Table) {
 }
 
 /// Renders inline content. In a block (not a cell), the first text is protected from starting a block.
-fn inlines(content: &[Inline], context: Context) -> String {
-    let mut out = String::new();
+fn push_inlines(out: &mut String, content: &[Inline], context: Context) {
     for (i, inline) in content.iter().enumerate() {
         match inline {
             Inline::Text(text) => {
-                let escaped = escape_text(text, context);
                 if i == 0 && context == Context::Block {
-                    out.push_str(&escape_block_start(&escaped));
+                    push_block_start(out, text);
                 } else {
-                    out.push_str(&escaped);
+                    push_escaped(out, text);
                 }
             }
-            Inline::Code(code) => out.push_str(&code_span(code, context)),
+            Inline::Code(code) => push_code_span(out, code, context),
             Inline::Strong(text) => {
                 out.push_str("**");
-                out.push_str(&escape_text(text, context));
+                push_escaped(out, text);
                 out.push_str("**");
             }
             Inline::Link { content, anchor } => {
                 out.push('[');
-                out.push_str(&inlines(content, Context::Cell));
+                push_inlines(out, content, Context::Cell);
                 out.push_str("](#");
                 out.push_str(anchor);
                 out.push(')');
@@ -122,13 +125,11 @@ fn inlines(content: &[Inline], context: Context) -> String {
             Inline::Break => out.push_str("<br>"),
         }
     }
-    out
 }
 
 /// Backslash-escapes every character that could start Markdown or HTML syntax inside a line. `|` is escaped
 /// everywhere (it is harmless outside tables). Newlines cannot occur; if one did, it becomes a space.
-fn escape_text(text: &str, _context: Context) -> String {
-    let mut out = String::with_capacity(text.len() + 8);
+fn push_escaped(out: &mut String, text: &str) {
     for c in text.chars() {
         match c {
             '\\' | '`' | '*' | '_' | '[' | ']' | '<' | '>' | '|' | '~' | '$' | '&' => {
@@ -139,32 +140,51 @@ fn escape_text(text: &str, _context: Context) -> String {
             c => out.push(c),
         }
     }
-    out
 }
 
-/// Keeps already-escaped text at the start of a line from being read as a heading, list, quote, setext
-/// underline or ordered list.
-fn escape_block_start(text: &str) -> String {
-    let Some(first) = text.chars().next() else { return String::new() };
-    if matches!(first, '#' | '-' | '+' | '=' | '>') {
-        return format!("\\{text}");
+/// Escaped text at the start of a line, kept from being read as a heading, list, quote, setext underline or
+/// ordered list.
+fn push_block_start(out: &mut String, text: &str) {
+    // `>` is escaped anywhere by `push_escaped`; these only matter here.
+    if text.starts_with(['#', '-', '+', '=']) {
+        out.push('\\');
     }
     let digits = text.bytes().take_while(u8::is_ascii_digit).count();
     if digits > 0 && matches!(text.as_bytes().get(digits), Some(b'.' | b')')) {
-        return format!("{}\\{}", &text[..digits], &text[digits..]);
+        out.push_str(&text[..digits]);
+        out.push('\\');
+        push_escaped(out, &text[digits..]);
+    } else {
+        push_escaped(out, text);
     }
-    text.to_owned()
 }
 
 /// A code span that shows `code` literally: its fence is longer than any run of backticks inside, and in a table
 /// every `|` is escaped (GFM removes the backslash before rendering the span).
-fn code_span(code: &str, context: Context) -> String {
-    let fence = "`".repeat(longest_backtick_run(code) + 1);
-    let code = code.replace(['\n', '\r'], " ");
-    let code = if context == Context::Cell { code.replace('|', "\\|") } else { code };
+fn push_code_span(out: &mut String, code: &str, context: Context) {
+    let fence = longest_backtick_run(code) + 1;
     let pad = code.starts_with('`') || code.ends_with('`') || (code.starts_with(' ') && code.ends_with(' '));
-    let space = if pad { " " } else { "" };
-    format!("{fence}{space}{code}{space}{fence}")
+    push_backticks(out, fence);
+    if pad {
+        out.push(' ');
+    }
+    for c in code.chars() {
+        match c {
+            '\n' | '\r' => out.push(' '),
+            '|' if context == Context::Cell => out.push_str("\\|"),
+            c => out.push(c),
+        }
+    }
+    if pad {
+        out.push(' ');
+    }
+    push_backticks(out, fence);
+}
+
+fn push_backticks(out: &mut String, n: usize) {
+    for _ in 0..n {
+        out.push('`');
+    }
 }
 
 fn longest_backtick_run(text: &str) -> usize {
@@ -175,20 +195,38 @@ fn longest_backtick_run(text: &str) -> usize {
 mod tests {
     use super::*;
 
+    fn escape_text(text: &str) -> String {
+        let mut out = String::new();
+        push_escaped(&mut out, text);
+        out
+    }
+
     #[test]
     fn text_cannot_become_markup() {
         assert_eq!(
-            escape_text("a|b *c* <d> & [e](f) `g` \\ $x$ ~~s~~ _u_", Context::Cell),
+            escape_text("a|b *c* <d> & [e](f) `g` \\ $x$ ~~s~~ _u_"),
             "a\\|b \\*c\\* \\<d\\> \\& \\[e\\](f) \\`g\\` \\\\ \\$x\\$ \\~\\~s\\~\\~ \\_u\\_"
         );
-        assert_eq!(escape_block_start("# title"), "\\# title");
-        assert_eq!(escape_block_start("- item"), "\\- item");
-        assert_eq!(escape_block_start("12. item"), "12\\. item");
-        assert_eq!(escape_block_start("2024 was"), "2024 was");
+        let block_start = |text: &str| {
+            let mut out = String::new();
+            push_block_start(&mut out, text);
+            out
+        };
+        assert_eq!(block_start("# title"), "\\# title");
+        assert_eq!(block_start("- item"), "\\- item");
+        assert_eq!(block_start("12. item"), "12\\. item");
+        assert_eq!(block_start("2024 was"), "2024 was");
+        assert_eq!(block_start("*x"), "\\*x");
+        assert_eq!(block_start("> quote"), "\\> quote");
     }
 
     #[test]
     fn code_spans_survive_backticks_and_pipes() {
+        let code_span = |code: &str, context| {
+            let mut out = String::new();
+            push_code_span(&mut out, code, context);
+            out
+        };
         assert_eq!(code_span("a|b", Context::Cell), "`a\\|b`");
         assert_eq!(code_span("a|b", Context::Block), "`a|b`");
         assert_eq!(code_span("x ` y", Context::Block), "``x ` y``");
