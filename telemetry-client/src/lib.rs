@@ -1,0 +1,82 @@
+//! The telemetry runtime: consent, the persisted choice, debug mode, the envelope, sampling and dedup, and
+//! bounded background delivery that never slows the host.
+//!
+//! Build one [`Client`] per process from the SDK's `const` [`Product`](telemetry_schema::Product), keep its
+//! [`FlushGuard`] alive in `main`, and [`track`](Client::track) events:
+//!
+//! ```no_run
+//! use telemetry_client::Client;
+//! # use telemetry_schema::{ConsentDefault, Product, TelemetryEvent};
+//! # const PRODUCT: Product = Product {
+//! #     name: "Acme", sdk_name: "acme", sdk_version: telemetry_schema::version!("1.0.0"), env_prefix: "ACME",
+//! #     consent_default: ConsentDefault::OptOut, endpoint: "https://t.example/v1", purpose: "Why.",
+//! #     cli_command: Some("acme telemetry"), config_switch: None,
+//! # };
+//! # /// Sent when a build finishes.
+//! # #[derive(TelemetryEvent)]
+//! # struct BuildFinished {
+//! #     /// Pages built.
+//! #     pages: u32,
+//! # }
+//!
+//! fn main() {
+//!     let telemetry = Client::builder(&PRODUCT).project_root(std::env::current_dir().unwrap()).build();
+//!     let _guard = telemetry.flush_guard(); // on return: flush for at most 80 ms, then stop
+//!     // ... the real work ...
+//!     telemetry.track(BuildFinished { pages: 14 });
+//! }
+//! ```
+//!
+//! # Consent, in order
+//! 1. the host's own setting ([`ClientBuilder::enabled`]), e.g. `telemetry: false` in its config;
+//! 2. `<PREFIX>_TELEMETRY_DISABLED` or `DO_NOT_TRACK` set to `1`, `true` or `yes` (any case);
+//! 3. test runs (cargo-nextest, `cargo test` binaries) are off;
+//! 4. the user's saved choice (`<cli> telemetry enable|disable`), a JSON file in the platform configuration
+//!    directory (`$XDG_CONFIG_HOME/<sdk>/telemetry.json` on Linux);
+//! 5. the product's default: on for opt-out products (with a one-time notice on stderr, never in CI), off for
+//!    opt-in products unless `<PREFIX>_TELEMETRY=1`.
+//!
+//! [`Client::status`] says which of these decided. When telemetry is off the client is inert: it creates no
+//! id, file, directory, thread or socket, and `track` returns at once.
+//!
+//! # Debug mode
+//! `<PREFIX>_TELEMETRY_DEBUG=1` prints every tracked event to stderr as `[telemetry] <envelope JSON>`, exactly
+//! as it would be sent, and sends nothing. It works while telemetry is disabled, with throwaway in-memory ids,
+//! so anyone can audit what a program would send. Debug lines show every tracked event: sampling and dedup
+//! decide only what is *sent*.
+//!
+//! # Delivery
+//! `track` pushes onto a bounded queue (full: the event is dropped and counted). One background thread
+//! batches by size or time and POSTs `{"events":[...]}` to the product's endpoint (or
+//! `<PREFIX>_TELEMETRY_ENDPOINT`) with connect and total timeouts and one retry after a backoff. The
+//! [`Transport`] trait has HTTP, NDJSON-file and in-memory implementations. No process is ever spawned.
+//!
+//! # Cargo features
+//! - `cli` (default): the [`cli`] module, a mountable clap `telemetry status|enable|disable` subcommand.
+//! - `tls`: HTTPS delivery through rustls. Off by default so builds and CI compile no TLS stack; an SDK whose
+//!   endpoint is `https://` must enable it, otherwise the client reports (in `status`) that it cannot deliver
+//!   and stays inert.
+//! - `gzip`: compress batch bodies (`Content-Encoding: gzip`).
+//!
+//! # Never hurting the host
+//! Nothing here panics into the caller, blocks it beyond a fixed budget, or grows without bound. Environment
+//! reading goes through the [`Env`] trait and paths are injectable, so tests use [`MapEnv`] and temp dirs.
+
+#[cfg(feature = "cli")]
+pub mod cli;
+mod client;
+mod consent;
+mod delivery;
+mod env;
+mod ids;
+mod store;
+mod transport;
+
+pub use client::{Client, ClientBuilder, DEFAULT_FLUSH_BUDGET, FlushGuard, Status, first_run_notice};
+pub use consent::{Consent, ConsentSource};
+pub use delivery::{DeliveryStats, FlushOutcome};
+pub use env::{Env, MapEnv, ProcessEnv, is_ci, is_test_runner, is_truthy};
+pub use store::{SETTINGS_FILE_NAME, SaveError, THROTTLE_FILE_NAME, platform_config_dir};
+pub use transport::{
+    Batch, HttpOptions, HttpTransport, MemoryTransport, NdjsonFileTransport, Transport, TransportError,
+};

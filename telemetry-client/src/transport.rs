@@ -1,0 +1,370 @@
+//! Where batches go: the [`Transport`] trait and its HTTP, NDJSON-file and in-memory implementations.
+
+use std::fmt;
+use std::fs;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use telemetry_schema::BATCH_EVENTS_KEY;
+
+use crate::env::Env;
+
+/// A batch of envelopes, each already encoded as compact JSON, in the order they were tracked.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Batch {
+    envelopes: Vec<String>,
+}
+
+impl Batch {
+    pub(crate) fn new(envelopes: Vec<String>) -> Self {
+        Self { envelopes }
+    }
+
+    /// The envelopes, each a compact JSON object.
+    pub fn envelopes(&self) -> &[String] {
+        &self.envelopes
+    }
+
+    /// How many envelopes the batch holds.
+    pub fn len(&self) -> usize {
+        self.envelopes.len()
+    }
+
+    /// Whether the batch holds no envelope.
+    pub fn is_empty(&self) -> bool {
+        self.envelopes.is_empty()
+    }
+
+    /// The request body: `{"events":[<envelope>,...]}`.
+    ///
+    /// ```
+    /// # use telemetry_client::Batch;
+    /// assert_eq!(Batch::default().to_json(), r#"{"events":[]}"#);
+    /// ```
+    pub fn to_json(&self) -> String {
+        let mut out = String::with_capacity(16 + self.envelopes.iter().map(|e| e.len() + 1).sum::<usize>());
+        out.push_str("{\"");
+        out.push_str(BATCH_EVENTS_KEY);
+        out.push_str("\":[");
+        for (i, envelope) in self.envelopes.iter().enumerate() {
+            if i > 0 {
+                out.push(',');
+            }
+            out.push_str(envelope);
+        }
+        out.push_str("]}");
+        out
+    }
+}
+
+/// Why a batch was not delivered.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TransportError {
+    message: String,
+    retryable: bool,
+}
+
+impl TransportError {
+    /// A failure worth one more try (network error, timeout, 5xx, 408, 429).
+    pub fn retryable(message: impl Into<String>) -> Self {
+        Self { message: message.into(), retryable: true }
+    }
+
+    /// A failure that another try would repeat (a 4xx answer, a local file that cannot be written).
+    pub fn permanent(message: impl Into<String>) -> Self {
+        Self { message: message.into(), retryable: false }
+    }
+
+    /// Whether the client may try the batch once more.
+    pub fn is_retryable(&self) -> bool {
+        self.retryable
+    }
+}
+
+impl fmt::Display for TransportError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+impl std::error::Error for TransportError {}
+
+/// Delivers batches. Called only on the client's background worker thread, one batch at a time, in order; the
+/// worker retries a [retryable](TransportError::is_retryable) failure once, after a short backoff.
+///
+/// An implementation must bound its own time (the HTTP transport has connect and total timeouts): a slow
+/// transport delays later batches, never the host, but it keeps the worker busy.
+pub trait Transport: Send + 'static {
+    /// Delivers one batch.
+    ///
+    /// # Errors
+    /// When the batch was not (or not certainly) delivered.
+    fn send(&mut self, batch: &Batch) -> Result<(), TransportError>;
+}
+
+/// Timeouts and proxy of the [`HttpTransport`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct HttpOptions {
+    /// How long to wait for the TCP (and TLS) connection. Default 2 s.
+    pub connect_timeout: Duration,
+    /// How long one request may take in total, from resolving the name to reading the answer. Default 5 s.
+    pub total_timeout: Duration,
+    /// An `http://` proxy to send through, if any; see [`HttpOptions::proxy_from_env`].
+    pub proxy: Option<String>,
+}
+
+impl Default for HttpOptions {
+    fn default() -> Self {
+        Self { connect_timeout: Duration::from_secs(2), total_timeout: Duration::from_secs(5), proxy: None }
+    }
+}
+
+impl HttpOptions {
+    /// The proxy the usual variables ask for (`HTTPS_PROXY`/`HTTP_PROXY`/`ALL_PROXY`, either case), unless the
+    /// endpoint is on loopback or `NO_PROXY` names its host (or is `*`).
+    pub fn proxy_from_env(env: &dyn Env, endpoint: &str) -> Option<String> {
+        let host = host_of(endpoint)?;
+        if matches!(host, "localhost" | "127.0.0.1" | "[::1]") {
+            return None;
+        }
+        let no_proxy = env.var("NO_PROXY").or_else(|| env.var("no_proxy")).unwrap_or_default();
+        let bypassed = no_proxy.split(',').map(str::trim).filter(|p| !p.is_empty()).any(|pattern| {
+            let pattern = pattern.trim_start_matches('.');
+            pattern == "*" || host == pattern || host.ends_with(&format!(".{pattern}"))
+        });
+        if bypassed {
+            return None;
+        }
+        let names: &[&str] = if endpoint.starts_with("https://") {
+            &["HTTPS_PROXY", "https_proxy", "ALL_PROXY", "all_proxy"]
+        } else {
+            &["HTTP_PROXY", "http_proxy", "ALL_PROXY", "all_proxy"]
+        };
+        names.iter().find_map(|name| env.var(name)).filter(|v| !v.trim().is_empty())
+    }
+}
+
+fn host_of(url: &str) -> Option<&str> {
+    let rest = url.split_once("://")?.1;
+    let authority = rest.split(['/', '?', '#']).next()?;
+    let host_port = authority.rsplit_once('@').map_or(authority, |(_, h)| h);
+    if host_port.starts_with('[') {
+        return host_port.split_inclusive(']').next();
+    }
+    host_port.split(':').next()
+}
+
+/// Why batches could never be posted to `endpoint` by this build, if that is so: not an http(s) URL, or
+/// `https://` without the `tls` feature.
+pub(crate) fn endpoint_problem(endpoint: &str) -> Option<String> {
+    let is_https = endpoint.starts_with("https://");
+    if !(is_https || endpoint.starts_with("http://")) || host_of(endpoint).is_none_or(str::is_empty) {
+        return Some(format!("the telemetry endpoint {endpoint:?} is not an http:// or https:// URL"));
+    }
+    if is_https && !cfg!(feature = "tls") {
+        return Some(format!(
+            "the telemetry endpoint {endpoint} uses https, but telemetry-client was built without its `tls` \
+             feature; enable it (telemetry-client = {{ features = [\"tls\"] }}) or use an http:// endpoint"
+        ));
+    }
+    None
+}
+
+/// POSTs each batch as `{"events":[...]}` with `Content-Type: application/json` (gzip-compressed with the
+/// `gzip` feature) through a blocking [`ureq`] agent with connect and total timeouts.
+///
+/// `https://` endpoints need the crate's `tls` feature; without it, [`HttpTransport::new`] refuses them with an
+/// error that says so.
+pub struct HttpTransport {
+    agent: ureq::Agent,
+    endpoint: String,
+}
+
+impl fmt::Debug for HttpTransport {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("HttpTransport").field("endpoint", &self.endpoint).finish_non_exhaustive()
+    }
+}
+
+impl HttpTransport {
+    /// A transport that posts to `endpoint`.
+    ///
+    /// # Errors
+    /// When the endpoint is not an `http://` or `https://` URL, when it is `https://` and the `tls` feature is
+    /// off, or when the proxy is not a valid URL.
+    pub fn new(endpoint: &str, options: &HttpOptions) -> Result<Self, TransportError> {
+        if let Some(problem) = endpoint_problem(endpoint) {
+            return Err(TransportError::permanent(problem));
+        }
+        let proxy = match &options.proxy {
+            Some(url) => Some(ureq::Proxy::new(url).map_err(|err| {
+                TransportError::permanent(format!("the proxy {url:?} is not a valid proxy URL: {err}"))
+            })?),
+            None => None,
+        };
+        let config = ureq::Agent::config_builder()
+            .proxy(proxy)
+            .timeout_connect(Some(options.connect_timeout))
+            .timeout_global(Some(options.total_timeout))
+            .http_status_as_error(false)
+            .max_redirects(0)
+            .max_redirects_will_error(false)
+            .user_agent(concat!("telemetry-client/", env!("CARGO_PKG_VERSION")))
+            .build();
+        Ok(Self { agent: config.into(), endpoint: endpoint.to_owned() })
+    }
+
+    /// The URL batches are posted to.
+    pub fn endpoint(&self) -> &str {
+        &self.endpoint
+    }
+}
+
+impl Transport for HttpTransport {
+    fn send(&mut self, batch: &Batch) -> Result<(), TransportError> {
+        let body = batch.to_json();
+        let request = self.agent.post(&self.endpoint).header("content-type", "application/json");
+        #[cfg(feature = "gzip")]
+        let result = {
+            let mut encoder = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
+            let compressed = encoder.write_all(body.as_bytes()).and_then(|()| encoder.finish());
+            match compressed {
+                Ok(bytes) => request.header("content-encoding", "gzip").send(&bytes[..]),
+                Err(err) => return Err(TransportError::permanent(format!("could not compress the batch: {err}"))),
+            }
+        };
+        #[cfg(not(feature = "gzip"))]
+        let result = request.send(body.as_bytes());
+        match result {
+            Ok(response) => {
+                let status = response.status().as_u16();
+                match status {
+                    200..=299 => Ok(()),
+                    408 | 429 | 500..=599 => Err(TransportError::retryable(format!("the endpoint answered {status}"))),
+                    _ => Err(TransportError::permanent(format!("the endpoint answered {status}"))),
+                }
+            }
+            Err(err) => Err(TransportError::retryable(format!("could not reach the endpoint: {err}"))),
+        }
+    }
+}
+
+/// Appends every envelope as one line of JSON to a local file (newline-delimited JSON): for self-hosted
+/// collection, offline machines, or looking at a day's events with `jq`.
+#[derive(Debug, Clone)]
+pub struct NdjsonFileTransport {
+    path: PathBuf,
+}
+
+impl NdjsonFileTransport {
+    /// A transport appending to `path` (created on the first batch, with its parent directories).
+    pub fn new(path: impl Into<PathBuf>) -> Self {
+        Self { path: path.into() }
+    }
+
+    /// The file envelopes are appended to.
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+}
+
+impl Transport for NdjsonFileTransport {
+    fn send(&mut self, batch: &Batch) -> Result<(), TransportError> {
+        let fail = |err: std::io::Error| {
+            TransportError::permanent(format!("could not append telemetry to {}: {err}", self.path.display()))
+        };
+        if let Some(dir) = self.path.parent().filter(|d| !d.as_os_str().is_empty()) {
+            fs::create_dir_all(dir).map_err(fail)?;
+        }
+        let mut lines = String::with_capacity(batch.envelopes.iter().map(|e| e.len() + 1).sum());
+        for envelope in &batch.envelopes {
+            lines.push_str(envelope);
+            lines.push('\n');
+        }
+        // One write per batch on an O_APPEND file, so concurrent writers do not interleave within a batch.
+        let mut file = fs::OpenOptions::new().create(true).append(true).open(&self.path).map_err(fail)?;
+        file.write_all(lines.as_bytes()).map_err(fail)
+    }
+}
+
+/// Keeps every batch in memory; clones share the same store. For tests and for hosts that ship events their
+/// own way.
+///
+/// ```
+/// use telemetry_client::MemoryTransport;
+///
+/// let transport = MemoryTransport::new();
+/// let handle = transport.clone(); // give `transport` to the client, keep `handle`
+/// assert!(handle.batches().is_empty());
+/// ```
+#[derive(Debug, Clone, Default)]
+pub struct MemoryTransport {
+    batches: Arc<Mutex<Vec<Batch>>>,
+}
+
+impl MemoryTransport {
+    /// An empty store.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// The batches delivered so far, in order.
+    pub fn batches(&self) -> Vec<Batch> {
+        self.batches.lock().unwrap_or_else(|poisoned| poisoned.into_inner()).clone()
+    }
+
+    /// Every envelope delivered so far, in order.
+    pub fn envelopes(&self) -> Vec<String> {
+        self.batches().into_iter().flat_map(|b| b.envelopes).collect()
+    }
+}
+
+impl Transport for MemoryTransport {
+    fn send(&mut self, batch: &Batch) -> Result<(), TransportError> {
+        self.batches.lock().unwrap_or_else(|poisoned| poisoned.into_inner()).push(batch.clone());
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::env::MapEnv;
+
+    #[test]
+    fn batch_body_is_the_events_array() {
+        let batch = Batch::new(vec![r#"{"a":1}"#.into(), r#"{"b":2}"#.into()]);
+        assert_eq!(batch.to_json(), r#"{"events":[{"a":1},{"b":2}]}"#);
+    }
+
+    #[test]
+    fn hosts_are_found_in_urls() {
+        assert_eq!(host_of("https://t.example/v1"), Some("t.example"));
+        assert_eq!(host_of("http://127.0.0.1:8080/x"), Some("127.0.0.1"));
+        assert_eq!(host_of("http://u:p@h.example:1"), Some("h.example"));
+        assert_eq!(host_of("http://[::1]:9/x"), Some("[::1]"));
+        assert_eq!(host_of("t.example"), None);
+    }
+
+    #[test]
+    fn proxy_is_read_from_the_injected_env_and_skipped_for_loopback_and_no_proxy() {
+        let env = MapEnv::new().with("HTTPS_PROXY", "http://proxy:3128").with("NO_PROXY", ".internal.example");
+        assert_eq!(HttpOptions::proxy_from_env(&env, "https://t.example/v1").as_deref(), Some("http://proxy:3128"));
+        assert_eq!(HttpOptions::proxy_from_env(&env, "http://t.example/v1"), None);
+        assert_eq!(HttpOptions::proxy_from_env(&env, "https://t.internal.example/v1"), None);
+        assert_eq!(HttpOptions::proxy_from_env(&env, "https://127.0.0.1:9/v1"), None);
+    }
+
+    #[test]
+    fn endpoints_that_cannot_work_are_refused_with_a_reason() {
+        let err = HttpTransport::new("ftp://t.example", &HttpOptions::default()).unwrap_err();
+        assert!(err.to_string().contains("not an http"), "{err}");
+        if !cfg!(feature = "tls") {
+            let err = HttpTransport::new("https://t.example", &HttpOptions::default()).unwrap_err();
+            assert!(err.to_string().contains("`tls` feature"), "{err}");
+        }
+        assert!(HttpTransport::new("http://127.0.0.1:9/v1", &HttpOptions::default()).is_ok());
+    }
+}

@@ -1,0 +1,116 @@
+//! Shared by the integration tests: products, events, temp dirs and a captured stderr.
+#![allow(dead_code, unreachable_pub)]
+
+use std::io::{self, Write};
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU32, Ordering};
+use std::sync::{Arc, Mutex};
+
+use telemetry_schema::{ConsentDefault, Product, TelemetryEvent};
+
+pub const OPT_OUT: Product = Product {
+    name: "Acme",
+    sdk_name: "acme",
+    sdk_version: telemetry_schema::Version::new(1, 4, 0),
+    env_prefix: "ACME",
+    consent_default: ConsentDefault::OptOut,
+    endpoint: "https://telemetry.acme.example/v1/batch",
+    purpose: "Acme collects anonymous usage data.",
+    cli_command: Some("acme telemetry"),
+    config_switch: Some("`telemetry: false` in `acme.config.json`"),
+}
+.validated();
+
+pub const OPT_IN: Product = Product {
+    name: "Authly",
+    sdk_name: "authly",
+    consent_default: ConsentDefault::OptIn,
+    env_prefix: "AUTHLY",
+    cli_command: None,
+    ..OPT_OUT
+}
+.validated();
+
+/// Sent by the tests.
+#[derive(Debug, Clone, TelemetryEvent)]
+pub struct Counted {
+    /// A sequence number, to check order.
+    pub n: u32,
+}
+
+/// Sent by the tests, one in ten.
+#[derive(Debug, Clone, TelemetryEvent)]
+#[telemetry(sample_rate = 0.1)]
+pub struct Sampled {
+    /// A sequence number.
+    pub n: u32,
+}
+
+/// Sent by the tests, throttled.
+#[derive(Debug, Clone, TelemetryEvent)]
+#[telemetry(dedup = "24h")]
+pub struct Throttled {
+    /// The payload that is compared.
+    pub value: u32,
+}
+
+/// A directory under the system temp dir, removed on drop. Never the real home.
+#[derive(Debug)]
+pub struct TempDir(PathBuf);
+
+impl TempDir {
+    pub fn new(label: &str) -> Self {
+        static NEXT: AtomicU32 = AtomicU32::new(0);
+        let n = NEXT.fetch_add(1, Ordering::Relaxed);
+        let path = std::env::temp_dir().join(format!("tc-{label}-{}-{n}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&path);
+        std::fs::create_dir_all(&path).expect("the temp dir is writable");
+        Self(path)
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.0
+    }
+
+    /// Every file and directory below the temp dir.
+    pub fn entries(&self) -> Vec<PathBuf> {
+        fn walk(dir: &Path, out: &mut Vec<PathBuf>) {
+            for entry in std::fs::read_dir(dir).into_iter().flatten().flatten() {
+                out.push(entry.path());
+                if entry.path().is_dir() {
+                    walk(&entry.path(), out);
+                }
+            }
+        }
+        let mut out = Vec::new();
+        walk(&self.0, &mut out);
+        out
+    }
+}
+
+impl Drop for TempDir {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+/// A `Write` that keeps what is written, for checking stderr output.
+#[derive(Debug, Clone, Default)]
+pub struct Captured(Arc<Mutex<Vec<u8>>>);
+
+impl Captured {
+    pub fn text(&self) -> String {
+        String::from_utf8_lossy(&self.0.lock().unwrap()).into_owned()
+    }
+}
+
+impl Write for Captured {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        self.0.lock().unwrap().extend_from_slice(buf);
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        Ok(())
+    }
+}
