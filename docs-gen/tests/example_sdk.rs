@@ -131,6 +131,43 @@ fn example_envelope_and_payloads_validate_against_the_generated_schemas() {
 }
 
 #[test]
+fn the_example_on_the_page_is_what_the_serializer_writes_for_the_same_values() {
+    use std::collections::BTreeSet;
+    use std::time::Duration;
+
+    use example_sdk::events::{AuthFeatures, AuthInit, DatabaseKind, SocialProvider};
+    use telemetry_schema::{AnonymousId, Arch, Context, EnvelopeHeader, Os, ProjectId, Version, write_envelope};
+
+    // The values the page's example shows: first variants, 3 for counts, 1500 ms, 1.2.3, false, zero ids.
+    let event = AuthInit {
+        features: AuthFeatures::default(),
+        trusted_origin_count: 3,
+        database: DatabaseKind::Postgres,
+        database_version: Some(Version::new(1, 2, 3)),
+        social_providers: BTreeSet::from([SocialProvider::Apple]),
+        rate_limit: false,
+        session_max_age: Some(Duration::from_millis(1_500)),
+    };
+    let header = EnvelopeHeader {
+        sdk_name: example_sdk::PRODUCT.sdk_name,
+        sdk_version: example_sdk::PRODUCT.sdk_version,
+        install_id: AnonymousId::from_random_bytes([0; 16]),
+        project_id: Some(ProjectId::from_salted_digest([0; 32])),
+        session_id: AnonymousId::from_random_bytes([0; 16]),
+        context: Context { os: Os::Linux, arch: Arch::X86_64, cpu_count: 3, is_ci: false, is_tty: false },
+    };
+    let mut wire = String::new();
+    write_envelope(&mut wire, &header, &event).unwrap();
+
+    let markdown = render_markdown(&disclosure()).unwrap();
+    let example = markdown.split("```json\n").nth(1).and_then(|rest| rest.split("```").next()).unwrap();
+    // The example holds no string with whitespace, so dropping the indentation gives the compact wire form:
+    // same keys, same order, same values.
+    let compact: String = example.chars().filter(|c| !c.is_whitespace()).collect();
+    assert_eq!(compact, wire);
+}
+
+#[test]
 fn generating_twice_is_byte_identical() {
     let first = generate(&disclosure(), &Format::ALL, &SchemaOptions::default()).unwrap();
     let second = generate(&disclosure(), &Format::ALL, &SchemaOptions::default()).unwrap();
