@@ -22,14 +22,16 @@ pre code{background:none;padding:0;font-size:1em}
 table{border-collapse:collapse;width:100%;margin:1rem 0}
 th,td{border:1px solid var(--line);padding:.4rem .6rem;text-align:left;vertical-align:top}
 th{background:var(--code)}
-td:first-child{white-space:nowrap}
+th,td:first-child,td:nth-child(3){white-space:nowrap}
+th:nth-child(2){width:30%}
+th:nth-child(4){width:45%}
 @media (max-width:40rem){
 main{padding:.5rem .9rem 3rem}
 table,thead,tbody,tr,th,td{display:block;width:100%}
 thead{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0)}
 tr{border:1px solid var(--line);border-radius:6px;margin:0 0 .75rem;padding:.25rem 0}
 td{border:0;padding:.2rem .75rem}
-td:first-child{white-space:normal}
+td:first-child,td:nth-child(3){white-space:normal}
 td::before{content:attr(data-label);display:block;font-size:.8em;color:var(--muted)}
 }
 ";
