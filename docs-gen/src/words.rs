@@ -124,7 +124,7 @@ pub(crate) fn frequency(meta: &EventMeta) -> String {
     let per_million = meta.sample_rate_per_million();
     let mut out = if per_million >= 1_000_000 {
         "Each time it happens".to_owned()
-    } else if 1_000_000 % per_million == 0 {
+    } else if 1_000_000u32.is_multiple_of(per_million) {
         format!(
             "Sampled: about 1 in {} occurrences ({}) is sent, chosen at random",
             thousands(u64::from(1_000_000 / per_million)),
@@ -161,7 +161,7 @@ pub(crate) fn duration_words(secs: u64) -> String {
         [(86_400, "day", "days"), (3_600, "hour", "hours"), (60, "minute", "minutes"), (1, "second", "seconds")];
     for (size, one, many) in UNITS {
         // Up to three days read better in hours ("24 hours", "48 hours").
-        if secs % size == 0 && (size != 86_400 || secs > 3 * 86_400) {
+        if secs.is_multiple_of(size) && (size != 86_400 || secs > 3 * 86_400) {
             let n = secs / size;
             return if n == 1 { one.to_owned() } else { format!("{} {many}", thousands(n)) };
         }
@@ -175,7 +175,7 @@ pub(crate) fn thousands(n: u64) -> String {
     let digits = n.to_string();
     let mut out = String::with_capacity(digits.len() + digits.len() / 3);
     for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
             out.push(',');
         }
         out.push(c);

@@ -8,7 +8,7 @@ use docs_gen::{Disclosure, Lint};
 use telemetry_schema::TelemetryEvent;
 
 /// Sent when something starts.
-#[derive(TelemetryEvent)]
+#[derive(Debug, TelemetryEvent)]
 #[telemetry(name = "STARTED")]
 pub struct Started {
     /// Whether it runs in CI.
@@ -16,7 +16,7 @@ pub struct Started {
 }
 
 /// Also sent when something starts: a copy-paste mistake.
-#[derive(TelemetryEvent)]
+#[derive(Debug, TelemetryEvent)]
 #[telemetry(name = "STARTED")]
 pub struct StartedAgain {
     /// How many times.
