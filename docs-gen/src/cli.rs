@@ -19,7 +19,7 @@ pub const EXIT_OUT_OF_DATE: u8 = 1;
 /// Nothing could be generated or compared.
 pub const EXIT_ERROR: u8 = 2;
 
-/// The docs-gen binary being run: where its crate is and where its `main` is, captured by [`main!`].
+/// The docs-gen binary being run: where its crate is and where its `main` is, captured by [`main!`](crate::main!).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Binary {
     /// The binary's package name, for the "run `cargo run -p ...`" hint.
@@ -199,4 +199,18 @@ pub fn workspace_root(start: &Path) -> Option<PathBuf> {
                 .unwrap_or(false)
         })
         .map(Path::to_path_buf)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_workspace_root_is_found_from_a_member_crate() {
+        let crate_dir = Path::new(env!("CARGO_MANIFEST_DIR"));
+        let root = workspace_root(crate_dir).expect("docs-gen is in a workspace");
+        assert_eq!(root, crate_dir.parent().unwrap());
+        assert!(root.join("docs-gen").is_dir());
+        assert_eq!(workspace_root(Path::new("/")), None);
+    }
 }
