@@ -4,6 +4,7 @@
 //! Everything it can ever send is in [`events`], one file a privacy reviewer can read top to bottom; how users
 //! are told about it and how they turn it off is in [`PRODUCT`].
 
+mod decode;
 pub mod events;
 
 use telemetry_schema::{ConsentDefault, Product};

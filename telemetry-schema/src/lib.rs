@@ -55,6 +55,8 @@
 // context) with them.
 extern crate self as telemetry_schema;
 
+#[cfg(feature = "serde")]
+pub mod decode;
 mod encode;
 mod envelope;
 mod event;
@@ -64,6 +66,8 @@ mod product;
 mod registry;
 #[cfg(feature = "schema")]
 pub mod schema;
+#[cfg(feature = "validator")]
+pub mod validator;
 mod version;
 
 pub use encode::{EncodeError, EncodeProblem, Encoder, Fields, to_json, write_json};
@@ -83,10 +87,20 @@ pub use registry::{DuplicateEvent, RegisteredEvent, RegistryError, SourceLocatio
 pub use telemetry_derive::{TelemetryEnum, TelemetryEvent, TelemetryGroup};
 pub use version::{MAX_COMPONENT, PreRelease, PreTag, Version, VersionError, VersionProblem};
 
+/// Implements `Decode` for a derived enum, group or event (see `telemetry_schema::decode`, feature `serde`).
+/// Without the `serde` feature it expands to nothing, so it can be written, or generated, unconditionally.
+#[cfg(not(feature = "serde"))]
+#[macro_export]
+macro_rules! impl_decode {
+    ($($tokens:tt)*) => {};
+}
+
 /// Used by the derives' generated code. Not public API: anything here may change in any release.
 #[doc(hidden)]
 pub mod __private {
     pub use inventory;
+    #[cfg(feature = "serde")]
+    pub use serde;
 
     use crate::{Collectable, CollectableKind, Fields};
 

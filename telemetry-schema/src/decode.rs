@@ -1,0 +1,770 @@
+//! The strict typed decode, for Rust servers that link the event crate: JSON straight into the event type,
+//! without building a `serde_json::Value`.
+//!
+//! It accepts exactly what the schema accepts (and the serializer writes), and refuses unknown or repeated
+//! fields, missing required fields, `null`, wrong JSON types, negative or out-of-range counts, unknown enum
+//! variants, repeated set items, and versions that are not privacy-safe (build metadata, free-text tags).
+//!
+//! A type becomes decodable through [`Decode`]. The toolkit implements it for every collectable kind; enums,
+//! groups and events get it from [`impl_decode!`](crate::impl_decode), which is what the derives are meant to
+//! emit.
+//!
+//! ```
+//! use telemetry_schema::decode::decode_payload;
+//! use telemetry_schema::{TelemetryEnum, TelemetryEvent, impl_decode};
+//!
+//! /// How the command was started.
+//! #[derive(Debug, Clone, Copy, PartialEq, Eq, TelemetryEnum)]
+//! enum Launch {
+//!     /// From an interactive terminal.
+//!     Terminal,
+//!     /// From a script.
+//!     Script,
+//! }
+//! impl_decode!(enum Launch { Terminal, Script });
+//!
+//! /// Sent once each time a command runs.
+//! #[derive(Debug, PartialEq, TelemetryEvent)]
+//! struct CommandRan {
+//!     /// How it was started.
+//!     launch: Launch,
+//!     /// How many files it touched, if it touched any.
+//!     files: Option<u16>,
+//! }
+//! impl_decode!(event CommandRan { launch, files });
+//!
+//! let event: CommandRan = decode_payload(br#"{"launch":"Script"}"#).unwrap();
+//! assert_eq!(event, CommandRan { launch: Launch::Script, files: None });
+//!
+//! let err = decode_payload::<CommandRan>(br#"{"launch":"Script","files":70000}"#).unwrap_err();
+//! assert!(err.to_string().contains("70000 is above 65535, the largest u16 count"), "{err}");
+//! assert!(decode_payload::<CommandRan>(br#"{"launch":"Robot"}"#).is_err());
+//! assert!(decode_payload::<CommandRan>(br#"{"launch":"Script","user":"jane"}"#).is_err());
+//! ```
+
+use std::collections::BTreeSet;
+use std::fmt;
+use std::marker::PhantomData;
+use std::time::Duration;
+
+use serde::de::{DeserializeSeed, Error as _, IgnoredAny, MapAccess, SeqAccess, Visitor};
+use serde::{Deserializer, de};
+
+use crate::envelope::{AnonymousId, Context, ProjectId};
+use crate::event::TelemetryEvent;
+use crate::kind::{CountWidth, TelemetryEnum};
+use crate::meta::{EnumMeta, FieldMeta};
+use crate::version::Version;
+
+/// A value that can be decoded strictly from the wire format.
+///
+/// Implemented for every collectable kind; enums, groups and events implement it with
+/// [`impl_decode!`](crate::impl_decode).
+pub trait Decode: Sized {
+    /// The value of a field whose key is absent: `None` for a required field (then absence is an error),
+    /// `Some(None)` for an `Option`.
+    fn absent() -> Option<Self> {
+        None
+    }
+
+    /// Decodes one value.
+    ///
+    /// # Errors
+    /// When the input is not exactly what the serializer would write for this type.
+    fn decode<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error>;
+}
+
+/// A [`DeserializeSeed`] that decodes a `T` with [`Decode`].
+pub struct DecodeSeed<T>(PhantomData<fn() -> T>);
+
+impl<T> DecodeSeed<T> {
+    /// The seed.
+    pub const NEW: Self = Self(PhantomData);
+}
+
+impl<T> fmt::Debug for DecodeSeed<T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("DecodeSeed")
+    }
+}
+
+impl<'de, T: Decode> DeserializeSeed<'de> for DecodeSeed<T> {
+    type Value = T;
+
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<T, D::Error> {
+        T::decode(deserializer)
+    }
+}
+
+/// Decodes an event's payload (`{"field": value, ...}`) from JSON bytes.
+///
+/// # Errors
+/// When the bytes are not exactly a payload the serializer could have written for `E`; the error says what
+/// was wrong and where.
+pub fn decode_payload<E: TelemetryEvent + Decode>(bytes: &[u8]) -> Result<E, DecodeError> {
+    check_size(bytes)?;
+    let mut deserializer = serde_json::Deserializer::from_slice(bytes);
+    let event = E::decode(&mut deserializer).map_err(DecodeError)?;
+    deserializer.end().map_err(DecodeError)?;
+    Ok(event)
+}
+
+/// Decodes an envelope around an event of type `E` from JSON bytes, checking that it names `E` and its schema
+/// version.
+///
+/// # Errors
+/// When the bytes are not exactly an envelope the client could have written for `E`.
+pub fn decode_envelope<E: TelemetryEvent + Decode>(bytes: &[u8]) -> Result<Envelope<E>, DecodeError> {
+    check_size(bytes)?;
+    let mut deserializer = serde_json::Deserializer::from_slice(bytes);
+    let envelope = EnvelopeSeed::<E>::NEW.deserialize(&mut deserializer).map_err(DecodeError)?;
+    deserializer.end().map_err(DecodeError)?;
+    Ok(envelope)
+}
+
+/// Reads the `event` and `schema_version` of an envelope without decoding the rest, so a server can pick the
+/// type to call [`decode_envelope`] with. The payload and other fields are skipped unchecked.
+///
+/// # Errors
+/// When the bytes are not a JSON object with a string `event` and an integer `schema_version`.
+pub fn peek_event(bytes: &[u8]) -> Result<(String, u32), DecodeError> {
+    check_size(bytes)?;
+    struct Peek;
+    impl<'de> Visitor<'de> for Peek {
+        type Value = (String, u32);
+        fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            f.write_str("an envelope object")
+        }
+        fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+            let (mut event, mut version) = (None, None);
+            while let Some(key) = map.next_key::<StrKey<'de>>()? {
+                match key.as_str() {
+                    "event" => event = Some(map.next_value::<String>()?),
+                    "schema_version" => version = Some(map.next_value::<u32>()?),
+                    _ => {
+                        map.next_value::<IgnoredAny>()?;
+                    }
+                }
+            }
+            match (event, version) {
+                (Some(event), Some(version)) => Ok((event, version)),
+                _ => Err(A::Error::custom("an envelope needs `event` and `schema_version`")),
+            }
+        }
+    }
+    let mut deserializer = serde_json::Deserializer::from_slice(bytes);
+    let peeked = deserializer.deserialize_map(Peek).map_err(DecodeError)?;
+    deserializer.end().map_err(DecodeError)?;
+    Ok(peeked)
+}
+
+/// The largest input the decode functions accept, in bytes (1 MiB, the validator's default body limit). An
+/// envelope is a few hundred bytes; anything near this is padding or an attack.
+pub const MAX_DECODE_BYTES: usize = 1 << 20;
+
+fn check_size(bytes: &[u8]) -> Result<(), DecodeError> {
+    if bytes.len() > MAX_DECODE_BYTES {
+        return Err(DecodeError(serde_json::Error::custom(format_args!(
+            "the input is {} bytes, more than the {MAX_DECODE_BYTES} bytes an envelope may have",
+            bytes.len()
+        ))));
+    }
+    Ok(())
+}
+
+/// A strictly decoded envelope.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Envelope<E> {
+    /// Everything around the payload.
+    pub header: ReceivedHeader,
+    /// The event.
+    pub event: E,
+}
+
+/// The envelope fields around the payload, as received.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ReceivedHeader {
+    /// The SDK's name (checked to be a valid name).
+    pub sdk_name: String,
+    /// The SDK's version.
+    pub sdk_version: Version,
+    /// The toolkit version of the sender.
+    pub toolkit_version: Version,
+    /// The anonymous install id.
+    pub install_id: AnonymousId,
+    /// The salted project id, when sent.
+    pub project_id: Option<ProjectId>,
+    /// The session id.
+    pub session_id: AnonymousId,
+    /// The machine facts.
+    pub context: Context,
+}
+
+/// Why bytes could not be decoded: what was wrong, with the line and column.
+#[derive(Debug)]
+pub struct DecodeError(serde_json::Error);
+
+impl DecodeError {
+    /// 1-based line of the problem.
+    pub fn line(&self) -> usize {
+        self.0.line()
+    }
+
+    /// 1-based column of the problem.
+    pub fn column(&self) -> usize {
+        self.0.column()
+    }
+}
+
+impl fmt::Display for DecodeError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "cannot decode telemetry: {}", self.0)
+    }
+}
+
+impl std::error::Error for DecodeError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        Some(&self.0)
+    }
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// The kinds
+// ---------------------------------------------------------------------------------------------------------------
+
+impl Decode for bool {
+    fn decode<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct V;
+        impl Visitor<'_> for V {
+            type Value = bool;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("true or false")
+            }
+            fn visit_bool<E>(self, v: bool) -> Result<bool, E> {
+                Ok(v)
+            }
+        }
+        deserializer.deserialize_bool(V)
+    }
+}
+
+struct CountVisitor(CountWidth, &'static str);
+
+impl Visitor<'_> for CountVisitor {
+    type Value = u64;
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{} (a whole number from 0 to {})", self.1, self.0.max())
+    }
+    fn visit_u64<E: de::Error>(self, v: u64) -> Result<u64, E> {
+        if v > self.0.max() {
+            return Err(E::custom(format_args!(
+                "{v} is above {}, the largest {} count",
+                self.0.max(),
+                self.0.rust_type()
+            )));
+        }
+        Ok(v)
+    }
+    fn visit_i64<E: de::Error>(self, v: i64) -> Result<u64, E> {
+        match u64::try_from(v) {
+            Ok(v) => self.visit_u64(v),
+            Err(_) => Err(E::custom(format_args!("{v} is negative; {} is never below 0", self.1))),
+        }
+    }
+}
+
+macro_rules! decode_counts {
+    ($($ty:ty => $width:ident),*) => {$(
+        impl Decode for $ty {
+            fn decode<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                let v = deserializer.deserialize_u64(CountVisitor(CountWidth::$width, "a count"))?;
+                // In range by the visitor's check.
+                <$ty>::try_from(v).map_err(|_| D::Error::custom("count out of range"))
+            }
+        }
+    )*};
+}
+decode_counts!(u8 => U8, u16 => U16, u32 => U32, u64 => U64, usize => Usize);
+
+impl Decode for Duration {
+    fn decode<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let millis = deserializer.deserialize_u64(CountVisitor(CountWidth::U64, "a duration in milliseconds"))?;
+        Ok(Duration::from_millis(millis))
+    }
+}
+
+/// Calls `f` with a string, borrowed when the input allows.
+struct StrVisitor<F>(F, &'static str);
+
+impl<T, F: FnOnce(&str) -> Result<T, String>> Visitor<'_> for StrVisitor<F> {
+    type Value = T;
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.1)
+    }
+    fn visit_str<E: de::Error>(self, v: &str) -> Result<T, E> {
+        (self.0)(v).map_err(E::custom)
+    }
+}
+
+impl Decode for Version {
+    fn decode<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        deserializer.deserialize_str(StrVisitor(parse_wire_version, "a version string like 1.2.3 or 2.0.0-rc.1"))
+    }
+}
+
+fn parse_wire_version(text: &str) -> Result<Version, String> {
+    if text.contains('+') {
+        return Err(format!("version {text:?} has build metadata, which is never sent"));
+    }
+    Version::parse(text).map_err(|err| err.to_string())
+}
+
+impl<T: Decode> Decode for Option<T> {
+    fn absent() -> Option<Self> {
+        Some(None)
+    }
+
+    /// A present key holds a value: `null` is refused, since `None` is sent by leaving the key out.
+    fn decode<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        T::decode(deserializer).map(Some)
+    }
+}
+
+impl<E: TelemetryEnum + Decode + Ord> Decode for BTreeSet<E> {
+    fn decode<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct V<E>(PhantomData<E>);
+        impl<'de, E: TelemetryEnum + Decode + Ord> Visitor<'de> for V<E> {
+            type Value = BTreeSet<E>;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                write!(f, "an array of distinct {} values", E::META.name())
+            }
+            fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
+                let mut set = BTreeSet::new();
+                while let Some(item) = seq.next_element_seed(DecodeSeed::<E>::NEW)? {
+                    if !set.insert(item) {
+                        let name = E::META.variants().get(item.variant_index()).map_or("?", |v| v.name());
+                        return Err(A::Error::custom(format_args!(
+                            "{name:?} appears twice in a set of {}",
+                            E::META.name()
+                        )));
+                    }
+                }
+                Ok(set)
+            }
+        }
+        deserializer.deserialize_seq(V(PhantomData))
+    }
+}
+
+/// Decodes a variant name into its index in `meta`. Used by [`impl_decode!`](crate::impl_decode).
+#[doc(hidden)]
+pub fn decode_variant_index<'de, D: Deserializer<'de>>(
+    deserializer: D,
+    meta: &'static EnumMeta,
+) -> Result<usize, D::Error> {
+    deserializer.deserialize_str(StrVisitor(
+        |text: &str| {
+            meta.variants().iter().position(|v| v.name() == text).ok_or_else(|| {
+                let names: Vec<&str> = meta.variants().iter().map(|v| v.name()).collect();
+                format!("unknown {} {text:?}; expected one of: {}", meta.name(), names.join(", "))
+            })
+        },
+        "an enum variant name",
+    ))
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Objects: groups, events and the envelope
+// ---------------------------------------------------------------------------------------------------------------
+
+/// A map key, borrowed when the input has no escapes.
+enum StrKey<'de> {
+    Borrowed(&'de str),
+    Owned(String),
+}
+
+impl StrKey<'_> {
+    fn as_str(&self) -> &str {
+        match self {
+            Self::Borrowed(s) => s,
+            Self::Owned(s) => s,
+        }
+    }
+}
+
+impl<'de> de::Deserialize<'de> for StrKey<'de> {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = StrKey<'de>;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a field name")
+            }
+            fn visit_borrowed_str<E>(self, v: &'de str) -> Result<Self::Value, E> {
+                Ok(StrKey::Borrowed(v))
+            }
+            fn visit_str<E>(self, v: &str) -> Result<Self::Value, E> {
+                Ok(StrKey::Owned(v.to_owned()))
+            }
+        }
+        deserializer.deserialize_str(V)
+    }
+}
+
+/// Reads the next key of an object and returns the index of the field it names. Used by
+/// [`impl_decode!`](crate::impl_decode).
+///
+/// # Errors
+/// On an unknown key, naming the allowed ones.
+#[doc(hidden)]
+pub fn next_field_index<'de, A: MapAccess<'de>>(
+    map: &mut A,
+    owner: &'static str,
+    fields: &'static [FieldMeta],
+) -> Result<Option<usize>, A::Error> {
+    let Some(key) = map.next_key::<StrKey<'de>>()? else {
+        return Ok(None);
+    };
+    let key = key.as_str();
+    match fields.iter().position(|f| f.name() == key) {
+        Some(index) => Ok(Some(index)),
+        None => {
+            let names: Vec<&str> = fields.iter().map(|f| f.name()).collect();
+            Err(A::Error::custom(format_args!("unknown field {key:?} in {owner}; expected only: {}", names.join(", "))))
+        }
+    }
+}
+
+/// The error for a field seen twice. Used by [`impl_decode!`](crate::impl_decode).
+#[doc(hidden)]
+pub fn duplicate_field<E: de::Error>(owner: &'static str, field: &'static FieldMeta) -> E {
+    E::custom(format_args!("field {:?} appears twice in {owner}", field.name()))
+}
+
+/// Fills a field that was not seen: its [`Decode::absent`] value, or an error naming it. Used by
+/// [`impl_decode!`](crate::impl_decode).
+#[doc(hidden)]
+pub fn finish_field<T: Decode, E: de::Error>(
+    slot: Option<T>,
+    owner: &'static str,
+    field: &'static FieldMeta,
+) -> Result<T, E> {
+    match slot {
+        Some(value) => Ok(value),
+        None => T::absent().ok_or_else(|| E::custom(format_args!("missing field {:?} in {owner}", field.name()))),
+    }
+}
+
+/// Implements [`Decode`](crate::decode::Decode) for a type deriving `TelemetryEnum`, `TelemetryGroup` or
+/// `TelemetryEvent`, in the defining crate. Without the `serde` feature it expands to nothing, so it can be
+/// written (or generated by a derive) unconditionally.
+///
+/// List the enum's variants, or the struct's fields, in declaration order:
+///
+/// ```
+/// # use telemetry_schema::{TelemetryEnum, TelemetryGroup, impl_decode};
+/// /// A colour.
+/// #[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, TelemetryEnum)]
+/// enum Colour {
+///     /// Red.
+///     Red,
+///     /// Blue.
+///     Blue,
+/// }
+/// impl_decode!(enum Colour { Red, Blue });
+///
+/// /// Options.
+/// #[derive(TelemetryGroup)]
+/// struct Options {
+///     /// A colour.
+///     colour: Colour,
+/// }
+/// impl_decode!(group Options { colour });
+/// ```
+#[cfg(feature = "serde")]
+#[macro_export]
+macro_rules! impl_decode {
+    (enum $ty:ident { $($variant:ident),* $(,)? }) => {
+        const _: () = {
+            impl $crate::decode::Decode for $ty {
+                fn decode<'de, D: $crate::__private::serde::Deserializer<'de>>(
+                    deserializer: D,
+                ) -> ::core::result::Result<Self, D::Error> {
+                    let index = $crate::decode::decode_variant_index(
+                        deserializer,
+                        &<$ty as $crate::TelemetryEnum>::META,
+                    )?;
+                    const ALL: &[$ty] = &[$($ty::$variant),*];
+                    // Matched by the index the type itself reports, so the list's order cannot matter.
+                    ALL.iter()
+                        .copied()
+                        .find(|value| $crate::TelemetryEnum::variant_index(*value) == index)
+                        .ok_or_else(|| <D::Error as $crate::__private::serde::de::Error>::custom(
+                            "a variant is missing from impl_decode!",
+                        ))
+                }
+            }
+        };
+    };
+    (group $ty:ident { $($field:ident),* $(,)? }) => {
+        $crate::impl_decode!(@object $ty, <$ty as $crate::TelemetryGroup>::META.name(),
+            <$ty as $crate::TelemetryGroup>::META.fields(), { $($field),* });
+    };
+    (event $ty:ident { $($field:ident),* $(,)? }) => {
+        $crate::impl_decode!(@object $ty, <$ty as $crate::TelemetryEvent>::META.name(),
+            <$ty as $crate::TelemetryEvent>::META.fields(), { $($field),* });
+    };
+    (@object $ty:ident, $owner:expr, $fields:expr, { $($field:ident),* }) => {
+        const _: () = {
+            use $crate::__private::serde;
+            struct ObjectVisitor;
+            impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
+                type Value = $ty;
+                fn expecting(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+                    ::core::write!(f, "an object with the fields of {}", $owner)
+                }
+                #[allow(unused_mut, unused_variables, unused_assignments)]
+                fn visit_map<A: serde::de::MapAccess<'de>>(
+                    self,
+                    mut map: A,
+                ) -> ::core::result::Result<$ty, A::Error> {
+                    const OWNER: &str = $owner;
+                    const FIELDS: &[$crate::FieldMeta] = $fields;
+                    $(let mut $field = ::core::option::Option::None;)*
+                    while let ::core::option::Option::Some(index) =
+                        $crate::decode::next_field_index(&mut map, OWNER, FIELDS)?
+                    {
+                        let mut position = 0usize;
+                        $(
+                            if index == position {
+                                if $field.is_some() {
+                                    return ::core::result::Result::Err(
+                                        $crate::decode::duplicate_field(OWNER, &FIELDS[position]),
+                                    );
+                                }
+                                $field = ::core::option::Option::Some(
+                                    map.next_value_seed($crate::decode::DecodeSeed::NEW)?,
+                                );
+                            }
+                            position += 1;
+                        )*
+                    }
+                    let mut position = 0usize;
+                    ::core::result::Result::Ok($ty {
+                        $($field: {
+                            let value = $crate::decode::finish_field($field, OWNER, &FIELDS[position])?;
+                            position += 1;
+                            value
+                        },)*
+                    })
+                }
+            }
+            impl $crate::decode::Decode for $ty {
+                fn decode<'de, D: serde::Deserializer<'de>>(
+                    deserializer: D,
+                ) -> ::core::result::Result<Self, D::Error> {
+                    // Checked while compiling: the list must name every field, in metadata order.
+                    const _: () = ::core::assert!(
+                        <[&str]>::len(&[$(::core::stringify!($field)),*]) == $fields.len(),
+                        "impl_decode! must list every field of the struct, in declaration order"
+                    );
+                    deserializer.deserialize_map(ObjectVisitor)
+                }
+            }
+        };
+    };
+}
+
+crate::impl_decode!(
+    enum Os {
+        Linux,
+        MacOs,
+        Windows,
+        Bsd,
+        Other,
+    }
+);
+crate::impl_decode!(
+    enum Arch {
+        X86_64,
+        Aarch64,
+        Other,
+    }
+);
+crate::impl_decode!(group Context { os, arch, cpu_count, is_ci, is_tty });
+
+use crate::envelope::{Arch, Os};
+
+struct EnvelopeSeed<E>(PhantomData<fn() -> E>);
+
+impl<E> EnvelopeSeed<E> {
+    const NEW: Self = Self(PhantomData);
+}
+
+impl<'de, E: TelemetryEvent + Decode> DeserializeSeed<'de> for EnvelopeSeed<E> {
+    type Value = Envelope<E>;
+
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<Envelope<E>, D::Error> {
+        deserializer.deserialize_map(self)
+    }
+}
+
+/// Keys of the envelope, in wire order; must agree with [`crate::ENVELOPE_FIELDS`] (a test checks).
+const ENVELOPE_KEYS: [&str; 9] = [
+    "event",
+    "schema_version",
+    "sdk",
+    "toolkit_version",
+    "install_id",
+    "project_id",
+    "session_id",
+    "context",
+    "payload",
+];
+
+impl<'de, E: TelemetryEvent + Decode> Visitor<'de> for EnvelopeSeed<E> {
+    type Value = Envelope<E>;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "an envelope of event {}", E::META.name())
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Envelope<E>, A::Error> {
+        let mut seen = [false; ENVELOPE_KEYS.len()];
+        let mut sdk = None;
+        let (mut toolkit_version, mut install_id, mut project_id, mut session_id) = (None, None, None, None);
+        let (mut context, mut payload) = (None, None);
+        while let Some(key) = map.next_key::<StrKey<'de>>()? {
+            let key = key.as_str();
+            let Some(index) = ENVELOPE_KEYS.iter().position(|k| *k == key) else {
+                return Err(A::Error::custom(format_args!(
+                    "unknown envelope field {key:?}; expected only: {}",
+                    ENVELOPE_KEYS.join(", ")
+                )));
+            };
+            if std::mem::replace(&mut seen[index], true) {
+                return Err(A::Error::custom(format_args!("envelope field {key:?} appears twice")));
+            }
+            match index {
+                0 => {
+                    let expected = E::META.name();
+                    map.next_value_seed(StrSeed(|name: &str| {
+                        if name == expected {
+                            Ok(())
+                        } else {
+                            Err(format!("the envelope is for event {name:?}, not {expected}"))
+                        }
+                    }))?;
+                }
+                1 => {
+                    let version = map.next_value::<u64>()?;
+                    if version != u64::from(E::META.version()) {
+                        return Err(A::Error::custom(format_args!(
+                            "{} is schema version {}, not {version}",
+                            E::META.name(),
+                            E::META.version()
+                        )));
+                    }
+                }
+                2 => sdk = Some(map.next_value_seed(SdkSeed)?),
+                3 => toolkit_version = Some(map.next_value_seed(DecodeSeed::<Version>::NEW)?),
+                4 => install_id = Some(map.next_value_seed(StrSeed(parse_id128))?),
+                5 => project_id = Some(map.next_value_seed(StrSeed(parse_id256))?),
+                6 => session_id = Some(map.next_value_seed(StrSeed(parse_id128))?),
+                7 => context = Some(map.next_value_seed(DecodeSeed::<Context>::NEW)?),
+                _ => payload = Some(map.next_value_seed(DecodeSeed::<E>::NEW)?),
+            }
+        }
+        if let Some(missing) = ENVELOPE_KEYS.iter().zip(seen).find(|(key, seen)| !seen && **key != "project_id") {
+            return Err(A::Error::custom(format_args!("missing envelope field {:?}", missing.0)));
+        }
+        let missing = || A::Error::custom("incomplete envelope");
+        let (sdk_name, sdk_version) = sdk.ok_or_else(missing)?;
+        Ok(Envelope {
+            header: ReceivedHeader {
+                sdk_name,
+                sdk_version,
+                toolkit_version: toolkit_version.ok_or_else(missing)?,
+                install_id: install_id.ok_or_else(missing)?,
+                project_id,
+                session_id: session_id.ok_or_else(missing)?,
+                context: context.ok_or_else(missing)?,
+            },
+            event: payload.ok_or_else(missing)?,
+        })
+    }
+}
+
+fn parse_id128(text: &str) -> Result<AnonymousId, String> {
+    AnonymousId::parse_hex(text).ok_or_else(|| format!("{text:?} is not 32 lower-case hex digits"))
+}
+
+fn parse_id256(text: &str) -> Result<ProjectId, String> {
+    ProjectId::parse_hex(text).ok_or_else(|| format!("{text:?} is not 64 lower-case hex digits"))
+}
+
+/// Decodes a string with a parsing function, borrowing when possible.
+struct StrSeed<F>(F);
+
+impl<'de, T, F: FnOnce(&str) -> Result<T, String>> DeserializeSeed<'de> for StrSeed<F> {
+    type Value = T;
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<T, D::Error> {
+        deserializer.deserialize_str(StrVisitor(self.0, "a string"))
+    }
+}
+
+/// `{"name": <name>, "version": <version>}`.
+struct SdkSeed;
+
+impl<'de> DeserializeSeed<'de> for SdkSeed {
+    type Value = (String, Version);
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<Self::Value, D::Error> {
+        deserializer.deserialize_map(self)
+    }
+}
+
+impl<'de> Visitor<'de> for SdkSeed {
+    type Value = (String, Version);
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("an object {\"name\": ..., \"version\": ...}")
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+        let (mut name, mut version) = (None, None);
+        while let Some(key) = map.next_key::<StrKey<'de>>()? {
+            match key.as_str() {
+                "name" if name.is_none() => {
+                    name = Some(map.next_value_seed(StrSeed(|text: &str| {
+                        if crate::meta::is_valid_name(text) {
+                            Ok(text.to_owned())
+                        } else {
+                            Err(format!("{text:?} is not a valid SDK name"))
+                        }
+                    }))?);
+                }
+                "version" if version.is_none() => version = Some(map.next_value_seed(DecodeSeed::<Version>::NEW)?),
+                other => {
+                    return Err(A::Error::custom(format_args!(
+                        "unexpected or repeated field {other:?} in sdk; expected name and version"
+                    )));
+                }
+            }
+        }
+        match (name, version) {
+            (Some(name), Some(version)) => Ok((name, version)),
+            _ => Err(A::Error::custom("sdk needs both name and version")),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn envelope_keys_are_the_envelope_fields() {
+        let names: Vec<&str> = crate::ENVELOPE_FIELDS.iter().map(|f| f.name).collect();
+        assert_eq!(names, ENVELOPE_KEYS);
+    }
+}

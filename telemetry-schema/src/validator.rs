@@ -1,0 +1,669 @@
+//! The server-side validator: enforces a bundle schema on envelopes and batches received as bytes.
+//!
+//! A server does not need to link the SDK: it builds a [`Validator`] from the `bundle.json` that
+//! [`bundle_schema`](crate::schema::bundle_schema) wrote, then checks each request body. Bodies are bounded before
+//! they are parsed ([`Limits`]): size first, then nesting depth and batch length while parsing, which stops at the
+//! first violation. No input makes the validator panic.
+//!
+//! ```
+//! use telemetry_schema::TelemetryEvent;
+//! use telemetry_schema::schema::{SchemaOptions, bundle_schema};
+//! use telemetry_schema::validator::Validator;
+//!
+//! /// Sent when the development server starts.
+//! #[derive(TelemetryEvent)]
+//! struct DevStarted {
+//!     /// How many routes the project has.
+//!     routes: u16,
+//! }
+//!
+//! let bundle = bundle_schema(&[&DevStarted::META], &SchemaOptions::default());
+//! let validator = Validator::from_bundle(&bundle).unwrap();
+//!
+//! let body = br#"{"event":"DEV_STARTED","schema_version":1,"sdk":{"name":"acme","version":"1.0.0"},
+//!     "toolkit_version":"0.1.0","install_id":"00112233445566778899aabbccddeeff",
+//!     "session_id":"00112233445566778899aabbccddeeff",
+//!     "context":{"os":"linux","arch":"x86_64","cpu_count":8,"is_ci":false,"is_tty":true},
+//!     "payload":{"routes":70000}}"#;
+//! let rejection = validator.validate_envelope(body).unwrap_err();
+//! let problem = &rejection.problems()[0];
+//! assert_eq!(problem.pointer(), "/payload/routes");
+//! assert_eq!(problem.event_name(), Some("DEV_STARTED"));
+//! assert_eq!(problem.expected(), "a number of at most 65535");
+//! ```
+
+use std::cell::Cell;
+use std::collections::HashMap;
+use std::fmt;
+use std::path::Path;
+
+use jsonschema::error::{TypeKind, ValidationErrorKind};
+use jsonschema::{Draft, PatternOptions, ValidationError};
+use serde::de::{DeserializeSeed, Error as _, MapAccess, SeqAccess, Visitor};
+use serde_json::{Map, Value};
+
+use crate::envelope::BATCH_EVENTS_KEY;
+use crate::schema::{BUNDLE_ENVELOPE_DEF, DRAFT_2020_12, parse_bundle_def_key};
+
+/// Bounds on what one request body may be. Checked before (size) and while (depth, batch length) parsing.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct Limits {
+    /// The largest body accepted, in bytes. Default: 1 MiB.
+    pub max_body_bytes: usize,
+    /// The most envelopes one batch may hold. Default: 1 000.
+    pub max_batch_len: usize,
+    /// The deepest nesting of arrays and objects, counting the outermost one as 1. A batch of envelopes whose
+    /// payloads nest one group is 5 deep. Default: 16; values above 128 act as 128 (the parser's own bound).
+    pub max_depth: usize,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Self { max_body_bytes: 1 << 20, max_batch_len: 1_000, max_depth: 16 }
+    }
+}
+
+/// At most this many problems are reported for one body; the rest are counted in
+/// [`Rejection::unreported`].
+pub const MAX_REPORTED_PROBLEMS: usize = 100;
+
+/// Enforces a bundle schema. Cheap to share between threads (`Send + Sync`).
+pub struct Validator {
+    envelope: jsonschema::Validator,
+    /// Event name -> each version in the bundle, in ascending order.
+    events: HashMap<String, Vec<(u32, jsonschema::Validator)>>,
+    limits: Limits,
+}
+
+impl fmt::Debug for Validator {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Validator").field("events", &self.events.len()).field("limits", &self.limits).finish()
+    }
+}
+
+impl Validator {
+    /// Builds a validator from a bundle schema (the value [`bundle_schema`](crate::schema::bundle_schema)
+    /// returns, or `bundle.json` parsed), with default [`Limits`].
+    ///
+    /// # Errors
+    /// When the value is not a draft 2020-12 bundle with the toolkit's layout (`$defs/envelope` and
+    /// `$defs/<EVENT>.v<N>`), or one of its schemas does not compile.
+    pub fn from_bundle(bundle: &Value) -> Result<Self, BundleError> {
+        let Some(root) = bundle.as_object() else {
+            return Err(BundleError::new("the bundle is not a JSON object"));
+        };
+        if root.get("$schema").and_then(Value::as_str) != Some(DRAFT_2020_12) {
+            return Err(BundleError::new(format!("the bundle's \"$schema\" is not \"{DRAFT_2020_12}\"")));
+        }
+        let Some(defs) = root.get("$defs").and_then(Value::as_object) else {
+            return Err(BundleError::new("the bundle has no \"$defs\" object holding the envelope and event schemas"));
+        };
+        let Some(envelope) = defs.get(BUNDLE_ENVELOPE_DEF) else {
+            return Err(BundleError::new(format!("the bundle has no \"$defs/{BUNDLE_ENVELOPE_DEF}\" schema")));
+        };
+        let envelope = compile(envelope, BUNDLE_ENVELOPE_DEF)?;
+        let mut events: HashMap<String, Vec<(u32, jsonschema::Validator)>> = HashMap::new();
+        for (key, schema) in defs {
+            if key == BUNDLE_ENVELOPE_DEF {
+                continue;
+            }
+            let Some((name, version)) = parse_bundle_def_key(key) else {
+                return Err(BundleError::new(format!(
+                    "\"$defs/{key}\" is neither \"{BUNDLE_ENVELOPE_DEF}\" nor an event key like \"CLI_COMMAND.v1\""
+                )));
+            };
+            let validator = compile(schema, key)?;
+            events.entry(name.to_owned()).or_default().push((version, validator));
+        }
+        for versions in events.values_mut() {
+            versions.sort_by_key(|(version, _)| *version);
+        }
+        Ok(Self { envelope, events, limits: Limits::default() })
+    }
+
+    /// Builds a validator from the bytes of a `bundle.json`.
+    ///
+    /// # Errors
+    /// When the bytes are not JSON, or see [`Validator::from_bundle`].
+    pub fn from_bundle_bytes(bytes: &[u8]) -> Result<Self, BundleError> {
+        let bundle: Value = serde_json::from_slice(bytes)
+            .map_err(|err| BundleError::new(format!("the bundle is not valid JSON: {err}")))?;
+        Self::from_bundle(&bundle)
+    }
+
+    /// Builds a validator from a `bundle.json` file, as written by docs-gen (`schemas/bundle.json`).
+    ///
+    /// # Errors
+    /// When the file cannot be read (the error names the path), or see [`Validator::from_bundle_bytes`].
+    pub fn from_bundle_file(path: impl AsRef<Path>) -> Result<Self, BundleError> {
+        let path = path.as_ref();
+        let bytes = std::fs::read(path)
+            .map_err(|err| BundleError::new(format!("cannot read the bundle {}: {err}", path.display())))?;
+        Self::from_bundle_bytes(&bytes).map_err(|err| BundleError::new(format!("{}: {}", path.display(), err.message)))
+    }
+
+    /// The same validator with other limits.
+    #[must_use]
+    pub fn with_limits(mut self, limits: Limits) -> Self {
+        self.limits = limits;
+        self
+    }
+
+    /// The limits in force.
+    pub fn limits(&self) -> Limits {
+        self.limits
+    }
+
+    /// The names of the events the bundle knows, sorted.
+    pub fn event_names(&self) -> Vec<&str> {
+        let mut names: Vec<&str> = self.events.keys().map(String::as_str).collect();
+        names.sort_unstable();
+        names
+    }
+
+    /// Validates a body holding one envelope.
+    ///
+    /// # Errors
+    /// A [`Rejection`] listing what was wrong.
+    pub fn validate_envelope(&self, body: &[u8]) -> Result<(), Rejection> {
+        let value = self.parse(body, false)?;
+        let mut report = Report::default();
+        self.check_envelope(&value, None, "", &mut report);
+        report.finish()
+    }
+
+    /// Validates a body holding a batch, `{"events": [<envelope>, ...]}`, and returns how many envelopes it
+    /// held. Every envelope is checked, so one rejection lists the problems of all of them.
+    ///
+    /// # Errors
+    /// A [`Rejection`] listing what was wrong.
+    pub fn validate_batch(&self, body: &[u8]) -> Result<usize, Rejection> {
+        let value = self.parse(body, true)?;
+        let mut report = Report::default();
+        let events = match &value {
+            Value::Object(map) => {
+                for key in map.keys().filter(|key| *key != BATCH_EVENTS_KEY) {
+                    report.push(Problem::body(
+                        format!("/{}", escape_pointer(key)),
+                        ProblemKind::Schema,
+                        format!("no property but \"{BATCH_EVENTS_KEY}\" in a batch"),
+                    ));
+                }
+                map.get(BATCH_EVENTS_KEY)
+            }
+            _ => None,
+        };
+        let Some(Value::Array(events)) = events else {
+            report.push(Problem::body(
+                if value.is_object() { format!("/{BATCH_EVENTS_KEY}") } else { String::new() },
+                ProblemKind::NotABatch,
+                format!("an object {{\"{BATCH_EVENTS_KEY}\": [...]}} whose array holds the envelopes"),
+            ));
+            return report.finish().map(|()| 0);
+        };
+        for (index, envelope) in events.iter().enumerate() {
+            self.check_envelope(envelope, Some(index), &format!("/{BATCH_EVENTS_KEY}/{index}"), &mut report);
+        }
+        report.finish().map(|()| events.len())
+    }
+
+    fn parse(&self, body: &[u8], batch: bool) -> Result<Value, Rejection> {
+        let limits = self.limits;
+        if body.len() > limits.max_body_bytes {
+            return Err(Rejection::one(Problem::body(
+                String::new(),
+                ProblemKind::BodyTooLarge { limit: limits.max_body_bytes, actual: body.len() },
+                format!("a body of at most {} bytes; send smaller batches", limits.max_body_bytes),
+            )));
+        }
+        let hit = Cell::new(None);
+        let seed = LimitedValue { depth: 1, limits: &limits, hit: &hit, batch_array: false, batch };
+        let mut deserializer = serde_json::Deserializer::from_slice(body);
+        let parsed = seed.deserialize(&mut deserializer).and_then(|value| deserializer.end().map(|()| value));
+        match (parsed, hit.get()) {
+            (Ok(value), _) => Ok(value),
+            (Err(_), Some(LimitHit::Depth)) => Err(Rejection::one(Problem::body(
+                String::new(),
+                ProblemKind::TooDeep { limit: limits.max_depth },
+                format!("arrays and objects nested at most {} deep", limits.max_depth),
+            ))),
+            (Err(_), Some(LimitHit::BatchLength)) => Err(Rejection::one(Problem::body(
+                format!("/{BATCH_EVENTS_KEY}"),
+                ProblemKind::BatchTooLong { limit: limits.max_batch_len },
+                format!("at most {} envelopes in one batch; send several batches", limits.max_batch_len),
+            ))),
+            (Err(err), Some(LimitHit::DuplicateKey)) => Err(Rejection::one(Problem::body(
+                String::new(),
+                ProblemKind::DuplicateKey { line: err.line(), column: err.column() },
+                "each key at most once in an object".to_owned(),
+            ))),
+            (Err(err), None) => Err(Rejection::one(Problem::body(
+                String::new(),
+                ProblemKind::NotJson { line: err.line(), column: err.column() },
+                format!("a JSON document ({err})"),
+            ))),
+        }
+    }
+
+    fn check_envelope(&self, envelope: &Value, index: Option<usize>, base: &str, report: &mut Report) {
+        let name = envelope.get("event").and_then(Value::as_str);
+        let context = EventContext { index, name, base };
+        if !self.envelope.is_valid(envelope) {
+            for error in self.envelope.iter_errors(envelope) {
+                report.push(context.problem_from(&error, ""));
+            }
+        }
+        let Some(name) = name else {
+            return; // The envelope schema has reported the missing or mistyped name.
+        };
+        let Some(versions) = self.events.get(name) else {
+            report.push(context.problem(
+                "/event",
+                ProblemKind::UnknownEvent,
+                format!("the name of one of the {} events in the bundle", self.events.len()),
+            ));
+            return;
+        };
+        let Some(version) = envelope.get("schema_version").and_then(Value::as_u64) else {
+            return; // Reported by the envelope schema.
+        };
+        let Some((_, payload_validator)) = versions.iter().find(|(v, _)| u64::from(*v) == version) else {
+            let known: Vec<String> = versions.iter().map(|(v, _)| v.to_string()).collect();
+            report.push(context.problem(
+                "/schema_version",
+                ProblemKind::UnknownSchemaVersion,
+                format!("schema version {} of event {name}", known.join(" or ")),
+            ));
+            return;
+        };
+        let Some(payload) = envelope.get("payload") else {
+            return; // Reported by the envelope schema.
+        };
+        if !payload_validator.is_valid(payload) {
+            for error in payload_validator.iter_errors(payload) {
+                report.push(context.problem_from(&error, "/payload"));
+            }
+        }
+    }
+}
+
+fn compile(schema: &Value, key: &str) -> Result<jsonschema::Validator, BundleError> {
+    let mut schema = schema.clone();
+    if let Value::Object(map) = &mut schema {
+        map.insert("$schema".into(), DRAFT_2020_12.into());
+    }
+    jsonschema::options()
+        .with_draft(Draft::Draft202012)
+        // Linear-time matching: the patterns are the toolkit's own and need no backtracking.
+        .with_pattern_options(PatternOptions::regex())
+        .build(&schema)
+        .map_err(|err| BundleError::new(format!("\"$defs/{key}\" is not a valid schema: {err}")))
+}
+
+/// The bundle could not be turned into a validator.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BundleError {
+    message: String,
+}
+
+impl BundleError {
+    fn new(message: impl Into<String>) -> Self {
+        Self { message: message.into() }
+    }
+}
+
+impl fmt::Display for BundleError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "cannot build a telemetry validator: {}; regenerate bundle.json with the toolkit's `bundle_schema` \
+             (docs-gen writes it to schemas/bundle.json)",
+            self.message
+        )
+    }
+}
+
+impl std::error::Error for BundleError {}
+
+/// Why a body was refused: one or more [`Problem`]s.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Rejection {
+    problems: Vec<Problem>,
+    unreported: usize,
+}
+
+impl Rejection {
+    fn one(problem: Problem) -> Self {
+        Self { problems: vec![problem], unreported: 0 }
+    }
+
+    /// The problems, in the order of the body (at most [`MAX_REPORTED_PROBLEMS`]); never empty.
+    pub fn problems(&self) -> &[Problem] {
+        &self.problems
+    }
+
+    /// How many further problems were found but not reported.
+    pub fn unreported(&self) -> usize {
+        self.unreported
+    }
+}
+
+impl fmt::Display for Rejection {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "telemetry body rejected:")?;
+        for problem in &self.problems {
+            write!(f, "\n  {problem}")?;
+        }
+        if self.unreported > 0 {
+            write!(f, "\n  … and {} more", self.unreported)?;
+        }
+        Ok(())
+    }
+}
+
+impl std::error::Error for Rejection {}
+
+/// One thing wrong with a body.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Problem {
+    event_index: Option<usize>,
+    event_name: Option<String>,
+    pointer: String,
+    kind: ProblemKind,
+    expected: String,
+}
+
+impl Problem {
+    fn body(pointer: String, kind: ProblemKind, expected: String) -> Self {
+        Self { event_index: None, event_name: None, pointer, kind, expected }
+    }
+
+    /// The index of the envelope in the batch; `None` for a single envelope or a problem of the whole body.
+    pub fn event_index(&self) -> Option<usize> {
+        self.event_index
+    }
+
+    /// The envelope's `event`, when it is a string (even an unknown one).
+    pub fn event_name(&self) -> Option<&str> {
+        self.event_name.as_deref()
+    }
+
+    /// Where in the body: a JSON pointer (RFC 6901) from the body's root, e.g. `/events/3/payload/page_count`.
+    pub fn pointer(&self) -> &str {
+        &self.pointer
+    }
+
+    /// What kind of problem.
+    pub fn kind(&self) -> &ProblemKind {
+        &self.kind
+    }
+
+    /// What was expected there, in words, e.g. `a number of at most 255`.
+    pub fn expected(&self) -> &str {
+        &self.expected
+    }
+}
+
+impl fmt::Display for Problem {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if let Some(index) = self.event_index {
+            write!(f, "event #{index} ")?;
+        }
+        if let Some(name) = &self.event_name {
+            write!(f, "({name}) ")?;
+        }
+        let at = if self.pointer.is_empty() { "the body" } else { &self.pointer };
+        write!(f, "at {at}: expected {}", self.expected)
+    }
+}
+
+/// The kinds of [`Problem`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum ProblemKind {
+    /// The body is larger than [`Limits::max_body_bytes`]; it was not parsed.
+    BodyTooLarge {
+        /// The limit.
+        limit: usize,
+        /// The body's size.
+        actual: usize,
+    },
+    /// Arrays or objects nest deeper than [`Limits::max_depth`]; parsing stopped there.
+    TooDeep {
+        /// The limit.
+        limit: usize,
+    },
+    /// The batch holds more than [`Limits::max_batch_len`] envelopes; parsing stopped there.
+    BatchTooLong {
+        /// The limit.
+        limit: usize,
+    },
+    /// The body is not one JSON document (or not UTF-8).
+    NotJson {
+        /// 1-based line of the error, 0 when at the end.
+        line: usize,
+        /// 1-based column of the error.
+        column: usize,
+    },
+    /// An object repeats a key (readers disagree on which value counts, so none is accepted).
+    DuplicateKey {
+        /// 1-based line where parsing stopped.
+        line: usize,
+        /// 1-based column where parsing stopped.
+        column: usize,
+    },
+    /// The body is not a batch object with an `events` array.
+    NotABatch,
+    /// The envelope names an event the bundle does not know.
+    UnknownEvent,
+    /// The bundle knows the event, but not in this schema version.
+    UnknownSchemaVersion,
+    /// A value does not match the schema (wrong type, out of range, unknown field or variant, …).
+    Schema,
+}
+
+struct EventContext<'a> {
+    index: Option<usize>,
+    name: Option<&'a str>,
+    base: &'a str,
+}
+
+impl EventContext<'_> {
+    fn problem(&self, pointer: &str, kind: ProblemKind, expected: String) -> Problem {
+        Problem {
+            event_index: self.index,
+            event_name: self.name.map(str::to_owned),
+            pointer: format!("{}{pointer}", self.base),
+            kind,
+            expected,
+        }
+    }
+
+    fn problem_from(&self, error: &ValidationError<'_>, prefix: &str) -> Problem {
+        let pointer = format!("{prefix}{}", error.instance_path().as_str());
+        self.problem(&pointer, ProblemKind::Schema, expected(error))
+    }
+}
+
+/// Says in words what the schema wanted.
+fn expected(error: &ValidationError<'_>) -> String {
+    match error.kind() {
+        ValidationErrorKind::Type { kind } => match kind {
+            TypeKind::Single(ty) => format!("{} {ty}", article(&ty.to_string())),
+            TypeKind::Multiple(types) => {
+                let names: Vec<String> = types.iter().map(|t| t.to_string()).collect();
+                format!("one of the types {}", names.join(", "))
+            }
+        },
+        ValidationErrorKind::Minimum { limit } => format!("a number of at least {limit}"),
+        ValidationErrorKind::Maximum { limit } => format!("a number of at most {limit}"),
+        ValidationErrorKind::Required { property } => format!("the required property {property}"),
+        ValidationErrorKind::AdditionalProperties { unexpected } => {
+            let names: Vec<String> = unexpected.iter().map(|name| format!("{name:?}")).collect();
+            format!("no property {} (the schema lists every allowed property)", names.join(", "))
+        }
+        ValidationErrorKind::Pattern { pattern } => format!("a string matching {pattern}"),
+        ValidationErrorKind::Constant { expected_value } => format!("the value {expected_value}"),
+        ValidationErrorKind::Enum { options } => format!("one of {options}"),
+        ValidationErrorKind::OneOfNotValid { context } | ValidationErrorKind::AnyOf { context } => {
+            // The toolkit's enums are `oneOf` of `const` + `description`: list the allowed names.
+            let consts: Option<Vec<String>> = context
+                .iter()
+                .map(|branch| match branch.as_slice() {
+                    [only] => match only.kind() {
+                        ValidationErrorKind::Constant { expected_value } => Some(expected_value.to_string()),
+                        _ => None,
+                    },
+                    _ => None,
+                })
+                .collect();
+            match consts {
+                Some(names) if !names.is_empty() => format!("one of {}", names.join(", ")),
+                _ => error.to_string(),
+            }
+        }
+        ValidationErrorKind::UniqueItems => "an array without repeated items".to_owned(),
+        ValidationErrorKind::MaxItems { limit } => format!("an array of at most {limit} items"),
+        _ => error.to_string(),
+    }
+}
+
+fn article(word: &str) -> &'static str {
+    if word.starts_with(['a', 'e', 'i', 'o', 'u']) { "an" } else { "a" }
+}
+
+fn escape_pointer(key: &str) -> String {
+    key.replace('~', "~0").replace('/', "~1")
+}
+
+#[derive(Default)]
+struct Report {
+    problems: Vec<Problem>,
+    unreported: usize,
+}
+
+impl Report {
+    fn push(&mut self, problem: Problem) {
+        if self.problems.len() < MAX_REPORTED_PROBLEMS {
+            self.problems.push(problem);
+        } else {
+            self.unreported += 1;
+        }
+    }
+
+    fn finish(self) -> Result<(), Rejection> {
+        if self.problems.is_empty() {
+            Ok(())
+        } else {
+            Err(Rejection { problems: self.problems, unreported: self.unreported })
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum LimitHit {
+    Depth,
+    BatchLength,
+    DuplicateKey,
+}
+
+/// Parses a [`Value`] like `serde_json` does, but stops as soon as a limit is passed, so a hostile body costs
+/// no more than the limits allow.
+#[derive(Clone, Copy)]
+struct LimitedValue<'a> {
+    /// The depth of the value being parsed, the root being 1.
+    depth: usize,
+    limits: &'a Limits,
+    hit: &'a Cell<Option<LimitHit>>,
+    /// Whether this value is the batch's `events` array.
+    batch_array: bool,
+    /// Whether the body is a batch.
+    batch: bool,
+}
+
+impl LimitedValue<'_> {
+    fn enter<E: serde::de::Error>(&self) -> Result<(), E> {
+        if self.depth > self.limits.max_depth {
+            self.hit.set(Some(LimitHit::Depth));
+            return Err(E::custom("too deep"));
+        }
+        Ok(())
+    }
+
+    fn child(&self, batch_array: bool) -> Self {
+        Self { depth: self.depth + 1, batch_array, ..*self }
+    }
+}
+
+impl<'de> DeserializeSeed<'de> for LimitedValue<'_> {
+    type Value = Value;
+
+    fn deserialize<D: serde::Deserializer<'de>>(self, deserializer: D) -> Result<Value, D::Error> {
+        deserializer.deserialize_any(self)
+    }
+}
+
+impl<'de> Visitor<'de> for LimitedValue<'_> {
+    type Value = Value;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("any JSON value")
+    }
+
+    fn visit_bool<E>(self, v: bool) -> Result<Value, E> {
+        Ok(Value::Bool(v))
+    }
+
+    fn visit_i64<E>(self, v: i64) -> Result<Value, E> {
+        Ok(Value::from(v))
+    }
+
+    fn visit_u64<E>(self, v: u64) -> Result<Value, E> {
+        Ok(Value::from(v))
+    }
+
+    fn visit_f64<E>(self, v: f64) -> Result<Value, E> {
+        Ok(serde_json::Number::from_f64(v).map_or(Value::Null, Value::Number))
+    }
+
+    fn visit_str<E>(self, v: &str) -> Result<Value, E> {
+        Ok(Value::String(v.to_owned()))
+    }
+
+    fn visit_string<E>(self, v: String) -> Result<Value, E> {
+        Ok(Value::String(v))
+    }
+
+    fn visit_unit<E>(self) -> Result<Value, E> {
+        Ok(Value::Null)
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Value, A::Error> {
+        self.enter()?;
+        let mut items = Vec::with_capacity(seq.size_hint().unwrap_or(0).min(64));
+        while let Some(item) = seq.next_element_seed(self.child(false))? {
+            if self.batch_array && items.len() == self.limits.max_batch_len {
+                self.hit.set(Some(LimitHit::BatchLength));
+                return Err(A::Error::custom("batch too long"));
+            }
+            items.push(item);
+        }
+        Ok(Value::Array(items))
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut access: A) -> Result<Value, A::Error> {
+        self.enter()?;
+        let mut map = Map::new();
+        while let Some(key) = access.next_key::<String>()? {
+            let batch_array = self.batch && self.depth == 1 && key == BATCH_EVENTS_KEY;
+            let value = access.next_value_seed(self.child(batch_array))?;
+            // A repeated key would let the validator and a later reader see different values: refuse it.
+            if map.contains_key(&key) {
+                self.hit.set(Some(LimitHit::DuplicateKey));
+                return Err(A::Error::custom("duplicate key"));
+            }
+            map.insert(key, value);
+        }
+        Ok(Value::Object(map))
+    }
+}

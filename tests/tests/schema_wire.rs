@@ -1,0 +1,465 @@
+//! Wire = schema, for every example event: what the serializer writes, the validator accepts and the typed
+//! decode round-trips; every systematic mutation that breaks the contract is rejected by both.
+
+use example_sdk::events::*;
+use proptest::prelude::*;
+use serde_json::{Map, Value, json};
+use telemetry_schema::decode::{Decode, decode_envelope};
+use telemetry_schema::schema::{SchemaOptions, bundle_schema};
+use telemetry_schema::validator::{Limits, Validator};
+use telemetry_schema::{
+    AnonymousId, CollectableKind, CountWidth, EnvelopeHeader, EventMeta, FieldMeta, PreTag, ProjectId, TelemetryEvent,
+    Version, write_envelope,
+};
+
+/// Strictly decodes an envelope of `E` and writes it again: the round trip must give the same bytes.
+fn reencode<E: TelemetryEvent + Decode>(bytes: &[u8]) -> Result<String, String> {
+    let envelope = decode_envelope::<E>(bytes).map_err(|e| e.to_string())?;
+    let h = envelope.header;
+    assert_eq!(h.sdk_name, "acme", "the tests only send as acme");
+    let header = EnvelopeHeader {
+        sdk_name: "acme",
+        sdk_version: h.sdk_version,
+        install_id: h.install_id,
+        project_id: h.project_id,
+        session_id: h.session_id,
+        context: h.context,
+    };
+    assert_eq!(h.toolkit_version, telemetry_schema::TOOLKIT_VERSION);
+    let mut out = String::new();
+    write_envelope(&mut out, &header, &envelope.event).map_err(|e| e.to_string())?;
+    Ok(out)
+}
+
+type Reencode = fn(&[u8]) -> Result<String, String>;
+
+/// Every example event with its typed decode.
+fn events() -> Vec<(&'static EventMeta, Reencode)> {
+    vec![
+        (&CliCommand::META, reencode::<CliCommand>),
+        (&ProjectCreated::META, reencode::<ProjectCreated>),
+        (&BuildFinished::META, reencode::<BuildFinished>),
+        (&DevServerStarted::META, reencode::<DevServerStarted>),
+        (&FeatureUsage::META, reencode::<FeatureUsage>),
+        (&ComponentMounted::META, reencode::<ComponentMounted>),
+        (&AuthInit::META, reencode::<AuthInit>),
+        (&DeployFinished::META, reencode::<DeployFinished>),
+        (&SdkUpgraded::META, reencode::<SdkUpgraded>),
+        (&ErrorFeedback::META, reencode::<ErrorFeedback>),
+    ]
+}
+
+fn validator() -> &'static Validator {
+    static VALIDATOR: std::sync::OnceLock<Validator> = std::sync::OnceLock::new();
+    VALIDATOR.get_or_init(build_validator)
+}
+
+fn build_validator() -> Validator {
+    let metas: Vec<&EventMeta> = events().iter().map(|(m, _)| *m).collect();
+    // Through bytes, as a server reads bundle.json.
+    let bundle = telemetry_schema::schema::to_canonical_string(&bundle_schema(&metas, &SchemaOptions::default()));
+    Validator::from_bundle_bytes(bundle.as_bytes()).unwrap()
+}
+
+#[test]
+fn the_table_covers_every_registered_example_event() {
+    let registered: Vec<&str> = telemetry_schema::events()
+        .unwrap()
+        .iter()
+        .map(|e| e.meta().name())
+        .filter(|name| *name != Stub::META.name())
+        .collect();
+    let mut covered: Vec<&str> = events().iter().map(|(m, _)| m.name()).collect();
+    covered.sort_unstable();
+    assert_eq!(covered, registered);
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Random valid instances, generated from the metadata
+// ---------------------------------------------------------------------------------------------------------------
+
+/// A small deterministic generator (splitmix64) fed by proptest's seed.
+struct Rng(u64);
+
+impl Rng {
+    fn next(&mut self) -> u64 {
+        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
+        let mut z = self.0;
+        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+        z ^ (z >> 31)
+    }
+
+    fn below(&mut self, n: u64) -> u64 {
+        if n == 0 { 0 } else { self.next() % n }
+    }
+
+    /// Mostly edges: 0, the maximum, small numbers, anything.
+    fn up_to(&mut self, max: u64) -> u64 {
+        match self.below(4) {
+            0 => 0,
+            1 => max,
+            2 => self.below(max.min(1000) + 1),
+            _ => self.below(max).max(1),
+        }
+    }
+
+    fn version(&mut self) -> Version {
+        let max = u64::from(telemetry_schema::MAX_COMPONENT);
+        let mut c = || u32::try_from(self.up_to(max)).unwrap();
+        let version = Version::new(c(), c(), c());
+        match self.below(3) {
+            0 => version,
+            _ => {
+                let tag = PreTag::ALL[usize::try_from(self.below(PreTag::ALL.len() as u64)).unwrap()];
+                let number = (self.below(2) == 0).then(|| u32::try_from(self.up_to(max)).unwrap());
+                version.with_pre_release(telemetry_schema::PreRelease::new(tag, number))
+            }
+        }
+    }
+}
+
+/// A random valid value of `kind`, as the serializer would write it; `None` for an absent `Option`.
+fn random_value(kind: &CollectableKind, rng: &mut Rng) -> Option<Value> {
+    Some(match kind {
+        CollectableKind::Bool => json!(rng.below(2) == 0),
+        CollectableKind::Count(width) => json!(rng.up_to(CountWidth::max(*width))),
+        CollectableKind::DurationMillis => json!(rng.up_to(u64::MAX)),
+        CollectableKind::Version => json!(rng.version().to_string()),
+        CollectableKind::Enum(meta) => {
+            json!(meta.variants()[usize::try_from(rng.below(meta.variants().len() as u64)).unwrap()].name())
+        }
+        CollectableKind::EnumSet(meta) => {
+            Value::Array(meta.variants().iter().filter(|_| rng.below(2) == 0).map(|v| json!(v.name())).collect())
+        }
+        CollectableKind::Group(meta) => random_object(meta.fields(), rng),
+        CollectableKind::Optional(inner) => return (rng.below(2) == 0).then(|| random_value(inner, rng)).flatten(),
+        other => panic!("a kind this test does not know yet: {other:?}"),
+    })
+}
+
+fn random_object(fields: &[FieldMeta], rng: &mut Rng) -> Value {
+    let mut map = Map::new();
+    for field in fields {
+        if let Some(value) = random_value(&field.kind(), rng) {
+            map.insert(field.name().to_owned(), value);
+        }
+    }
+    Value::Object(map)
+}
+
+fn random_header(rng: &mut Rng) -> EnvelopeHeader {
+    let mut bytes16 = || {
+        let (a, b) = (rng.next().to_le_bytes(), rng.next().to_le_bytes());
+        let mut out = [0u8; 16];
+        out[..8].copy_from_slice(&a);
+        out[8..].copy_from_slice(&b);
+        out
+    };
+    let install_id = AnonymousId::from_random_bytes(bytes16());
+    let session_id = AnonymousId::from_random_bytes(bytes16());
+    let project = bytes16();
+    let project_id = (rng.below(2) == 0).then(|| {
+        let mut digest = [0u8; 32];
+        digest[..16].copy_from_slice(&project);
+        digest[16..].copy_from_slice(&project);
+        ProjectId::from_salted_digest(digest)
+    });
+    let pick = |rng: &mut Rng, n: u64| usize::try_from(rng.below(n)).unwrap();
+    let os = [Os::Linux, Os::MacOs, Os::Windows, Os::Bsd, Os::Other][pick(rng, 5)];
+    let arch = [Arch::X86_64, Arch::Aarch64, Arch::Other][pick(rng, 3)];
+    EnvelopeHeader {
+        sdk_name: "acme",
+        sdk_version: rng.version(),
+        install_id,
+        project_id,
+        session_id,
+        context: telemetry_schema::Context {
+            os,
+            arch,
+            cpu_count: u16::try_from(rng.up_to(u64::from(u16::MAX))).unwrap(),
+            is_ci: rng.below(2) == 0,
+            is_tty: rng.below(2) == 0,
+        },
+    }
+}
+
+/// An envelope as the client writes it: the header through `write_envelope` (with an empty stand-in event),
+/// the payload spliced in from the metadata-generated value.
+fn random_envelope(meta: &EventMeta, rng: &mut Rng) -> String {
+    let payload = random_object(meta.fields(), rng);
+    let header = random_header(rng);
+    let mut out = String::new();
+    write_envelope(&mut out, &header, &Stub {}).unwrap();
+    let prefix = out.strip_suffix(r#""payload":{}}"#).unwrap();
+    let prefix = prefix.replacen(
+        r#""event":"STUB","schema_version":1"#,
+        &format!(r#""event":"{}","schema_version":{}"#, meta.name(), meta.version()),
+        1,
+    );
+    format!(r#"{prefix}"payload":{payload}}}"#)
+}
+
+/// Stands in for an event while writing a header.
+#[derive(TelemetryEvent)]
+struct Stub {}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 512, failure_persistence: None, ..ProptestConfig::default() })]
+
+    /// Random instances of every example event: the typed decode reads them, the serializer writes the same
+    /// bytes back, and the validator accepts them.
+    #[test]
+    fn random_instances_validate_and_round_trip(seed in any::<u64>()) {
+        let validator = validator();
+        let mut rng = Rng(seed);
+        for (meta, reencode) in events() {
+            let wire = random_envelope(meta, &mut rng);
+            let again = reencode(wire.as_bytes()).map_err(|e| TestCaseError::fail(format!("{e}\n{wire}")))?;
+            // Same content; the serializer's key order is the declaration order.
+            let (a, b): (Value, Value) = (serde_json::from_str(&again).unwrap(), serde_json::from_str(&wire).unwrap());
+            prop_assert_eq!(a, b);
+            if let Err(rejection) = validator.validate_envelope(again.as_bytes()) {
+                return Err(TestCaseError::fail(format!("{rejection}\n{again}")));
+            }
+        }
+    }
+}
+
+#[test]
+fn a_serialized_example_event_of_each_type_validates() {
+    // Through the real types, not the metadata generator.
+    let v = validator();
+    let header = random_header(&mut Rng(7));
+    let mut out = String::new();
+    let version = Version::new(1, 2, 3);
+    type Write<'a> = Box<dyn Fn(&mut String) + 'a>;
+    let events: Vec<Write<'_>> = vec![
+        Box::new(|o| write_envelope(o, &header, &ErrorFeedback { code: ErrorCode::Unknown }).unwrap()),
+        Box::new(|o| {
+            let e = SdkUpgraded { from: version, to: "2.0.0-beta.1".parse().unwrap(), files_migrated: 3 };
+            write_envelope(o, &header, &e).unwrap()
+        }),
+        Box::new(|o| {
+            let e = ProjectCreated { template: Template::Blog, typescript: true, package_manager: None };
+            write_envelope(o, &header, &e).unwrap()
+        }),
+    ];
+    for write in events {
+        out.clear();
+        write(&mut out);
+        v.validate_envelope(out.as_bytes()).unwrap();
+    }
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Systematic mutations
+// ---------------------------------------------------------------------------------------------------------------
+
+/// One mutation: what it does, and the envelope bytes.
+struct Mutation {
+    what: String,
+    body: Vec<u8>,
+}
+
+fn wrong_types_for(kind: &CollectableKind) -> Vec<Value> {
+    let all = [json!(null), json!(true), json!(7), json!(1.5), json!("text"), json!([]), json!({})];
+    let keep = |v: &Value| match kind {
+        CollectableKind::Bool => !v.is_boolean(),
+        CollectableKind::Count(_) | CollectableKind::DurationMillis => !v.is_u64(),
+        CollectableKind::Version | CollectableKind::Enum(_) => !v.is_string(),
+        CollectableKind::EnumSet(_) => !v.is_array(),
+        // `{}` is a wrong *value* for a group with required fields, not a wrong type; keep it when it is one.
+        CollectableKind::Group(meta) => !v.is_object() || meta.fields().iter().any(FieldMeta::is_required),
+        _ => true,
+    };
+    all.into_iter().filter(keep).collect()
+}
+
+fn unwrap_optional(kind: CollectableKind) -> CollectableKind {
+    match kind {
+        CollectableKind::Optional(inner) => *inner,
+        other => other,
+    }
+}
+
+/// Every mutation of one object (a payload or a group) at `path`, recursing into groups.
+fn mutate_object(envelope: &Value, path: &[String], fields: &[FieldMeta], out: &mut Vec<Mutation>) {
+    let at = |envelope: &Value, f: &dyn Fn(&mut Value)| -> Vec<u8> {
+        let mut e = envelope.clone();
+        let mut target = &mut e;
+        for key in path {
+            target = &mut target[key.as_str()];
+        }
+        f(target);
+        serde_json::to_vec(&e).unwrap()
+    };
+    let here = path.join("/");
+    out.push(Mutation {
+        what: format!("{here}: unknown field added"),
+        body: at(envelope, &|o| {
+            o["user_name"] = json!("jane");
+        }),
+    });
+    let current = {
+        let mut t = envelope;
+        for key in path {
+            t = &t[key.as_str()];
+        }
+        t.clone()
+    };
+    for field in fields {
+        let name = field.name();
+        let kind = unwrap_optional(field.kind());
+        if field.is_required() {
+            out.push(Mutation {
+                what: format!("{here}/{name}: required field dropped"),
+                body: at(envelope, &|o| drop(o.as_object_mut().unwrap().remove(name))),
+            });
+        }
+        let set = |value: Value| move |o: &mut Value| o[name] = value.clone();
+        for wrong in wrong_types_for(&kind) {
+            out.push(Mutation { what: format!("{here}/{name}: wrong type {wrong}"), body: at(envelope, &set(wrong)) });
+        }
+        match kind {
+            CollectableKind::Count(width) => {
+                out.push(Mutation { what: format!("{here}/{name}: negative"), body: at(envelope, &set(json!(-1))) });
+                let above = Value::Number(
+                    serde_json::from_str::<serde_json::Number>(&(u128::from(width.max()) + 1).to_string()).unwrap(),
+                );
+                out.push(Mutation { what: format!("{here}/{name}: above max"), body: at(envelope, &set(above)) });
+            }
+            CollectableKind::DurationMillis => {
+                out.push(Mutation { what: format!("{here}/{name}: negative"), body: at(envelope, &set(json!(-5))) });
+            }
+            CollectableKind::Enum(_) => {
+                out.push(Mutation {
+                    what: format!("{here}/{name}: unknown variant"),
+                    body: at(envelope, &set(json!("SomethingElse"))),
+                });
+            }
+            CollectableKind::EnumSet(meta) => {
+                let first = meta.variants()[0].name();
+                out.push(Mutation {
+                    what: format!("{here}/{name}: duplicated item"),
+                    body: at(envelope, &set(json!([first, first]))),
+                });
+                out.push(Mutation {
+                    what: format!("{here}/{name}: unknown item"),
+                    body: at(envelope, &set(json!([first, "SomethingElse"]))),
+                });
+            }
+            CollectableKind::Version => {
+                for bad in ["1.2.3+build.5", "1.0.0-jane.doe", "1.2", "01.2.3"] {
+                    out.push(Mutation {
+                        what: format!("{here}/{name}: version {bad}"),
+                        body: at(envelope, &set(json!(bad))),
+                    });
+                }
+            }
+            CollectableKind::Group(meta) => {
+                let mut nested = path.to_vec();
+                nested.push(name.to_owned());
+                if current.get(name).is_none() {
+                    continue;
+                }
+                mutate_object(envelope, &nested, meta.fields(), out);
+            }
+            _ => {}
+        }
+    }
+}
+
+/// An envelope of `meta` in which every optional field is present, so each can be mutated.
+fn full_envelope(meta: &EventMeta) -> Value {
+    (0..u64::MAX)
+        .map(|seed| serde_json::from_str::<Value>(&random_envelope(meta, &mut Rng(seed))).unwrap())
+        .find(|e| meta.fields().iter().all(|f| e["payload"].get(f.name()).is_some()))
+        .unwrap()
+}
+
+fn mutations(meta: &EventMeta, other: &EventMeta) -> Vec<Mutation> {
+    let envelope = full_envelope(meta);
+    let mut out = Vec::new();
+    mutate_object(&envelope, &["payload".to_owned()], meta.fields(), &mut out);
+    let mut with = |what: &str, f: &dyn Fn(&mut Value)| {
+        let mut e = envelope.clone();
+        f(&mut e);
+        out.push(Mutation { what: what.to_owned(), body: serde_json::to_vec(&e).unwrap() });
+    };
+    with("envelope: unknown event name", &|e| e["event"] = json!("NO_SUCH_EVENT"));
+    with("envelope: another event's name", &|e| e["event"] = json!(other.name()));
+    with("envelope: next schema version", &|e| e["schema_version"] = json!(meta.version() + 1));
+    with("envelope: schema version 0", &|e| e["schema_version"] = json!(0));
+    with("envelope: unknown field", &|e| e["hostname"] = json!("jane-laptop"));
+    with("envelope: sdk version with build metadata", &|e| e["sdk"]["version"] = json!("1.0.0+abc"));
+    with("envelope: id in upper case", &|e| {
+        let id = e["install_id"].as_str().unwrap().to_uppercase();
+        e["install_id"] = json!(id.replace(|c: char| c.is_ascii_digit(), "A"));
+    });
+    with("envelope: unknown os", &|e| e["context"]["os"] = json!("plan9"));
+    with("envelope: payload null", &|e| e["payload"] = json!(null));
+    with("envelope: context dropped", &|e| drop(e.as_object_mut().unwrap().remove("context")));
+    // Oversized: valid JSON padded past the body limit.
+    let mut padded = serde_json::to_vec(&envelope).unwrap();
+    padded.extend(std::iter::repeat_n(b' ', Limits::default().max_body_bytes));
+    out.push(Mutation { what: "body: oversized".into(), body: padded });
+    // Too deep: the payload's first field nested in 200 arrays.
+    let first = meta.fields()[0].name();
+    let mut deep = envelope.clone();
+    let inner = deep["payload"][first].clone();
+    deep["payload"][first] = (0..200).fold(inner, |v, _| json!([v]));
+    // serde_json's writer is iterative enough for this depth.
+    out.push(Mutation { what: "body: too deep".into(), body: serde_json::to_vec(&deep).unwrap() });
+    out
+}
+
+#[test]
+fn every_systematic_mutation_is_rejected_by_the_validator_and_the_typed_decode() {
+    let validator = validator();
+    let table = events();
+    let (mut tried, mut rejected_by_validator, mut rejected_by_decode) = (0usize, 0usize, 0usize);
+    let mut escaped = Vec::new();
+    for (i, (meta, reencode)) in table.iter().enumerate() {
+        let other = table[(i + 1) % table.len()].0;
+        // The unmutated envelope is accepted by both: otherwise every rejection below would prove nothing.
+        let base = serde_json::to_vec(&full_envelope(meta)).unwrap();
+        validator.validate_envelope(&base).unwrap();
+        reencode(&base).unwrap();
+        for mutation in mutations(meta, other) {
+            tried += 1;
+            let by_validator = validator.validate_envelope(&mutation.body).is_err();
+            let by_decode = reencode(&mutation.body).is_err();
+            rejected_by_validator += usize::from(by_validator);
+            rejected_by_decode += usize::from(by_decode);
+            if !(by_validator && by_decode) {
+                escaped.push(format!(
+                    "{} {}: validator {}, decode {}",
+                    meta.name(),
+                    mutation.what,
+                    if by_validator { "rejected" } else { "ACCEPTED" },
+                    if by_decode { "rejected" } else { "ACCEPTED" },
+                ));
+            }
+        }
+    }
+    println!(
+        "mutations: {tried} tried over {} events; rejected by the validator: {rejected_by_validator}; rejected by \
+         the typed decode: {rejected_by_decode}",
+        table.len()
+    );
+    assert!(escaped.is_empty(), "mutations not rejected:\n{}", escaped.join("\n"));
+    assert!(tried > 300, "the mutation generator produced only {tried} mutations");
+}
+
+#[test]
+fn an_integer_written_as_a_float_is_a_known_difference() {
+    // JSON Schema's "integer" accepts 2.0 (a number with zero fraction); the typed decode, like the
+    // serializer, only knows integers without a fraction. Pinned so a change on either side is noticed.
+    let envelope = full_envelope(&ErrorFeedback::META);
+    let mut e = envelope.clone();
+    e["context"]["cpu_count"] = json!(2.0);
+    let body = serde_json::to_vec(&e).unwrap();
+    assert!(validator().validate_envelope(&body).is_ok());
+    assert!(reencode::<ErrorFeedback>(&body).is_err());
+}
