@@ -1,0 +1,253 @@
+//! Generates the "what is collected" page, its catalog and the JSON Schemas of an SDK's telemetry from the
+//! events and the [`Product`] linked into the program, and checks that the committed copies are up to date.
+//!
+//! Nothing on the page is written by hand: the events, their fields and values come from the registry that
+//! `#[derive(TelemetryEvent)]` fills, the title, purpose and opt-out instructions from the SDK's `Product`
+//! const (the same one its telemetry client reads), and the envelope from the toolkit's own description of it.
+//!
+//! # Your SDK's own `docs-gen`
+//!
+//! A binary crate in the SDK's workspace that depends on the SDK and on
+//! `docs-gen = { version = "0.1", default-features = false }` needs five lines:
+//!
+//! ```ignore
+//! // Linking the SDK crate is what puts its events in the registry.
+//! use my_sdk as _;
+//!
+//! fn main() -> std::process::ExitCode {
+//!     docs_gen::main!()
+//! }
+//! ```
+//!
+//! `cargo run -p <that crate>` then writes the files at the workspace root, and `-- --check` fails when they are
+//! out of date (run it in CI).
+//!
+//! # As a library
+//!
+//! ```
+//! use telemetry_schema::{ConsentDefault, CollectableKind, EventMeta, FieldMeta, Product};
+//!
+//! const FIELDS: &[FieldMeta] = &[FieldMeta::new("is_ci", "Whether the command runs in CI.", CollectableKind::Bool)];
+//! const STARTED: EventMeta = EventMeta::new("STARTED", 1, "Sent when the tool starts.", FIELDS);
+//! const PRODUCT: Product = Product {
+//!     name: "Tool",
+//!     sdk_name: "tool",
+//!     sdk_version: telemetry_schema::version!("1.0.0"),
+//!     env_prefix: "TOOL",
+//!     consent_default: ConsentDefault::OptIn,
+//!     endpoint: "https://telemetry.tool.example/v1",
+//!     purpose: "Tool counts how often it starts.",
+//!     cli_command: None,
+//!     config_switch: None,
+//! };
+//!
+//! let disclosure = docs_gen::Disclosure::new(&PRODUCT, [&STARTED]).unwrap();
+//! let page = docs_gen::render_markdown(&disclosure).unwrap();
+//! assert!(page.starts_with("# What Tool collects\n"));
+//! assert!(page.contains("| `is_ci` | yes / no | always | Whether the command runs in CI. |"));
+//! assert!(page.contains("`TOOL_TELEMETRY_DISABLED=1`"));
+//! ```
+
+mod catalog;
+pub mod cli;
+mod example;
+mod files;
+mod html;
+mod json;
+mod lint;
+mod markdown;
+mod page;
+mod text;
+mod words;
+
+use std::fmt;
+
+use telemetry_schema::schema::{
+    SchemaOptions, batch_schema, bundle_schema, envelope_schema, event_file_name, event_schema, to_canonical_string,
+};
+use telemetry_schema::{EventMeta, Product};
+
+pub use catalog::CATALOG_FORMAT_VERSION;
+pub use files::{Difference, Generated, OutputError, OutputFile, WriteStatus};
+pub use lint::{Lint, Lints};
+pub use page::event_anchor;
+
+/// Where the Markdown page is written, relative to the output directory.
+pub const MARKDOWN_PATH: &str = "docs/telemetry.md";
+/// Where the HTML page is written.
+pub const HTML_PATH: &str = "docs/telemetry.html";
+/// Where the catalog is written.
+pub const CATALOG_PATH: &str = "docs/catalog.json";
+/// The directory of the per-event schemas (`<EVENT_NAME>.v<N>.json`); docs-gen owns it, so a `.json` file there
+/// that is no longer generated is stale.
+pub const EVENT_SCHEMAS_DIR: &str = "schemas/events";
+/// Where the envelope schema is written.
+pub const ENVELOPE_SCHEMA_PATH: &str = "schemas/envelope.json";
+/// Where the batch schema is written.
+pub const BATCH_SCHEMA_PATH: &str = "schemas/batch.json";
+/// Where the bundle schema (what the ingest server enforces) is written.
+pub const BUNDLE_SCHEMA_PATH: &str = "schemas/bundle.json";
+
+/// Where an event's schema is written, e.g. `schemas/events/CLI_COMMAND.v1.json`.
+pub fn event_schema_path(meta: &EventMeta) -> String {
+    format!("{EVENT_SCHEMAS_DIR}/{}", event_file_name(meta))
+}
+
+/// What to document: one SDK's product definition and its events, sorted by name.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Disclosure<'a> {
+    /// The SDK's disclosure definition.
+    pub product: &'a Product,
+    /// The events, sorted by name, names unique.
+    pub events: Vec<&'a EventMeta>,
+}
+
+impl<'a> Disclosure<'a> {
+    /// Documents `events` (in any order) of `product`.
+    ///
+    /// # Errors
+    /// When two events share a name.
+    pub fn new(product: &'a Product, events: impl IntoIterator<Item = &'a EventMeta>) -> Result<Self, Lints> {
+        Ok(Self { product, events: lint::sorted_unique(events.into_iter().collect())? })
+    }
+}
+
+impl Disclosure<'static> {
+    /// The events and the product linked into this program.
+    ///
+    /// # Errors
+    /// Every problem found: duplicate event names (with both definitions' file and line), no event at all (the
+    /// binary does not link the SDK crate), no product or several.
+    pub fn from_registry() -> Result<Self, Lints> {
+        let (product, events) = lint::from_registry()?;
+        Self::new(product, events)
+    }
+}
+
+/// One kind of output.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Format {
+    /// `docs/telemetry.md`.
+    Markdown,
+    /// `docs/telemetry.html`.
+    Html,
+    /// `docs/catalog.json`.
+    Catalog,
+    /// `schemas/`: one schema per event, and the envelope, batch and bundle schemas.
+    Schemas,
+}
+
+impl Format {
+    /// Every format, in output order.
+    pub const ALL: [Format; 4] = [Format::Markdown, Format::Html, Format::Catalog, Format::Schemas];
+
+    /// The name used by `--format`.
+    pub const fn name(self) -> &'static str {
+        match self {
+            Self::Markdown => "markdown",
+            Self::Html => "html",
+            Self::Catalog => "catalog",
+            Self::Schemas => "schemas",
+        }
+    }
+
+    /// The format called `name`, if any.
+    pub fn from_name(name: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|format| format.name() == name)
+    }
+}
+
+/// The metadata holds something this version of docs-gen cannot describe.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum GenerateError {
+    /// A field or envelope kind newer than this docs-gen.
+    UnknownKind(String),
+    /// An enum without variants (the toolkit refuses these at compile time).
+    EmptyEnum(&'static str),
+}
+
+impl fmt::Display for GenerateError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::UnknownKind(kind) => write!(
+                f,
+                "error: docs-gen cannot describe the kind {kind}; use the docs-gen version that matches the SDK's \
+                 telemetry-schema version"
+            ),
+            Self::EmptyEnum(name) => {
+                write!(f, "error: the telemetry enum `{name}` has no variants; give it at least one documented variant")
+            }
+        }
+    }
+}
+
+impl std::error::Error for GenerateError {}
+
+/// The disclosure page as Markdown.
+///
+/// # Errors
+/// See [`GenerateError`].
+pub fn render_markdown(disclosure: &Disclosure<'_>) -> Result<String, GenerateError> {
+    Ok(markdown::render(&page::build(disclosure)?))
+}
+
+/// The disclosure page as a self-contained HTML file.
+///
+/// # Errors
+/// See [`GenerateError`].
+pub fn render_html(disclosure: &Disclosure<'_>) -> Result<String, GenerateError> {
+    Ok(html::render(&page::build(disclosure)?))
+}
+
+/// The catalog: the page's content as JSON.
+///
+/// # Errors
+/// See [`GenerateError`].
+pub fn render_catalog(disclosure: &Disclosure<'_>) -> Result<String, GenerateError> {
+    catalog::render(disclosure)
+}
+
+/// Every file of the given formats, in a fixed order. Each format is generated at most once, whatever the order
+/// and repetitions in `formats`. `schema` says where the schemas will be published (their `$id`s).
+///
+/// # Errors
+/// See [`GenerateError`].
+pub fn generate(
+    disclosure: &Disclosure<'_>,
+    formats: &[Format],
+    schema: &SchemaOptions,
+) -> Result<Generated, GenerateError> {
+    let wants = |format| formats.contains(&format);
+    let mut generated = Generated { files: Vec::new(), owned_dirs: Vec::new() };
+    if wants(Format::Markdown) || wants(Format::Html) {
+        let page = page::build(disclosure)?;
+        if wants(Format::Markdown) {
+            generated.files.push(OutputFile { path: MARKDOWN_PATH.to_owned(), contents: markdown::render(&page) });
+        }
+        if wants(Format::Html) {
+            generated.files.push(OutputFile { path: HTML_PATH.to_owned(), contents: html::render(&page) });
+        }
+    }
+    if wants(Format::Catalog) {
+        generated.files.push(OutputFile { path: CATALOG_PATH.to_owned(), contents: catalog::render(disclosure)? });
+    }
+    if wants(Format::Schemas) {
+        generated.owned_dirs.push(EVENT_SCHEMAS_DIR);
+        for meta in &disclosure.events {
+            generated.files.push(OutputFile {
+                path: event_schema_path(meta),
+                contents: to_canonical_string(&event_schema(meta, schema)),
+            });
+        }
+        let schemas = [
+            (ENVELOPE_SCHEMA_PATH, envelope_schema(schema)),
+            (BATCH_SCHEMA_PATH, batch_schema(schema)),
+            (BUNDLE_SCHEMA_PATH, bundle_schema(&disclosure.events, schema)),
+        ];
+        for (path, value) in schemas {
+            generated.files.push(OutputFile { path: path.to_owned(), contents: to_canonical_string(&value) });
+        }
+    }
+    Ok(generated)
+}

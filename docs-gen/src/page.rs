@@ -1,0 +1,476 @@
+//! The disclosure page as a small document model, built once from the metadata and rendered twice (Markdown and
+//! HTML), so both pages always say the same thing. All wording of the page lives here and in [`crate::words`].
+
+use telemetry_schema::{
+    BATCH_EVENTS_KEY, ConsentDefault, Context, DO_NOT_TRACK, ENVELOPE_FIELDS, EnumMeta, EventMeta, FieldMeta,
+    TOOLKIT_VERSION, TelemetryGroup,
+};
+
+use crate::{Disclosure, GenerateError, example, text, words};
+
+/// A whole page: a title and its blocks, in order.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Page {
+    pub(crate) title: String,
+    pub(crate) blocks: Vec<Block>,
+}
+
+/// A block-level element.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum Block {
+    /// A heading with a stable anchor (`level` 2 or 3; the title is level 1).
+    Heading {
+        level: u8,
+        id: String,
+        content: Vec<Inline>,
+    },
+    Paragraph(Vec<Inline>),
+    List(Vec<Item>),
+    Table(Table),
+    /// Preformatted text, e.g. JSON.
+    Code {
+        language: &'static str,
+        text: String,
+    },
+}
+
+/// A list item, possibly with a nested list.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Item {
+    pub(crate) content: Vec<Inline>,
+    pub(crate) children: Vec<Item>,
+}
+
+/// A table: column headers and rows of cells.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Table {
+    pub(crate) columns: Vec<&'static str>,
+    pub(crate) rows: Vec<Vec<Vec<Inline>>>,
+}
+
+/// Inline content. Text is always literal: the renderers escape it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum Inline {
+    Text(String),
+    Code(String),
+    Strong(String),
+    /// A link to an anchor on the same page.
+    Link {
+        content: Vec<Inline>,
+        anchor: String,
+    },
+    /// A paragraph break inside a table cell or list item.
+    Break,
+}
+
+pub(crate) fn t(text: impl Into<String>) -> Inline {
+    Inline::Text(text.into())
+}
+
+pub(crate) fn code(text: impl Into<String>) -> Inline {
+    Inline::Code(text.into())
+}
+
+fn strong(text: impl Into<String>) -> Inline {
+    Inline::Strong(text.into())
+}
+
+fn link(content: Vec<Inline>, anchor: &str) -> Inline {
+    Inline::Link { content, anchor: anchor.to_owned() }
+}
+
+fn item(content: Vec<Inline>) -> Item {
+    Item { content, children: Vec::new() }
+}
+
+// Section anchors: part of the page's public surface (people link to them), so they never change.
+const CONTENTS: &str = "contents";
+const COLLECTED: &str = "what-is-collected";
+const ENVELOPE: &str = "envelope";
+const EXAMPLE: &str = "example";
+const NEVER: &str = "never-collected";
+const SEE: &str = "see-what-is-sent";
+const OPT_OUT: &str = "opt-out";
+
+/// The stable anchor of an event's section: `event-` and the event name (which is an identifier).
+pub fn event_anchor(meta: &EventMeta) -> String {
+    format!("event-{}", meta.name())
+}
+
+/// Builds the page.
+pub(crate) fn build(disclosure: &Disclosure<'_>) -> Result<Page, GenerateError> {
+    let product = disclosure.product;
+    let mut page = Page { title: format!("What {} collects", product.name), blocks: Vec::new() };
+    let blocks = &mut page.blocks;
+
+    for paragraph in text::paragraphs(product.purpose) {
+        blocks.push(Block::Paragraph(paragraph));
+    }
+    blocks.push(Block::Paragraph(consent_summary(disclosure)));
+    blocks.push(Block::Paragraph(vec![t(format!(
+        "This page is generated from the source code of {} {} (telemetry toolkit {}). It lists every event the \
+         SDK can send, every field of each event and every value a field can take, with the descriptions \
+         written next to them in the code. Nothing that is not on this page can be sent.",
+        product.sdk_name, product.sdk_version, TOOLKIT_VERSION
+    ))]));
+
+    contents(disclosure, blocks);
+    collected(disclosure, blocks)?;
+    envelope(disclosure, blocks)?;
+    example_section(disclosure, blocks)?;
+    never_collected(disclosure, blocks)?;
+    see_what_is_sent(disclosure, blocks);
+    opt_out(disclosure, blocks);
+    Ok(page)
+}
+
+fn heading(blocks: &mut Vec<Block>, level: u8, id: &str, content: Vec<Inline>) {
+    blocks.push(Block::Heading { level, id: id.to_owned(), content });
+}
+
+fn consent_summary(disclosure: &Disclosure<'_>) -> Vec<Inline> {
+    let product = disclosure.product;
+    let mut out = match product.consent_default {
+        ConsentDefault::OptOut => vec![
+            strong("Telemetry is on by default."),
+            t(" You can turn it off at any time: see "),
+            link(vec![t("how to turn it off")], OPT_OUT),
+        ],
+        ConsentDefault::OptIn => vec![
+            strong("Telemetry is off until you turn it on."),
+            t(" To turn it on or off again, see "),
+            link(vec![t("how to turn it on or off")], OPT_OUT),
+        ],
+    };
+    out.push(t(". To see exactly what would be sent, see "));
+    out.push(link(vec![t("how to see what is sent")], SEE));
+    out.push(t("."));
+    out
+}
+
+fn contents(disclosure: &Disclosure<'_>, blocks: &mut Vec<Block>) {
+    heading(blocks, 2, CONTENTS, vec![t("Contents")]);
+    let events =
+        disclosure.events.iter().map(|meta| item(vec![link(vec![code(meta.name())], &event_anchor(meta))])).collect();
+    blocks.push(Block::List(vec![
+        Item { content: vec![link(vec![t("What is collected")], COLLECTED)], children: events },
+        item(vec![link(vec![t("What is sent with every event")], ENVELOPE)]),
+        item(vec![link(vec![t("An example event")], EXAMPLE)]),
+        item(vec![link(vec![t("What is never collected")], NEVER)]),
+        item(vec![link(vec![t("How to see what is sent")], SEE)]),
+        item(vec![link(vec![t(opt_out_title(disclosure))], OPT_OUT)]),
+    ]));
+}
+
+fn opt_out_title(disclosure: &Disclosure<'_>) -> &'static str {
+    match disclosure.product.consent_default {
+        ConsentDefault::OptOut => "How to turn it off",
+        ConsentDefault::OptIn => "How to turn it on or off",
+    }
+}
+
+const FIELD_COLUMNS: [&str; 4] = ["Field", "Kind", "Present", "Description"];
+
+fn collected(disclosure: &Disclosure<'_>, blocks: &mut Vec<Block>) -> Result<(), GenerateError> {
+    let product = disclosure.product;
+    heading(blocks, 2, COLLECTED, vec![t("What is collected")]);
+    let count = disclosure.events.len();
+    blocks.push(Block::Paragraph(vec![t(format!(
+        "{} can send {} {}. Each is listed below with what it is for, how often it is sent, and a table of its \
+         fields. The \"Present\" column says whether a field is always in the event or left out when the value \
+         is not known. A field that is \"one of\" or \"a set of\" a list of values can only ever hold the \
+         values listed under its table.",
+        product.name,
+        count,
+        if count == 1 { "kind of event" } else { "kinds of event" }
+    ))]));
+    for meta in &disclosure.events {
+        event_section(meta, blocks)?;
+    }
+    Ok(())
+}
+
+fn event_section(meta: &EventMeta, blocks: &mut Vec<Block>) -> Result<(), GenerateError> {
+    heading(blocks, 3, &event_anchor(meta), vec![code(meta.name())]);
+    for paragraph in text::paragraphs(meta.doc()) {
+        blocks.push(Block::Paragraph(paragraph));
+    }
+    blocks.push(Block::List(vec![
+        item(vec![strong("How often:"), t(" "), t(words::frequency(meta))]),
+        item(vec![strong("Schema version:"), t(format!(" {}", meta.version()))]),
+    ]));
+    if meta.fields().is_empty() {
+        blocks.push(Block::Paragraph(vec![t("This event has no fields: only the fact that it happened is sent.")]));
+        return Ok(());
+    }
+    let mut table = Table { columns: FIELD_COLUMNS.to_vec(), rows: Vec::new() };
+    let mut enums = EnumUses::default();
+    field_rows("", meta.fields(), &mut table, &mut enums)?;
+    blocks.push(Block::Table(table));
+    enums.push_lists(blocks);
+    Ok(())
+}
+
+/// Appends one row per field, and one per field of a nested group (named `group.field`).
+fn field_rows(
+    prefix: &str,
+    fields: &[FieldMeta],
+    table: &mut Table,
+    enums: &mut EnumUses,
+) -> Result<(), GenerateError> {
+    for field in fields {
+        let path = format!("{prefix}{}", field.name());
+        let kind = words::Kind::of(&field.kind())?;
+        table.rows.push(vec![
+            vec![code(&path)],
+            kind.describe(),
+            vec![t(words::presence(field.is_required()))],
+            text::flow(field.doc()),
+        ]);
+        match kind {
+            words::Kind::Enum(meta) | words::Kind::EnumSet(meta) => enums.add(meta, &path),
+            words::Kind::Group(group) => field_rows(&format!("{path}."), group.fields(), table, enums)?,
+            _ => {}
+        }
+    }
+    Ok(())
+}
+
+/// The enums used by the fields of one table, in order of first use, with the fields that use each.
+#[derive(Default)]
+struct EnumUses {
+    uses: Vec<(&'static EnumMeta, Vec<String>)>,
+}
+
+impl EnumUses {
+    fn add(&mut self, meta: &'static EnumMeta, path: &str) {
+        match self.uses.iter_mut().find(|(known, _)| *known == meta) {
+            Some((_, paths)) => paths.push(path.to_owned()),
+            None => self.uses.push((meta, vec![path.to_owned()])),
+        }
+    }
+
+    /// One paragraph and list per enum: "Values of `field`: <enum doc>", then each value with its doc.
+    fn push_lists(self, blocks: &mut Vec<Block>) {
+        for (meta, paths) in self.uses {
+            let mut intro = vec![strong("Values of"), t(" ")];
+            for (i, path) in paths.iter().enumerate() {
+                if i > 0 {
+                    intro.push(t(if i + 1 == paths.len() { " and " } else { ", " }));
+                }
+                intro.push(code(path));
+            }
+            intro.push(t(": "));
+            intro.extend(text::flow(meta.doc()));
+            blocks.push(Block::Paragraph(intro));
+            let values = meta
+                .variants()
+                .iter()
+                .map(|variant| {
+                    let mut content = vec![code(variant.name()), t(": ")];
+                    content.extend(text::flow(variant.doc()));
+                    item(content)
+                })
+                .collect();
+            blocks.push(Block::List(values));
+        }
+    }
+}
+
+fn envelope(disclosure: &Disclosure<'_>, blocks: &mut Vec<Block>) -> Result<(), GenerateError> {
+    let product = disclosure.product;
+    heading(blocks, 2, ENVELOPE, vec![t("What is sent with every event")]);
+    blocks.push(Block::Paragraph(vec![t(format!(
+        "Every event is wrapped in an envelope that says which event it is and which SDK sent it, and adds a \
+         few facts about the machine. The identifiers in it are random or salted: none is derived from your \
+         name, account, machine name or network address. {} sends these fields:",
+        product.name
+    ))]));
+    let mut table = Table { columns: FIELD_COLUMNS.to_vec(), rows: Vec::new() };
+    let mut enums = EnumUses::default();
+    for field in ENVELOPE_FIELDS {
+        table.rows.push(vec![
+            vec![code(field.name)],
+            words::envelope_kind(field.kind, product)?,
+            vec![t(words::presence(field.required))],
+            text::flow(field.doc),
+        ]);
+        if field.kind == telemetry_schema::EnvelopeFieldKind::Context {
+            field_rows(
+                &format!("{}.", field.name),
+                <Context as TelemetryGroup>::META.fields(),
+                &mut table,
+                &mut enums,
+            )?;
+        }
+    }
+    blocks.push(Block::Table(table));
+    enums.push_lists(blocks);
+    Ok(())
+}
+
+fn example_section(disclosure: &Disclosure<'_>, blocks: &mut Vec<Block>) -> Result<(), GenerateError> {
+    let product = disclosure.product;
+    heading(blocks, 2, EXAMPLE, vec![t("An example event")]);
+    let Some(meta) = disclosure.events.first() else {
+        blocks.push(Block::Paragraph(vec![t("There is no event to show.")]));
+        return Ok(());
+    };
+    blocks.push(Block::Paragraph(vec![
+        t("This is an example of the "),
+        link(vec![code(meta.name())], &event_anchor(meta)),
+        t(format!(
+            " event as {} sends it, with example values and with line breaks added for reading. Real identifiers \
+             are random, and an optional field is left out when its value is not known.",
+            product.name
+        )),
+    ]));
+    blocks.push(Block::Code { language: "json", text: example::envelope(meta, product)?.pretty() });
+    blocks.push(Block::Paragraph(vec![
+        t("Events are sent in batches, as "),
+        code(format!("{{\"{BATCH_EVENTS_KEY}\": [ ... ]}}")),
+        t(", posted to "),
+        code(product.endpoint),
+        t("."),
+    ]));
+    Ok(())
+}
+
+fn never_collected(disclosure: &Disclosure<'_>, blocks: &mut Vec<Block>) -> Result<(), GenerateError> {
+    let product = disclosure.product;
+    heading(blocks, 2, NEVER, vec![t("What is never collected")]);
+    let tally = words::KindTally::of(&disclosure.events)?;
+    blocks.push(Block::Paragraph(vec![t(format!(
+        "{} is built with a telemetry toolkit that checks every field of every event when the SDK is compiled: \
+         a field can only be one of a few kinds, and a field of any other type is a build error. The {} {} \
+         above have {}, and they are all of these kinds:",
+        product.name,
+        disclosure.events.len(),
+        if disclosure.events.len() == 1 { "event" } else { "events" },
+        words::plural(tally.total(), "field", "fields"),
+    ))]));
+    blocks.push(Block::List(tally.lines().into_iter().map(|line| item(vec![t(line)])).collect()));
+    blocks.push(Block::Paragraph(vec![t(
+        "None of these kinds can hold text, and a value from a list can only be one of the names printed on this \
+         page. So no event can contain:",
+    )]));
+    blocks.push(Block::List(
+        [
+            "free text of any kind: names, email addresses, messages, command-line arguments or user input;",
+            "file names, paths or file contents, including your code and configuration files;",
+            "environment variables, secrets, tokens or passwords;",
+            "IP addresses, host names or URLs;",
+            "raw error messages or stack traces (an error is reported, at most, as one code from a fixed list);",
+            "git remotes, branch names or commit hashes;",
+            "user, account or machine identifiers.",
+        ]
+        .into_iter()
+        .map(|line| item(vec![t(line)]))
+        .collect(),
+    ));
+    blocks.push(Block::Paragraph(vec![
+        t("The only identifiers are the random and salted ones of the "),
+        link(vec![t("envelope")], ENVELOPE),
+        t(". Two limits are worth knowing. A count or a duration is a number chosen by the SDK's code: the \
+           toolkit guarantees that it is a whole number in the range shown, not what it measures, so the \
+           description next to each one is "),
+        t(product.name),
+        t("'s promise of what the number means. And the network connection that delivers a batch shows \
+           its IP address to the server that receives it, as every connection does; the address is not part of \
+           any event."),
+    ]));
+    Ok(())
+}
+
+fn see_what_is_sent(disclosure: &Disclosure<'_>, blocks: &mut Vec<Block>) {
+    let product = disclosure.product;
+    let debug_var = product.debug_var();
+    heading(blocks, 2, SEE, vec![t("How to see what is sent")]);
+    blocks.push(Block::Paragraph(vec![
+        t("Set the environment variable "),
+        code(format!("{debug_var}=1")),
+        t(". Every event is then printed to standard error, one line each, as the exact JSON that would be \
+             sent, and nothing is sent. This works while telemetry is turned off too, so you can check what \
+             would be sent before deciding."),
+    ]));
+    blocks.push(Block::Code { language: "sh", text: format!("export {debug_var}=1\n") });
+    if let Some(command) = product.cli_command {
+        blocks.push(Block::Paragraph(vec![
+            code(format!("{command} status")),
+            t(" shows whether telemetry is on, what decided it, and where the setting is saved."),
+        ]));
+    }
+}
+
+fn opt_out(disclosure: &Disclosure<'_>, blocks: &mut Vec<Block>) {
+    let product = disclosure.product;
+    heading(blocks, 2, OPT_OUT, vec![t(opt_out_title(disclosure))]);
+    if product.consent_default == ConsentDefault::OptIn {
+        let mut on =
+            vec![t("Telemetry is off until you turn it on: set "), code(format!("{}=1", product.enabled_var()))];
+        if let Some(command) = product.cli_command {
+            on.push(t(" or run "));
+            on.push(code(format!("{command} enable")));
+        }
+        on.push(t(". Once it is on, any of these turns it off again:"));
+        blocks.push(Block::Paragraph(on));
+    } else {
+        blocks.push(Block::Paragraph(vec![t("Any one of these turns telemetry off:")]));
+    }
+    let mut ways = Vec::new();
+    if let Some(command) = product.cli_command {
+        ways.push(item(vec![
+            t("Run "),
+            code(format!("{command} disable")),
+            t(". The choice is saved for your user account on this machine; "),
+            code(format!("{command} enable")),
+            t(" turns telemetry back on."),
+        ]));
+    }
+    ways.push(item(vec![
+        t("Set the environment variable "),
+        code(format!("{}=1", product.disabled_var())),
+        t(" ("),
+        code("true"),
+        t(" and "),
+        code("yes"),
+        t(" work too), for example in CI or in your shell profile."),
+    ]));
+    ways.push(item(vec![
+        t("Set "),
+        code(format!("{DO_NOT_TRACK}=1")),
+        t(", the cross-tool convention that many developer tools honour."),
+    ]));
+    if let Some(switch) = product.config_switch {
+        let mut content = vec![t("In code or configuration: ")];
+        content.extend(text::flow(switch));
+        content.push(t("."));
+        ways.push(item(content));
+    }
+    blocks.push(Block::List(ways));
+    blocks.push(Block::Paragraph(vec![t(
+        "While telemetry is off, nothing is sent and no identifier or file is created.",
+    )]));
+    let mut order = vec![t("When settings disagree, the first of these decides: ")];
+    if product.config_switch.is_some() {
+        order.push(t("a setting in code or configuration, "));
+    }
+    order.push(t("the environment variables, "));
+    if let Some(command) = product.cli_command {
+        order.push(t("the choice saved with "));
+        order.push(code(command));
+        order.push(t(", "));
+    }
+    order.push(t(match product.consent_default {
+        ConsentDefault::OptOut => "and last the default, which is on.",
+        ConsentDefault::OptIn => "and last the default, which is off.",
+    }));
+    blocks.push(Block::Paragraph(order));
+    blocks.push(Block::Paragraph(vec![
+        t("Events are sent to "),
+        code(product.endpoint),
+        t(". To send them somewhere else instead, such as a collector you run yourself, set "),
+        code(product.endpoint_var()),
+        t(" to its URL."),
+    ]));
+}
