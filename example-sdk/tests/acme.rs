@@ -152,6 +152,29 @@ fn disable_stops_sending_from_the_next_run() {
 }
 
 #[test]
+fn the_project_config_switch_documented_on_the_page_turns_telemetry_off() {
+    let home = Home::new("config-switch");
+    let hole = BlackHole::start();
+    let endpoint = hole.endpoint();
+    let vars = [("ACME_TELEMETRY_ENDPOINT", endpoint.as_str())];
+    std::fs::write(home.0.join("acme.config.json"), r#"{"telemetry": false}"#).unwrap();
+    let status = acme(&home, &vars, &["telemetry", "status"]);
+    let status = String::from_utf8_lossy(&status.stdout);
+    assert!(status.contains("is disabled"), "{status}");
+    assert!(status.contains("acme.config.json"), "status says where it was switched off: {status}");
+    let out = acme(&home, &vars, &["build"]);
+    assert!(out.stderr.is_empty(), "no notice when the project switched telemetry off");
+    std::thread::sleep(Duration::from_millis(50));
+    assert_eq!(hole.connections.load(Ordering::SeqCst), 0, "nothing was sent");
+    assert!(!home.0.join("config").exists(), "nothing was written");
+
+    // Any other value leaves the decision to the default.
+    std::fs::write(home.0.join("acme.config.json"), r#"{"telemetry": "off please"}"#).unwrap();
+    let status = acme(&home, &vars, &["telemetry", "status"]);
+    assert!(String::from_utf8_lossy(&status.stdout).contains("is enabled"));
+}
+
+#[test]
 fn debug_mode_prints_every_event_and_sends_and_writes_nothing() {
     let home = Home::new("debug");
     let hole = BlackHole::start();

@@ -33,12 +33,30 @@ fn cli() -> Cli {
         .subcommand(cli::command(&PRODUCT))
 }
 
+/// The project's configuration file, in the directory `acme` runs in.
+const CONFIG_FILE: &str = "acme.config.json";
+
+/// Whether the project's configuration says `"telemetry": false`. A missing or unreadable file, or any other
+/// value, leaves the decision to the environment, the saved choice and the default.
+fn project_disables_telemetry(path: &std::path::Path) -> bool {
+    let Ok(text) = std::fs::read_to_string(path) else { return false };
+    matches!(
+        serde_json::from_str::<serde_json::Value>(&text),
+        Ok(serde_json::Value::Object(config)) if config.get("telemetry") == Some(&serde_json::Value::Bool(false))
+    )
+}
+
 fn main() -> ExitCode {
     let matches = cli().get_matches();
     let Some((name, args)) = matches.subcommand() else {
         return ExitCode::FAILURE;
     };
-    let builder = Client::builder(&PRODUCT);
+    let mut builder = Client::builder(&PRODUCT);
+    // The `config_switch` that PRODUCT documents on the disclosure page: `"telemetry": false` in the project's
+    // acme.config.json is the setting in code, which wins over everything else.
+    if project_disables_telemetry(std::path::Path::new(CONFIG_FILE)) {
+        builder = builder.enabled(false);
+    }
 
     if name == cli::COMMAND_NAME {
         // Deciding about telemetry neither announces nor sends any.
@@ -85,7 +103,7 @@ fn main() -> ExitCode {
                 static_page_count: 9,
                 plugins: BTreeSet::from([Plugin::Images, Plugin::Mdx]),
                 bundler: Bundler::Turbopack,
-                has_custom_config: std::path::Path::new("acme.config.json").exists(),
+                has_custom_config: std::path::Path::new(CONFIG_FILE).exists(),
             });
             for (feature, invocation_count) in [(Feature::Middleware, 1), (Feature::ServerActions, 6)] {
                 telemetry.track(FeatureUsage { feature, invocation_count });
