@@ -256,7 +256,11 @@ const fn is_blank(text: &str) -> bool {
 }
 
 const fn str_eq(a: &str, b: &str) -> bool {
-    let (a, b) = (a.as_bytes(), b.as_bytes());
+    bytes_eq(a.as_bytes(), b.as_bytes())
+}
+
+/// `a == b` for byte slices, usable in `const fn` (slice `==` is not `const` yet).
+pub(crate) const fn bytes_eq(a: &[u8], b: &[u8]) -> bool {
     if a.len() != b.len() {
         return false;
     }

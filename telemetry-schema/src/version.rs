@@ -114,7 +114,7 @@ impl PreTag {
     const fn from_bytes(bytes: &[u8]) -> Option<Self> {
         let mut i = 0;
         while i < Self::ALL.len() {
-            if bytes_eq(Self::ALL[i].as_str().as_bytes(), bytes) {
+            if crate::meta::bytes_eq(Self::ALL[i].as_str().as_bytes(), bytes) {
                 return Some(Self::ALL[i]);
             }
             i += 1;
@@ -306,20 +306,6 @@ fn truncate_for_error(text: &str) -> String {
         Some((cut, _)) => format!("{}…", &text[..cut]),
         None => text.to_owned(),
     }
-}
-
-const fn bytes_eq(a: &[u8], b: &[u8]) -> bool {
-    if a.len() != b.len() {
-        return false;
-    }
-    let mut i = 0;
-    while i < a.len() {
-        if a[i] != b[i] {
-            return false;
-        }
-        i += 1;
-    }
-    true
 }
 
 /// Parses a decimal component `0|[1-9][0-9]{0,8}` from the start of `bytes`, returning it and its length.
