@@ -94,6 +94,24 @@ impl<'de, T: Decode> DeserializeSeed<'de> for DecodeSeed<T> {
     }
 }
 
+/// Runs `$body` with `$de` bound to a `serde_json` deserializer over `$bytes`. Input that is valid UTF-8 (checked
+/// once, over the whole input, which is much cheaper than serde_json's check of each string in turn) is read as a
+/// `str`; anything else is read as bytes, so every error is reported exactly as the byte reader reports it.
+macro_rules! with_deserializer {
+    ($bytes:expr, |$de:ident| $body:expr) => {
+        match std::str::from_utf8($bytes) {
+            Ok(text) => {
+                let mut $de = serde_json::Deserializer::from_str(text);
+                $body
+            }
+            Err(_) => {
+                let mut $de = serde_json::Deserializer::from_slice($bytes);
+                $body
+            }
+        }
+    };
+}
+
 /// Decodes an event's payload (`{"field": value, ...}`) from JSON bytes.
 ///
 /// # Errors
@@ -101,10 +119,11 @@ impl<'de, T: Decode> DeserializeSeed<'de> for DecodeSeed<T> {
 /// was wrong and where.
 pub fn decode_payload<E: TelemetryEvent + Decode>(bytes: &[u8]) -> Result<E, DecodeError> {
     check_size(bytes)?;
-    let mut deserializer = serde_json::Deserializer::from_slice(bytes);
-    let event = E::decode(&mut deserializer).map_err(DecodeError)?;
-    deserializer.end().map_err(DecodeError)?;
-    Ok(event)
+    with_deserializer!(bytes, |deserializer| {
+        let event = E::decode(&mut deserializer).map_err(DecodeError)?;
+        deserializer.end().map_err(DecodeError)?;
+        Ok(event)
+    })
 }
 
 /// Decodes an envelope around an event of type `E` from JSON bytes, checking that it names `E` and its schema
@@ -114,10 +133,11 @@ pub fn decode_payload<E: TelemetryEvent + Decode>(bytes: &[u8]) -> Result<E, Dec
 /// When the bytes are not exactly an envelope the client could have written for `E`.
 pub fn decode_envelope<E: TelemetryEvent + Decode>(bytes: &[u8]) -> Result<Envelope<E>, DecodeError> {
     check_size(bytes)?;
-    let mut deserializer = serde_json::Deserializer::from_slice(bytes);
-    let envelope = EnvelopeSeed::<E>::NEW.deserialize(&mut deserializer).map_err(DecodeError)?;
-    deserializer.end().map_err(DecodeError)?;
-    Ok(envelope)
+    with_deserializer!(bytes, |deserializer| {
+        let envelope = EnvelopeSeed::<E>::NEW.deserialize(&mut deserializer).map_err(DecodeError)?;
+        deserializer.end().map_err(DecodeError)?;
+        Ok(envelope)
+    })
 }
 
 /// Reads the `event` and `schema_version` of an envelope without decoding the rest, so a server can pick the

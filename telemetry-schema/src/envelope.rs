@@ -121,17 +121,35 @@ fn parse_hex<const N: usize>(text: &str) -> Option<[u8; N]> {
     if bytes.len() != 2 * N {
         return None;
     }
-    let digit = |b: u8| match b {
-        b'0'..=b'9' => Some(b - b'0'),
-        b'a'..=b'f' => Some(b - b'a' + 10),
-        _ => None,
-    };
+    // One table lookup per digit, checked once at the end: the server decodes two or three ids per envelope.
     let mut out = [0u8; N];
+    let mut invalid = 0u8;
     for (i, pair) in bytes.chunks_exact(2).enumerate() {
-        out[i] = digit(pair[0])? << 4 | digit(pair[1])?;
+        let (high, low) = (HEX_DIGIT[usize::from(pair[0])], HEX_DIGIT[usize::from(pair[1])]);
+        invalid |= high | low;
+        out[i] = high << 4 | low;
     }
-    Some(out)
+    (invalid & NOT_HEX == 0).then_some(out)
 }
+
+/// Marks a byte that is not a lower-case hex digit in [`HEX_DIGIT`].
+const NOT_HEX: u8 = 0x80;
+
+/// The value of each lower-case hex digit (`0-9`, `a-f`); [`NOT_HEX`] for every other byte.
+const HEX_DIGIT: [u8; 256] = {
+    let mut table = [NOT_HEX; 256];
+    let mut i = 0;
+    while i < 10 {
+        table[b'0' as usize + i] = i as u8;
+        i += 1;
+    }
+    let mut i = 0;
+    while i < 6 {
+        table[b'a' as usize + i] = 10 + i as u8;
+        i += 1;
+    }
+    table
+};
 
 fn write_hex(out: &mut impl fmt::Write, bytes: &[u8]) -> fmt::Result {
     const HEX: &[u8; 16] = b"0123456789abcdef";
@@ -316,4 +334,25 @@ pub fn write_envelope<E: TelemetryEvent + ?Sized>(
     }
     out.push('}');
     Ok(())
+}
+
+#[cfg(test)]
+mod hex_tests {
+    use super::*;
+
+    #[test]
+    fn parse_hex_accepts_exactly_lower_case_hex_digits() {
+        for c in (0..=0x7f_u8).map(char::from).chain(['é', 'Ａ', '\u{ff}']) {
+            let expected = c.to_digit(16).filter(|_| !c.is_ascii_uppercase());
+            for text in [format!("{c}0"), format!("0{c}")] {
+                let parsed = parse_hex::<1>(&text).map(|[b]| b);
+                let want = expected.map(|d| if text.starts_with(c) { (d as u8) << 4 } else { d as u8 });
+                // A multi-byte character makes the text longer than two bytes: refused by length.
+                assert_eq!(parsed, want, "{text:?}");
+            }
+        }
+        let id = AnonymousId::from_random_bytes([0x5a; 16]);
+        assert_eq!(AnonymousId::parse_hex(&id.to_string()), Some(id));
+        assert_eq!(AnonymousId::parse_hex(&"0".repeat(31)), None);
+    }
 }

@@ -45,6 +45,9 @@ use serde_json::{Map, Value};
 use crate::envelope::BATCH_EVENTS_KEY;
 use crate::schema::{BUNDLE_ENVELOPE_DEF, DRAFT_2020_12, parse_bundle_def_key};
 
+mod fast;
+use fast::{Doc, DocJson};
+
 /// Bounds on what one request body may be. Checked before (size) and while (depth, batch length) parsing.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct Limits {
@@ -68,11 +71,22 @@ impl Default for Limits {
 pub const MAX_REPORTED_PROBLEMS: usize = 100;
 
 /// Enforces a bundle schema. Cheap to share between threads (`Send + Sync`).
+///
+/// A body is first tried on a fast path that can only accept (see the `fast` module); anything it does not
+/// accept goes through the exact path, which decides and reports what is wrong.
 pub struct Validator {
     envelope: jsonschema::Validator,
     /// Event name -> each version in the bundle, in ascending order.
-    events: HashMap<String, Vec<(u32, jsonschema::Validator)>>,
+    events: HashMap<String, Vec<EventVersion>>,
     limits: Limits,
+}
+
+struct EventVersion {
+    version: u32,
+    /// The event's payload schema, for the exact path.
+    payload: jsonschema::Validator,
+    /// The envelope and payload schemas in one, over the fast path's parse.
+    combined: jsonschema::Validator<DocJson>,
 }
 
 impl fmt::Debug for Validator {
@@ -101,8 +115,14 @@ impl Validator {
         let Some(envelope) = defs.get(BUNDLE_ENVELOPE_DEF) else {
             return Err(BundleError::new(format!("the bundle has no \"$defs/{BUNDLE_ENVELOPE_DEF}\" schema")));
         };
-        let envelope = compile(envelope, BUNDLE_ENVELOPE_DEF)?;
-        let mut events: HashMap<String, Vec<(u32, jsonschema::Validator)>> = HashMap::new();
+        let envelope_schema = envelope;
+        let envelope = compile(envelope_schema, BUNDLE_ENVELOPE_DEF)?;
+        // The envelope's own schema for `event`, alone, to check it accepts each name the bundle holds.
+        let event_name_schema = envelope_schema
+            .get("properties")
+            .and_then(|properties| properties.get("event"))
+            .and_then(|schema| compile(schema, BUNDLE_ENVELOPE_DEF).ok());
+        let mut events: HashMap<String, Vec<EventVersion>> = HashMap::new();
         for (key, schema) in defs {
             if key == BUNDLE_ENVELOPE_DEF {
                 continue;
@@ -112,11 +132,16 @@ impl Validator {
                     "\"$defs/{key}\" is neither \"{BUNDLE_ENVELOPE_DEF}\" nor an event key like \"CLI_COMMAND.v1\""
                 )));
             };
-            let validator = compile(schema, key)?;
-            events.entry(name.to_owned()).or_default().push((version, validator));
+            let payload = compile(schema, key)?;
+            let name_accepted = event_name_schema.as_ref().is_some_and(|names| names.is_valid(&Value::from(name)));
+            let combined = fast::combined_schema(envelope_schema, schema, name, name_accepted);
+            let combined = compile_options()
+                .build(&with_draft(combined))
+                .map_err(|err| BundleError::new(format!("\"$defs/{key}\" is not a valid schema: {err}")))?;
+            events.entry(name.to_owned()).or_default().push(EventVersion { version, payload, combined });
         }
         for versions in events.values_mut() {
-            versions.sort_by_key(|(version, _)| *version);
+            versions.sort_by_key(|event| event.version);
         }
         Ok(Self { envelope, events, limits: Limits::default() })
     }
@@ -166,6 +191,17 @@ impl Validator {
     /// # Errors
     /// A [`Rejection`] listing what was wrong.
     pub fn validate_envelope(&self, body: &[u8]) -> Result<(), Rejection> {
+        if let Some(doc) = self.fast_parse(body, false)
+            && self.fast_accepts(&doc)
+        {
+            return Ok(());
+        }
+        self.validate_envelope_exact(body)
+    }
+
+    /// [`Validator::validate_envelope`] without the fast path, for tests that compare the two.
+    #[doc(hidden)]
+    pub fn validate_envelope_exact(&self, body: &[u8]) -> Result<(), Rejection> {
         let value = self.parse(body, false)?;
         let mut report = Report::default();
         self.check_envelope(&value, None, "", &mut report);
@@ -178,6 +214,19 @@ impl Validator {
     /// # Errors
     /// A [`Rejection`] listing what was wrong.
     pub fn validate_batch(&self, body: &[u8]) -> Result<usize, Rejection> {
+        if let Some(Doc::Object(members)) = self.fast_parse(body, true)
+            && let [(key, Doc::Array(envelopes))] = members.as_slice()
+            && key == BATCH_EVENTS_KEY
+            && envelopes.iter().all(|envelope| self.fast_accepts(envelope))
+        {
+            return Ok(envelopes.len());
+        }
+        self.validate_batch_exact(body)
+    }
+
+    /// [`Validator::validate_batch`] without the fast path, for tests that compare the two.
+    #[doc(hidden)]
+    pub fn validate_batch_exact(&self, body: &[u8]) -> Result<usize, Rejection> {
         let value = self.parse(body, true)?;
         let mut report = Report::default();
         let events = match &value {
@@ -205,6 +254,29 @@ impl Validator {
             self.check_envelope(envelope, Some(index), &format!("/{BATCH_EVENTS_KEY}/{index}"), &mut report);
         }
         report.finish().map(|()| events.len())
+    }
+
+    /// The fast path's parse: `None` for anything but a UTF-8 JSON body within the limits.
+    fn fast_parse<'b>(&self, body: &'b [u8], batch: bool) -> Option<Doc<'b>> {
+        if body.len() > self.limits.max_body_bytes {
+            return None;
+        }
+        // One UTF-8 check over the whole body, rather than serde_json's check of each string in turn.
+        fast::parse(std::str::from_utf8(body).ok()?, &self.limits, batch)
+    }
+
+    /// Whether the fast path accepts one envelope. `false` means "ask the exact path", not "rejected".
+    fn fast_accepts(&self, envelope: &Doc<'_>) -> bool {
+        let Some(versions) = envelope.get("event").and_then(Doc::as_str).and_then(|name| self.events.get(name)) else {
+            return false;
+        };
+        let Some(version) = envelope.get("schema_version").and_then(Doc::as_u64) else {
+            return false;
+        };
+        versions
+            .iter()
+            .find(|event| u64::from(event.version) == version)
+            .is_some_and(|event| event.combined.is_valid(envelope))
     }
 
     fn parse(&self, body: &[u8], batch: bool) -> Result<Value, Rejection> {
@@ -267,8 +339,10 @@ impl Validator {
         let Some(version) = envelope.get("schema_version").and_then(Value::as_u64) else {
             return; // Reported by the envelope schema.
         };
-        let Some((_, payload_validator)) = versions.iter().find(|(v, _)| u64::from(*v) == version) else {
-            let known: Vec<String> = versions.iter().map(|(v, _)| v.to_string()).collect();
+        let Some(EventVersion { payload: payload_validator, .. }) =
+            versions.iter().find(|event| u64::from(event.version) == version)
+        else {
+            let known: Vec<String> = versions.iter().map(|event| event.version.to_string()).collect();
             report.push(context.problem(
                 "/schema_version",
                 ProblemKind::UnknownSchemaVersion,
@@ -288,16 +362,25 @@ impl Validator {
 }
 
 fn compile(schema: &Value, key: &str) -> Result<jsonschema::Validator, BundleError> {
-    let mut schema = schema.clone();
+    compile_options()
+        .build(&with_draft(schema.clone()))
+        .map_err(|err| BundleError::new(format!("\"$defs/{key}\" is not a valid schema: {err}")))
+}
+
+fn with_draft(mut schema: Value) -> Value {
     if let Value::Object(map) = &mut schema {
         map.insert("$schema".into(), DRAFT_2020_12.into());
     }
-    jsonschema::options()
+    schema
+}
+
+/// The same options for both representations.
+fn compile_options<'i, F: jsonschema::json::Json>()
+-> jsonschema::ValidationOptions<'i, std::sync::Arc<dyn jsonschema::Retrieve>, F> {
+    jsonschema::options_for::<F>()
         .with_draft(Draft::Draft202012)
         // Linear-time matching: the patterns are the toolkit's own and need no backtracking.
         .with_pattern_options(PatternOptions::regex())
-        .build(&schema)
-        .map_err(|err| BundleError::new(format!("\"$defs/{key}\" is not a valid schema: {err}")))
 }
 
 /// The bundle could not be turned into a validator.
