@@ -336,7 +336,9 @@ impl Validator {
             ));
             return;
         };
-        let Some(version) = envelope.get("schema_version").and_then(Value::as_u64) else {
+        // JSON Schema's `integer` accepts `2.0` as well as `2`, so the version is read the same way: an integral
+        // number. Reading only `2` here once let `2.0` skip the payload check altogether.
+        let Some(version) = envelope.get("schema_version").and_then(integral_u64) else {
             return; // Reported by the envelope schema.
         };
         let Some(EventVersion { payload: payload_validator, .. }) =
@@ -359,6 +361,15 @@ impl Validator {
             }
         }
     }
+}
+
+/// The value of a JSON number that JSON Schema counts as a non-negative `integer` (`2` or `2.0`).
+fn integral_u64(value: &Value) -> Option<u64> {
+    value.as_u64().or_else(|| {
+        let float = value.as_f64()?;
+        // `as` saturates; the range check keeps only values that convert exactly.
+        (float.fract() == 0.0 && (0.0..=u32::MAX as f64).contains(&float)).then(|| float as u64)
+    })
 }
 
 fn compile(schema: &Value, key: &str) -> Result<jsonschema::Validator, BundleError> {

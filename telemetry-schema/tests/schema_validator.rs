@@ -136,6 +136,20 @@ fn unknown_events_and_versions_are_rejected() {
 }
 
 #[test]
+fn a_version_written_as_a_float_still_gets_its_payload_checked() {
+    let v = validator();
+    // `2.0` is an integer to JSON Schema, so the envelope schema accepts it; the payload must still be checked.
+    let body = with(&envelope(&painted()), |e| {
+        e["schema_version"] = json!(2.0);
+        e["payload"]["free_text"] = json!("jane@example.com");
+    });
+    let r = v.validate_envelope(&body).unwrap_err();
+    assert!(r.problems().iter().any(|p| p.pointer().starts_with("/payload")), "{r}");
+    let clean = with(&envelope(&painted()), |e| e["schema_version"] = json!(2.0));
+    v.validate_envelope(&clean).unwrap();
+}
+
+#[test]
 fn oversized_bodies_are_refused_before_parsing() {
     let v = validator().with_limits(Limits { max_body_bytes: 100, ..Limits::default() });
     let r = v.validate_envelope(&[b'x'; 101]).unwrap_err();
