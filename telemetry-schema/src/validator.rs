@@ -368,7 +368,7 @@ fn integral_u64(value: &Value) -> Option<u64> {
     value.as_u64().or_else(|| {
         let float = value.as_f64()?;
         // `as` saturates; the range check keeps only values that convert exactly.
-        (float.fract() == 0.0 && (0.0..=u32::MAX as f64).contains(&float)).then(|| float as u64)
+        (float.fract() == 0.0 && (0.0..=f64::from(u32::MAX)).contains(&float)).then_some(float as u64)
     })
 }
 
