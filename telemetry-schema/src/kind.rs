@@ -13,6 +13,8 @@ use crate::meta::{EnumMeta, GroupMeta};
 use crate::version::Version;
 
 mod sealed {
+    use super::{CollectableKind, Encoder};
+
     /// Not nameable outside this module's parent: this is what keeps [`super::Collectable`] closed.
     #[diagnostic::on_unimplemented(
         message = "`Collectable` cannot be implemented by hand: the toolkit alone decides which kinds may be sent",
@@ -21,13 +23,18 @@ mod sealed {
                 instead"
     )]
     pub trait Sealed {}
-    /// Keeps [`super::Shape`] closed: only the toolkit's two shapes exist.
+
+    /// How a derived type is described and written. Private, with its items, so that no crate can add a shape
+    /// or give an existing shape a new meaning for its own type: only the two impls below exist.
     #[diagnostic::on_unimplemented(
-        message = "`{Self}` is not a shape of the toolkit: only `EnumShape` and `GroupShape` exist",
-        label = "not `EnumShape` or `GroupShape`",
+        message = "`{Self}` is not a shape of the toolkit for `{T}`: only `EnumShape` and `GroupShape` exist",
+        label = "not `EnumShape` (of a `TelemetryEnum`) or `GroupShape` (of a `TelemetryGroup`)",
         note = "derive `TelemetryEnum` or `TelemetryGroup` instead of implementing `DerivedKind` by hand"
     )]
-    pub trait SealedShape {}
+    pub trait SealedShape<T: ?Sized> {
+        const KIND: CollectableKind;
+        fn encode(value: &T, out: &mut Encoder<'_>);
+    }
 }
 
 /// What kind of value a field holds; part of every [`FieldMeta`](crate::FieldMeta).
@@ -263,19 +270,16 @@ pub trait DerivedKind: 'static {
     type Shape: Shape<Self>;
 }
 
-/// The ways a user type can be collectable. Sealed: only [`EnumShape`] and [`GroupShape`] exist.
-pub trait Shape<T: ?Sized>: sealed::SealedShape {
-    #[doc(hidden)]
-    const KIND: CollectableKind;
-    #[doc(hidden)]
-    fn encode(value: &T, out: &mut Encoder<'_>);
-}
+/// The ways a user type can be collectable: only [`EnumShape`] (for a [`TelemetryEnum`]) and [`GroupShape`] (for a
+/// [`TelemetryGroup`]). Sealed, items and all: how a shape describes and writes a value is private to the toolkit.
+pub trait Shape<T: ?Sized>: sealed::SealedShape<T> {}
+
+impl<T: ?Sized, S: sealed::SealedShape<T>> Shape<T> for S {}
 
 /// The [`DerivedKind::Shape`] of a [`TelemetryEnum`].
 #[derive(Debug)]
 pub enum EnumShape {}
-impl sealed::SealedShape for EnumShape {}
-impl<E: TelemetryEnum> Shape<E> for EnumShape {
+impl<E: TelemetryEnum> sealed::SealedShape<E> for EnumShape {
     const KIND: CollectableKind = CollectableKind::Enum(&E::META);
     #[inline]
     fn encode(value: &E, out: &mut Encoder<'_>) {
@@ -286,8 +290,7 @@ impl<E: TelemetryEnum> Shape<E> for EnumShape {
 /// The [`DerivedKind::Shape`] of a [`TelemetryGroup`].
 #[derive(Debug)]
 pub enum GroupShape {}
-impl sealed::SealedShape for GroupShape {}
-impl<G: TelemetryGroup> Shape<G> for GroupShape {
+impl<G: TelemetryGroup> sealed::SealedShape<G> for GroupShape {
     const KIND: CollectableKind = CollectableKind::Group(&G::META);
     #[inline]
     fn encode(value: &G, out: &mut Encoder<'_>) {
@@ -301,9 +304,9 @@ impl<G: TelemetryGroup> Shape<G> for GroupShape {
 impl<T: DerivedKind> sealed::Sealed for T {}
 #[diagnostic::do_not_recommend]
 impl<T: DerivedKind> Collectable for T {
-    const KIND: CollectableKind = <T::Shape as Shape<T>>::KIND;
+    const KIND: CollectableKind = <T::Shape as sealed::SealedShape<T>>::KIND;
     #[inline]
     fn encode(&self, out: &mut Encoder<'_>) {
-        <T::Shape as Shape<T>>::encode(self, out);
+        <T::Shape as sealed::SealedShape<T>>::encode(self, out);
     }
 }
