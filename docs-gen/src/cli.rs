@@ -135,7 +135,8 @@ fn run_inner(
             .collect::<Vec<_>>()
             .join("\n")
     })?;
-    let generated = generate(&disclosure, &formats, &SchemaOptions::default()).map_err(|error| error.to_string())?;
+    let schema_options = SchemaOptions::for_product(disclosure.product);
+    let generated = generate(&disclosure, &formats, &schema_options).map_err(|error| error.to_string())?;
     let shown = out.display();
 
     if matches.get_flag("check") {

@@ -101,7 +101,7 @@ fn html_page_parses_without_errors_and_loads_nothing() {
 #[test]
 fn example_envelope_and_payloads_validate_against_the_generated_schemas() {
     let disclosure = disclosure();
-    let generated = generate(&disclosure, &Format::ALL, &SchemaOptions::default()).unwrap();
+    let generated = generate(&disclosure, &Format::ALL, &SchemaOptions::for_product(&example_sdk::PRODUCT)).unwrap();
     let file = |path: &str| -> Value {
         let file = generated.files.iter().find(|f| f.path == path).unwrap_or_else(|| panic!("{path} generated"));
         serde_json::from_str(&file.contents).unwrap()
@@ -169,8 +169,8 @@ fn the_example_on_the_page_is_what_the_serializer_writes_for_the_same_values() {
 
 #[test]
 fn generating_twice_is_byte_identical() {
-    let first = generate(&disclosure(), &Format::ALL, &SchemaOptions::default()).unwrap();
-    let second = generate(&disclosure(), &Format::ALL, &SchemaOptions::default()).unwrap();
+    let first = generate(&disclosure(), &Format::ALL, &SchemaOptions::for_product(&example_sdk::PRODUCT)).unwrap();
+    let second = generate(&disclosure(), &Format::ALL, &SchemaOptions::for_product(&example_sdk::PRODUCT)).unwrap();
     assert_eq!(first, second);
     for file in &first.files {
         assert!(
@@ -260,7 +260,7 @@ fn the_binary_exits_0_when_up_to_date_and_1_with_a_diff_when_not() {
     assert_eq!(check.status.code(), Some(0), "{}", String::from_utf8_lossy(&check.stdout));
 
     // The binary writes what the library generates.
-    let generated = generate(&disclosure(), &Format::ALL, &SchemaOptions::default()).unwrap();
+    let generated = generate(&disclosure(), &Format::ALL, &SchemaOptions::for_product(&example_sdk::PRODUCT)).unwrap();
     for file in &generated.files {
         assert_eq!(std::fs::read_to_string(dir.path().join(&file.path)).unwrap(), file.contents, "{}", file.path);
     }

@@ -64,17 +64,27 @@ pub struct SchemaOptions {
     /// The URI of the folder holding the schema files; each `$id` is this plus the file's relative path
     /// (a missing trailing `/` is added). It is an identifier: nothing is ever fetched from it.
     pub base_uri: String,
+    /// The one SDK name the envelope may carry (`sdk.name` becomes a `const`), usually
+    /// [`Product::sdk_name`](crate::Product::sdk_name). `None` accepts any well-formed name, which a server
+    /// that receives from several SDKs may want; an SDK's own schemas should pin it, so that `sdk.name` cannot
+    /// carry anything but the SDK's name.
+    pub sdk_name: Option<String>,
 }
 
 impl Default for SchemaOptions {
     /// `https://telemetry.invalid/schemas/`: a placeholder (`.invalid` never resolves), to be replaced by the
-    /// URI where a product publishes its schemas.
+    /// URI where a product publishes its schemas; any SDK name.
     fn default() -> Self {
-        Self { base_uri: "https://telemetry.invalid/schemas/".to_owned() }
+        Self { base_uri: "https://telemetry.invalid/schemas/".to_owned(), sdk_name: None }
     }
 }
 
 impl SchemaOptions {
+    /// The default base URI, with `sdk.name` pinned to the product's SDK name.
+    pub fn for_product(product: &crate::Product) -> Self {
+        Self { sdk_name: Some(product.sdk_name.to_owned()), ..Self::default() }
+    }
+
     fn uri(&self, relative: &str) -> String {
         let mut uri = self.base_uri.clone();
         if !uri.ends_with('/') {
@@ -144,7 +154,10 @@ fn envelope_schema_body(opts: &SchemaOptions) -> Map<String, Value> {
             EnvelopeFieldKind::Sdk => object(json!({
                 "type": "object",
                 "properties": {
-                    "name": {"type": "string", "pattern": NAME_PATTERN, "description": "The SDK's name."},
+                    "name": match &opts.sdk_name {
+                        Some(name) => json!({"const": name, "description": "The SDK's name."}),
+                        None => json!({"type": "string", "pattern": NAME_PATTERN, "description": "The SDK's name."}),
+                    },
                     "version": {"type": "string", "pattern": VERSION_PATTERN, "description": "The SDK's version."},
                 },
                 "required": ["name", "version"],
@@ -467,7 +480,7 @@ mod tests {
 
     #[test]
     fn base_uri_gets_a_trailing_slash() {
-        let opts = SchemaOptions { base_uri: "https://example.com/s".into() };
+        let opts = SchemaOptions { base_uri: "https://example.com/s".into(), ..SchemaOptions::default() };
         assert_eq!(opts.uri("bundle.json"), "https://example.com/s/bundle.json");
     }
 }

@@ -167,7 +167,7 @@ fn envelope_lists_every_envelope_field_and_closes_the_object() {
 
 #[test]
 fn bundle_dispatches_with_if_then_and_embeds_each_event_under_its_id() {
-    let opts = SchemaOptions { base_uri: "https://acme.example/schemas".into() };
+    let opts = SchemaOptions { base_uri: "https://acme.example/schemas".into(), ..SchemaOptions::default() };
     let bundle = bundle_schema(&[&Empty::META, &BasketPacked::META, &Empty::META], &opts);
     assert!(bundle.get("oneOf").is_none());
     assert_eq!(bundle["properties"]["event"]["enum"], json!(["BASKET_PACKED", "EMPTY"]));

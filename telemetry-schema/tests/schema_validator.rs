@@ -150,6 +150,19 @@ fn a_version_written_as_a_float_still_gets_its_payload_checked() {
 }
 
 #[test]
+fn a_pinned_sdk_name_refuses_any_other_name() {
+    let opts = SchemaOptions { sdk_name: Some(header().sdk_name.to_owned()), ..SchemaOptions::default() };
+    let pinned = Validator::from_bundle(&bundle_schema(&[&Painted::META, &Idle::META], &opts)).unwrap();
+    pinned.validate_envelope(envelope(&painted()).as_bytes()).unwrap();
+    // A well-formed name that is not the SDK's (it could be anything the host put there) is refused.
+    let r =
+        pinned.validate_envelope(&with(&envelope(&painted()), |e| e["sdk"]["name"] = json!("jane_doe"))).unwrap_err();
+    assert_eq!(r.problems()[0].pointer(), "/sdk/name", "{r}");
+    // Without a pinned name, any well-formed name passes.
+    validator().validate_envelope(&with(&envelope(&painted()), |e| e["sdk"]["name"] = json!("jane_doe"))).unwrap();
+}
+
+#[test]
 fn oversized_bodies_are_refused_before_parsing() {
     let v = validator().with_limits(Limits { max_body_bytes: 100, ..Limits::default() });
     let r = v.validate_envelope(&[b'x'; 101]).unwrap_err();
