@@ -352,7 +352,7 @@ fn never_collected(disclosure: &Disclosure<'_>, blocks: &mut Vec<Block>) -> Resu
     blocks.push(Block::List(tally.lines().into_iter().map(|line| item(vec![t(line)])).collect()));
     blocks.push(Block::Paragraph(vec![t(
         "None of these kinds can hold text, and a value from a list can only be one of the names printed on this \
-         page. So no event can contain:",
+         page. So no event can contain, as text:",
     )]));
     blocks.push(Block::List(
         [
@@ -371,9 +371,10 @@ fn never_collected(disclosure: &Disclosure<'_>, blocks: &mut Vec<Block>) -> Resu
     blocks.push(Block::Paragraph(vec![
         t("The only identifiers are the random and salted ones of the "),
         link(vec![t("envelope")], ENVELOPE),
-        t(". Two limits are worth knowing. A count or a duration is a number chosen by the SDK's code: the \
-           toolkit guarantees that it is a whole number in the range shown, not what it measures, so the \
-           description next to each one is "),
+        t(". Two limits are worth knowing. A count, a duration or a version number is a number chosen by the \
+           SDK's code: the toolkit guarantees its form (a whole number in the range shown, a version like 1.2.3), \
+           not what it measures, and a number could in principle encode something else, such as an address; so \
+           the description next to each one is "),
         t(product.name),
         t("'s promise of what the number means. And the network connection that delivers a batch shows \
            its IP address to the server that receives it, as every connection does; the address is not part of \

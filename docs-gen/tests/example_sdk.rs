@@ -76,7 +76,7 @@ fn markdown_page_is_well_formed_and_complete() {
         format!("`{} disable`", product.cli_command.unwrap()),
         "`telemetry: false`".to_owned(),
         // The documented limit of the type rules.
-        "A count or a duration is a number chosen by".to_owned(),
+        "A count, a duration or a version number is a number chosen by".to_owned(),
     ] {
         assert!(markdown.contains(&needed), "the page does not say {needed}");
     }

@@ -41,7 +41,8 @@ pub struct CliCommand {
     pub command: Command,
     /// The version of the `acme` CLI.
     pub cli_version: Version,
-    /// Whether the command runs in a continuous-integration environment (detected from the `CI` variable).
+    /// Whether the command runs in a continuous-integration environment (detected from the `CI` variable and
+    /// the variables that well-known CI services set; only yes or no is sent).
     pub is_ci: bool,
     /// How many logical CPUs the machine has, to size build parallelism.
     pub cpu_count: u16,
@@ -167,8 +168,8 @@ pub enum Feature {
     CustomImageLoader,
 }
 
-/// Sent once per build for each optional feature the project uses, with how often it is used. Sampled: one
-/// build in ten reports its features.
+/// Sent once per build for each optional feature the project uses, with how often it is used. Sampled: each
+/// of these events is sent with a chance of one in ten, so most builds report none of their features.
 #[derive(Debug, Clone, TelemetryEvent)]
 #[telemetry(name = "BUILD_FEATURE_USAGE", sample_rate = 0.1)]
 pub struct FeatureUsage {
@@ -211,8 +212,8 @@ pub struct ComponentProps {
     pub localization: bool,
 }
 
-/// Sent the first time each component is shown in a session, so we know which components and options are
-/// used. Throttled: the same component with the same options is reported at most once a day.
+/// Sent when a component is shown, so we know which components and options are used. Throttled: the same
+/// component with the same options is reported at most once a day from one machine, however often it is shown.
 #[derive(Debug, Clone, TelemetryEvent)]
 #[telemetry(dedup = "24h")]
 pub struct ComponentMounted {
