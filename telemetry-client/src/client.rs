@@ -642,7 +642,7 @@ impl FlushGuard {
 
 impl Drop for FlushGuard {
     fn drop(&mut self) {
-        let _ = self.client.shutdown(Instant::now() + self.budget);
+        let _ = self.client.shutdown(crate::delivery::deadline_after(self.budget));
     }
 }
 

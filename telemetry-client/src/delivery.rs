@@ -318,16 +318,21 @@ impl Worker {
         let now = unix_now();
         let mut envelopes = Vec::with_capacity(events.len());
         for event in &events {
-            if let Some((window, key)) = event.throttle()
-                && !self.throttle.admit(key, window, now)
-            {
-                outcome.throttled += 1;
-                continue;
-            }
-            let mut envelope = String::with_capacity(512);
-            match event.write_envelope(&mut envelope, &self.header) {
-                Ok(()) => envelopes.push(envelope),
-                Err(_) => outcome.encode_errors += 1,
+            // Encoding runs the event's own `visit_fields`; a hand-written one that panics costs that event, not
+            // the worker (derived ones never panic).
+            let encoded = catch_unwind(AssertUnwindSafe(|| {
+                if let Some((window, key)) = event.throttle()
+                    && !self.throttle.admit(key, window, now)
+                {
+                    return None;
+                }
+                let mut envelope = String::with_capacity(512);
+                Some(event.write_envelope(&mut envelope, &self.header).map(|()| envelope))
+            }));
+            match encoded {
+                Ok(None) => outcome.throttled += 1,
+                Ok(Some(Ok(envelope))) => envelopes.push(envelope),
+                Ok(Some(Err(_))) | Err(_) => outcome.encode_errors += 1,
             }
         }
         if envelopes.is_empty() {
@@ -360,7 +365,7 @@ impl Worker {
     /// Sleeps the retry backoff; returns `false` (no retry) if shutdown or revocation came meanwhile.
     fn wait_for_retry(&self) -> bool {
         let delivery = &*self.delivery;
-        let deadline = Instant::now() + self.options.retry_backoff;
+        let deadline = deadline_after(self.options.retry_backoff);
         let mut state = lock(&delivery.state);
         loop {
             if state.shutdown || state.revoked {
@@ -459,4 +464,10 @@ mod tests {
         assert!(Throttle { path: Some(path), entries: None }.admit("k".into(), hour, 10 + 3_600));
         let _ = std::fs::remove_dir_all(dir);
     }
+}
+
+/// `now + after`, saturating: a huge budget or backoff set by the host means "a long time", never a panic.
+pub(crate) fn deadline_after(after: Duration) -> Instant {
+    let now = Instant::now();
+    now.checked_add(after).or_else(|| now.checked_add(Duration::from_secs(365 * 24 * 3600))).unwrap_or(now)
 }

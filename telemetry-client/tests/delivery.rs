@@ -263,3 +263,37 @@ fn after_the_guard_the_worker_stops_and_track_is_ignored() {
     client.track(Counted { n: 2 });
     assert_eq!(client.stats().accepted, 1);
 }
+
+/// A hand-written event whose visitor panics (a derived one never does).
+struct PanicsWhileEncoding;
+
+impl telemetry_schema::TelemetryEvent for PanicsWhileEncoding {
+    const META: telemetry_schema::EventMeta = telemetry_schema::EventMeta::new("PANICS", 1, "Panics.", &[]);
+    fn visit_fields(&self, _: &mut telemetry_schema::Fields<'_>) {
+        panic!("a buggy hand-written event")
+    }
+}
+
+#[test]
+fn an_event_that_panics_while_encoding_costs_only_that_event() {
+    let dir = TempDir::new("panic-encode");
+    let sent = MemoryTransport::new();
+    let client = builder(&dir).transport(sent.clone()).build();
+    client.track(PanicsWhileEncoding);
+    client.track(Counted { n: 1 });
+    assert!(client.flush(soon()).is_complete(), "the worker survived");
+    assert_eq!(sent.envelopes().len(), 1);
+    assert_eq!(client.stats().encode_errors, 1);
+    client.track(Counted { n: 2 });
+    assert!(client.flush(soon()).is_complete());
+    assert_eq!(sent.envelopes().len(), 2, "later events still go out");
+}
+
+#[test]
+fn a_huge_flush_budget_is_a_long_wait_not_a_panic() {
+    let dir = TempDir::new("huge-budget");
+    let client = builder(&dir).transport(MemoryTransport::new()).retry_backoff(Duration::MAX).build();
+    client.track(Counted { n: 1 });
+    // Nothing is stuck, so even an unbounded budget returns at once.
+    drop(client.flush_guard().with_budget(Duration::MAX));
+}

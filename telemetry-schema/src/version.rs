@@ -41,11 +41,22 @@ pub struct PreRelease {
 
 impl PreRelease {
     /// Builds a pre-release suffix; the number is refused above [`MAX_COMPONENT`] at compile time.
+    ///
+    /// # Panics
+    /// When the number is above [`MAX_COMPONENT`]; use [`PreRelease::try_new`] for numbers known at run time.
     pub const fn new(tag: PreTag, number: Option<u32>) -> Self {
         if let Some(n) = number {
             assert!(n <= MAX_COMPONENT, "telemetry: a version number has at most nine digits");
         }
         Self { tag, number }
+    }
+
+    /// A pre-release suffix, or `None` when the number is above [`MAX_COMPONENT`].
+    pub const fn try_new(tag: PreTag, number: Option<u32>) -> Option<Self> {
+        match number {
+            Some(n) if n > MAX_COMPONENT => None,
+            _ => Some(Self { tag, number }),
+        }
     }
 
     /// The tag, e.g. [`PreTag::Rc`].
@@ -125,12 +136,25 @@ impl PreTag {
 
 impl Version {
     /// `MAJOR.MINOR.PATCH`; a component above [`MAX_COMPONENT`] is refused at compile time in a `const`.
+    ///
+    /// # Panics
+    /// When a component is above [`MAX_COMPONENT`] (at compile time in a `const`). For numbers known only at run
+    /// time, use [`Version::try_new`] or [`Version::parse`].
     pub const fn new(major: u32, minor: u32, patch: u32) -> Self {
         assert!(
             major <= MAX_COMPONENT && minor <= MAX_COMPONENT && patch <= MAX_COMPONENT,
             "telemetry: a version component has at most nine digits"
         );
         Self { major, minor, patch, pre: None }
+    }
+
+    /// `MAJOR.MINOR.PATCH`, or `None` when a component is above [`MAX_COMPONENT`].
+    pub const fn try_new(major: u32, minor: u32, patch: u32) -> Option<Self> {
+        if major <= MAX_COMPONENT && minor <= MAX_COMPONENT && patch <= MAX_COMPONENT {
+            Some(Self { major, minor, patch, pre: None })
+        } else {
+            None
+        }
     }
 
     /// The same version with a pre-release suffix.

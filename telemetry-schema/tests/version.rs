@@ -71,6 +71,18 @@ fn the_error_message_names_the_input_and_the_fix() {
 }
 
 #[test]
+fn run_time_numbers_have_fallible_constructors() {
+    assert_eq!(Version::try_new(1, 2, 3), Some(Version::new(1, 2, 3)));
+    assert_eq!(Version::try_new(MAX_COMPONENT + 1, 0, 0), None);
+    assert_eq!(Version::try_new(0, 0, u32::MAX), None);
+    assert_eq!(
+        PreRelease::try_new(PreTag::Rc, Some(MAX_COMPONENT)),
+        Some(PreRelease::new(PreTag::Rc, Some(MAX_COMPONENT)))
+    );
+    assert_eq!(PreRelease::try_new(PreTag::Rc, Some(MAX_COMPONENT + 1)), None);
+}
+
+#[test]
 fn ordering_follows_semver() {
     let ordered = [
         "1.0.0-alpha",
