@@ -440,6 +440,12 @@ impl Throttle {
     }
 }
 
+/// `now + after`, saturating: a huge budget or backoff set by the host means "a long time", never a panic.
+pub(crate) fn deadline_after(after: Duration) -> Instant {
+    let now = Instant::now();
+    now.checked_add(after).or_else(|| now.checked_add(Duration::from_secs(365 * 24 * 3600))).unwrap_or(now)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -464,10 +470,4 @@ mod tests {
         assert!(Throttle { path: Some(path), entries: None }.admit("k".into(), hour, 10 + 3_600));
         let _ = std::fs::remove_dir_all(dir);
     }
-}
-
-/// `now + after`, saturating: a huge budget or backoff set by the host means "a long time", never a panic.
-pub(crate) fn deadline_after(after: Duration) -> Instant {
-    let now = Instant::now();
-    now.checked_add(after).or_else(|| now.checked_add(Duration::from_secs(365 * 24 * 3600))).unwrap_or(now)
 }
