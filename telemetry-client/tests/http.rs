@@ -13,6 +13,9 @@ use std::time::{Duration, Instant};
 use serde_json::Value;
 use support::{Captured, Counted, OPT_OUT, TempDir};
 use telemetry_client::{Client, ClientBuilder, MapEnv};
+use telemetry_schema::TelemetryEvent;
+use telemetry_schema::schema;
+use telemetry_schema::validator::Validator;
 
 /// The flush guard's budget in these tests, and the slack allowed on top for a loaded machine. A request to a
 /// black hole would otherwise take the 10 s total timeout.
@@ -177,8 +180,14 @@ fn recording_server_receives_batches_in_order_as_json_envelopes() {
     assert!(client.flush(Instant::now() + Duration::from_secs(10)).is_complete());
     let requests = server.requests();
     assert_eq!(requests.len(), 4, "10 events in batches of 3");
+    // Wire = schema: every body the server received passes the validator built from the generated bundle, with
+    // the SDK name pinned as docs-gen pins it.
+    let bundle =
+        schema::bundle_schema(&[&<Counted as TelemetryEvent>::META], &schema::SchemaOptions::for_product(&OPT_OUT));
+    let validator = Validator::from_bundle(&bundle).unwrap();
     let mut numbers = Vec::new();
     for (headers, body) in &requests {
+        assert_eq!(validator.validate_batch(body.as_bytes()), Ok(3.min(10 - numbers.len())), "{body}");
         assert!(headers.starts_with("post /v1/batch http/1.1"), "{headers}");
         assert!(headers.contains("content-type: application/json"), "{headers}");
         let batch: Value = serde_json::from_str(body).unwrap_or_else(|e| panic!("{e}: {body}"));
