@@ -62,7 +62,8 @@ pub struct Product {
 
 impl Product {
     /// Checks the definition at compile time (when used in a `const`): a valid SDK name, an upper-case
-    /// environment prefix, a non-empty purpose and an `https://` endpoint.
+    /// environment prefix, a non-empty purpose and an `https://` (or, for local collectors and tests, `http://`)
+    /// endpoint.
     pub const fn validated(self) -> Self {
         assert!(crate::meta::is_valid_name(self.sdk_name), "telemetry: invalid sdk_name");
         assert!(
