@@ -161,7 +161,12 @@ pub(crate) fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), SaveError> {
     let file_name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
     let temp = dir.join(format!(".{file_name}.{}.{unique}.tmp", std::process::id()));
     let written = (|| {
-        let mut file = fs::OpenOptions::new().write(true).create_new(true).open(&temp)?;
+        let mut options = fs::OpenOptions::new();
+        options.write(true).create_new(true);
+        // The file holds the install id and the project-id salt: readable by this user only.
+        #[cfg(unix)]
+        std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+        let mut file = options.open(&temp)?;
         file.write_all(bytes)?;
         file.sync_all()?;
         fs::rename(&temp, path)
@@ -183,6 +188,18 @@ pub(crate) fn save(path: &Path, settings: &Settings) -> Result<(), SaveError> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[cfg(unix)]
+    #[test]
+    fn the_settings_file_is_readable_by_its_owner_only() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = std::env::temp_dir().join(format!("telemetry-store-mode-{}", std::process::id()));
+        let path = dir.join("telemetry.json");
+        write_atomic(&path, b"{}\n").unwrap();
+        let mode = fs::metadata(&path).unwrap().permissions().mode() & 0o777;
+        let _ = fs::remove_dir_all(&dir);
+        assert_eq!(mode, 0o600);
+    }
     use crate::env::MapEnv;
 
     const PRODUCT: Product = Product {
