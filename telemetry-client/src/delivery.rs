@@ -380,6 +380,11 @@ impl Worker {
     }
 
     fn disabled_meanwhile(&self) -> bool {
+        // `disable()` in this process, after this batch left the queue…
+        if lock(&self.delivery.state).revoked {
+            return true;
+        }
+        // …or in another process, through the settings file.
         let Some(path) = &self.options.settings_path else { return false };
         store::load(path).settings().and_then(|s| s.enabled) == Some(false)
     }
