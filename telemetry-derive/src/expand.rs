@@ -54,7 +54,7 @@ fn field_metas(model: &Struct<'_>) -> Vec<TokenStream> {
             let doc = doc_or_fallback(field.doc.as_ref());
             let ty = field.ty;
             let kind = quote_spanned!(ty.span()=> ::telemetry_schema::__private::codec::<#ty>().kind());
-            quote!(::telemetry_schema::FieldMeta::new(#name, #doc, #kind))
+            quote!(::telemetry_schema::FieldMeta::__derived(#name, #doc, #kind))
         })
         .collect()
 }
@@ -100,7 +100,7 @@ fn expand_struct(model: &Struct<'_>) -> TokenStream {
                 const _: () = {
                     #[automatically_derived]
                     impl ::telemetry_schema::TelemetryEvent for #ident {
-                        const META: ::telemetry_schema::EventMeta = ::telemetry_schema::EventMeta::new(
+                        const META: ::telemetry_schema::EventMeta = ::telemetry_schema::EventMeta::__derived(
                             #name, #version, #doc, &[#(#fields),*],
                         )#sampling #dedup;
                         #visit_fn
@@ -122,7 +122,7 @@ fn expand_struct(model: &Struct<'_>) -> TokenStream {
                 const _: () = {
                     #[automatically_derived]
                     impl ::telemetry_schema::TelemetryGroup for #ident {
-                        const META: ::telemetry_schema::GroupMeta = ::telemetry_schema::GroupMeta::new(
+                        const META: ::telemetry_schema::GroupMeta = ::telemetry_schema::GroupMeta::__derived(
                             #type_name, #doc, &[#(#fields),*],
                         );
                         #visit_fn
@@ -145,7 +145,7 @@ fn expand_enum(model: &Enum<'_>) -> TokenStream {
     let variants = model.variants.iter().map(|variant| {
         let name = model.wire_name(variant);
         let doc = doc_or_fallback(variant.doc.as_ref());
-        quote!(::telemetry_schema::VariantMeta::new(#name, #doc))
+        quote!(::telemetry_schema::VariantMeta::__derived(#name, #doc))
     });
     let variant_idents: Vec<_> = model.variants.iter().map(|v| v.ident).collect();
     let arms = model.variants.iter().enumerate().map(|(index, variant)| {
@@ -157,7 +157,7 @@ fn expand_enum(model: &Enum<'_>) -> TokenStream {
         const _: () = {
             #[automatically_derived]
             impl ::telemetry_schema::TelemetryEnum for #ident {
-                const META: ::telemetry_schema::EnumMeta = ::telemetry_schema::EnumMeta::new(
+                const META: ::telemetry_schema::EnumMeta = ::telemetry_schema::EnumMeta::__derived(
                     #type_name, #doc, &[#(#variants),*],
                 );
                 #[inline]

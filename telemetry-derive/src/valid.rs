@@ -31,6 +31,9 @@ pub(crate) fn check_struct(cx: &mut Ctxt, model: &Struct<'_>) {
             ),
         );
     }
+    if model.role == StructRole::Group {
+        check_type_name(cx, ident, "group");
+    }
     if model.role == StructRole::Event {
         let name = model.event_name();
         if !is_name(&name, false) {
@@ -72,6 +75,7 @@ pub(crate) fn check_struct(cx: &mut Ctxt, model: &Struct<'_>) {
 pub(crate) fn check_enum(cx: &mut Ctxt, model: &Enum<'_>) {
     check_generics(cx, &model.input.generics, "enum");
     let ident = &model.input.ident;
+    check_type_name(cx, ident, "enum");
     if model.doc.is_none() {
         cx.error_spanned_by(
             ident,
@@ -122,6 +126,14 @@ pub(crate) fn check_enum(cx: &mut Ctxt, model: &Enum<'_>) {
                 ),
             );
         }
+    }
+}
+
+/// The type name of an enum or group names its definition in the schemas and on the page.
+fn check_type_name(cx: &mut Ctxt, ident: &syn::Ident, noun: &str) {
+    let name = crate::ast::unraw(ident);
+    if !is_name(&name, true) {
+        cx.error_spanned_by(ident, format_args!("the name of a telemetry {noun} must {NAME_RULE}; rename `{name}`"));
     }
 }
 

@@ -63,6 +63,13 @@ impl EventMeta {
         }
     }
 
+    /// For `#[derive(TelemetryEvent)]`, which has already checked everything [`EventMeta::new`] checks, with
+    /// spans; skipping the repeat keeps compile-time evaluation cheap. Not public API.
+    #[doc(hidden)]
+    pub const fn __derived(name: &'static str, version: u32, doc: &'static str, fields: &'static [FieldMeta]) -> Self {
+        Self { name, version, doc, fields, sample_per_million: 1_000_000, dedup_window_secs: None }
+    }
+
     /// The event name on the wire, e.g. `CLI_COMMAND`.
     pub const fn name(&self) -> &'static str {
         self.name
@@ -101,6 +108,12 @@ impl FieldMeta {
              '-', and be at most 64 bytes"
         );
         assert!(!is_blank(doc), "telemetry: every field needs a doc comment");
+        Self { name, doc, kind }
+    }
+
+    /// For the derives, which have already checked the name and the doc. Not public API.
+    #[doc(hidden)]
+    pub const fn __derived(name: &'static str, doc: &'static str, kind: CollectableKind) -> Self {
         Self { name, doc, kind }
     }
 
@@ -144,6 +157,12 @@ impl EnumMeta {
         Self { name, doc, variants }
     }
 
+    /// For `#[derive(TelemetryEnum)]`, which has already checked the docs and the variants. Not public API.
+    #[doc(hidden)]
+    pub const fn __derived(name: &'static str, doc: &'static str, variants: &'static [VariantMeta]) -> Self {
+        Self { name, doc, variants }
+    }
+
     /// The Rust name of the enum type (used in docs and as the schema definition name).
     pub const fn name(&self) -> &'static str {
         self.name
@@ -179,6 +198,12 @@ impl VariantMeta {
         Self { name, doc }
     }
 
+    /// For `#[derive(TelemetryEnum)]`, which has already checked the name and the doc. Not public API.
+    #[doc(hidden)]
+    pub const fn __derived(name: &'static str, doc: &'static str) -> Self {
+        Self { name, doc }
+    }
+
     /// The variant's value on the wire.
     pub const fn name(&self) -> &'static str {
         self.name
@@ -204,6 +229,12 @@ impl GroupMeta {
         assert!(is_valid_name(name), "telemetry: invalid group type name");
         assert!(!is_blank(doc), "telemetry: every group needs a doc comment");
         assert!(fields_are_unique(fields), "telemetry: two fields of one group have the same name");
+        Self { name, doc, fields }
+    }
+
+    /// For `#[derive(TelemetryGroup)]`, which has already checked the docs and the fields. Not public API.
+    #[doc(hidden)]
+    pub const fn __derived(name: &'static str, doc: &'static str, fields: &'static [FieldMeta]) -> Self {
         Self { name, doc, fields }
     }
 
