@@ -297,7 +297,7 @@ impl ClientBuilder {
         let project_id = project_root.as_deref().and_then(|root| {
             let salt = settings.salt().or_else(|| {
                 let salt = ids::random_salt()?;
-                settings.project_salt = Some(ids::to_hex(&salt.0));
+                settings.project_salt = Some(telemetry_schema::hex::encode(&salt.0));
                 Some(salt)
             })?;
             Some(ids::project_id(&salt, root))

@@ -41,33 +41,6 @@ pub(crate) fn project_id(salt: &Salt, project_root: &Path) -> ProjectId {
     ProjectId::from_salted_digest(hasher.finalize().into())
 }
 
-pub(crate) fn to_hex(bytes: &[u8]) -> String {
-    const HEX: &[u8; 16] = b"0123456789abcdef";
-    let mut out = String::with_capacity(bytes.len() * 2);
-    for b in bytes {
-        out.push(HEX[usize::from(b >> 4)] as char);
-        out.push(HEX[usize::from(b & 0xf)] as char);
-    }
-    out
-}
-
-pub(crate) fn from_hex<const N: usize>(text: &str) -> Option<[u8; N]> {
-    let bytes = text.as_bytes();
-    if bytes.len() != 2 * N {
-        return None;
-    }
-    let digit = |b: u8| match b {
-        b'0'..=b'9' => Some(b - b'0'),
-        b'a'..=b'f' => Some(b - b'a' + 10),
-        _ => None,
-    };
-    let mut out = [0u8; N];
-    for (slot, pair) in out.iter_mut().zip(bytes.chunks_exact(2)) {
-        *slot = digit(pair[0])? << 4 | digit(pair[1])?;
-    }
-    Some(out)
-}
-
 /// A short digest used as a throttle key; the payload itself is never stored.
 pub(crate) fn digest_hex(parts: &[&[u8]]) -> String {
     let mut hasher = Sha256::new();
@@ -76,7 +49,7 @@ pub(crate) fn digest_hex(parts: &[&[u8]]) -> String {
         hasher.update(part);
     }
     let digest: [u8; 32] = hasher.finalize().into();
-    to_hex(&digest[..16])
+    telemetry_schema::hex::encode(&digest[..16])
 }
 
 #[cfg(test)]
@@ -93,15 +66,6 @@ mod tests {
         // Not the unsalted hash of the path.
         let unsalted: [u8; 32] = Sha256::digest(root.as_os_str().as_encoded_bytes()).into();
         assert_ne!(project_id(&a, root), ProjectId::from_salted_digest(unsalted));
-    }
-
-    #[test]
-    fn hex_round_trips() {
-        let bytes = [0x00, 0x7f, 0xa5, 0xff];
-        assert_eq!(to_hex(&bytes), "007fa5ff");
-        assert_eq!(from_hex::<4>("007fa5ff"), Some(bytes));
-        assert_eq!(from_hex::<4>("007FA5FF"), None);
-        assert_eq!(from_hex::<4>("007fa5f"), None);
     }
 
     #[test]

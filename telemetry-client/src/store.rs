@@ -57,7 +57,7 @@ impl Settings {
     }
 
     pub(crate) fn salt(&self) -> Option<Salt> {
-        self.project_salt.as_deref().and_then(ids::from_hex::<32>).map(Salt)
+        self.project_salt.as_deref().and_then(telemetry_schema::hex::decode::<32>).map(Salt)
     }
 }
 
@@ -157,7 +157,7 @@ pub(crate) fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), SaveError> {
     let fail = |source: io::Error| SaveError { path: Some(path.to_path_buf()), source };
     let dir = path.parent().ok_or_else(|| fail(io::Error::other("the settings path has no parent directory")))?;
     fs::create_dir_all(dir).map_err(fail)?;
-    let unique = ids::random::<8>().map(|b| ids::to_hex(&b)).unwrap_or_default();
+    let unique = ids::random::<8>().map(|b| telemetry_schema::hex::encode(&b)).unwrap_or_default();
     let file_name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
     let temp = dir.join(format!(".{file_name}.{}.{unique}.tmp", std::process::id()));
     let written = (|| {

@@ -95,7 +95,7 @@ impl AnonymousId {
 
     /// Parses 32 lower-case hex digits.
     pub fn parse_hex(text: &str) -> Option<Self> {
-        parse_hex::<16>(text).map(Self)
+        crate::hex::decode::<16>(text).map(Self)
     }
 }
 
@@ -112,57 +112,13 @@ impl ProjectId {
 
     /// Parses 64 lower-case hex digits.
     pub fn parse_hex(text: &str) -> Option<Self> {
-        parse_hex::<32>(text).map(Self)
+        crate::hex::decode::<32>(text).map(Self)
     }
-}
-
-fn parse_hex<const N: usize>(text: &str) -> Option<[u8; N]> {
-    let bytes = text.as_bytes();
-    if bytes.len() != 2 * N {
-        return None;
-    }
-    // One table lookup per digit, checked once at the end: the server decodes two or three ids per envelope.
-    let mut out = [0u8; N];
-    let mut invalid = 0u8;
-    for (i, pair) in bytes.chunks_exact(2).enumerate() {
-        let (high, low) = (HEX_DIGIT[usize::from(pair[0])], HEX_DIGIT[usize::from(pair[1])]);
-        invalid |= high | low;
-        out[i] = high << 4 | low;
-    }
-    (invalid & NOT_HEX == 0).then_some(out)
-}
-
-/// Marks a byte that is not a lower-case hex digit in [`HEX_DIGIT`].
-const NOT_HEX: u8 = 0x80;
-
-/// The value of each lower-case hex digit (`0-9`, `a-f`); [`NOT_HEX`] for every other byte.
-const HEX_DIGIT: [u8; 256] = {
-    let mut table = [NOT_HEX; 256];
-    let mut i = 0;
-    while i < 10 {
-        table[b'0' as usize + i] = i as u8;
-        i += 1;
-    }
-    let mut i = 0;
-    while i < 6 {
-        table[b'a' as usize + i] = 10 + i as u8;
-        i += 1;
-    }
-    table
-};
-
-fn write_hex(out: &mut impl fmt::Write, bytes: &[u8]) -> fmt::Result {
-    const HEX: &[u8; 16] = b"0123456789abcdef";
-    for b in bytes {
-        out.write_char(HEX[usize::from(b >> 4)] as char)?;
-        out.write_char(HEX[usize::from(b & 0xf)] as char)?;
-    }
-    Ok(())
 }
 
 impl fmt::Display for AnonymousId {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write_hex(f, &self.0)
+        crate::hex::write(f, &self.0)
     }
 }
 
@@ -174,7 +130,7 @@ impl fmt::Debug for AnonymousId {
 
 impl fmt::Display for ProjectId {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write_hex(f, &self.0)
+        crate::hex::write(f, &self.0)
     }
 }
 
@@ -334,25 +290,4 @@ pub fn write_envelope<E: TelemetryEvent + ?Sized>(
     }
     out.push('}');
     Ok(())
-}
-
-#[cfg(test)]
-mod hex_tests {
-    use super::*;
-
-    #[test]
-    fn parse_hex_accepts_exactly_lower_case_hex_digits() {
-        for c in (0..=0x7f_u8).map(char::from).chain(['é', 'Ａ', '\u{ff}']) {
-            let expected = c.to_digit(16).filter(|_| !c.is_ascii_uppercase());
-            for text in [format!("{c}0"), format!("0{c}")] {
-                let parsed = parse_hex::<1>(&text).map(|[b]| b);
-                let want = expected.map(|d| if text.starts_with(c) { (d as u8) << 4 } else { d as u8 });
-                // A multi-byte character makes the text longer than two bytes: refused by length.
-                assert_eq!(parsed, want, "{text:?}");
-            }
-        }
-        let id = AnonymousId::from_random_bytes([0x5a; 16]);
-        assert_eq!(AnonymousId::parse_hex(&id.to_string()), Some(id));
-        assert_eq!(AnonymousId::parse_hex(&"0".repeat(31)), None);
-    }
 }

@@ -60,6 +60,7 @@ pub mod decode;
 mod encode;
 mod envelope;
 mod event;
+pub mod hex;
 mod kind;
 mod meta;
 mod product;
