@@ -24,12 +24,14 @@ pub(crate) fn derive_struct(input: &DeriveInput, role: StructRole) -> TokenStrea
 
 pub(crate) fn derive_enum(input: &DeriveInput) -> TokenStream {
     let mut cx = Ctxt::default();
+    // No fallback impl for an enum: `TelemetryEnum` requires `Copy`, which may be missing too, and that error
+    // is the compiler's own. Only the collected errors are emitted.
     let Some(model) = Enum::from_syn(&mut cx, input) else {
-        return with_fallback(cx, fallback_enum(input));
+        return cx.into_compile_errors();
     };
     valid::check_enum(&mut cx, &model);
     if cx.has_errors() {
-        return with_fallback(cx, fallback_enum(input));
+        return cx.into_compile_errors();
     }
     expand_enum(&model)
 }
@@ -217,11 +219,4 @@ fn fallback_struct(input: &DeriveInput, role: StructRole, fields: &[ast::Field<'
             #imp
         };
     }
-}
-
-fn fallback_enum(input: &DeriveInput) -> TokenStream {
-    // Only for a type the compiler can reason about: a non-generic enum. `Copy` may be missing too, and that
-    // error is the compiler's own, so the fallback does not implement the trait that requires it.
-    let _ = input;
-    TokenStream::new()
 }
