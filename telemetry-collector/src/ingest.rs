@@ -1,0 +1,452 @@
+//! From request bytes to rows: decompression with caps, the batch's shape, each envelope through the validator,
+//! then one typed value per column. Pure and synchronous, so it is tested without a server.
+
+use std::borrow::Cow;
+use std::cell::Cell;
+use std::fmt;
+use std::io::Read as _;
+
+use serde::de::{DeserializeSeed, Error as _, IgnoredAny, MapAccess, SeqAccess, Visitor};
+use serde_json::value::RawValue;
+use serde_json::{Value, json};
+
+use crate::model::{ColumnType, Model};
+use crate::store::{EventRow, PreparedBatch, QuarantineRow, SqlValue};
+use crate::validate::{Limits, Reason, Validator};
+
+/// At most this many problems go back in a response.
+pub const MAX_PROBLEMS_IN_RESPONSE: usize = 20;
+/// Pointers and event names from a hostile body are cut to this many bytes before they are stored or answered.
+const MAX_ECHOED_TEXT: usize = 128;
+
+/// Bounds on what one request may cost.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct IngestLimits {
+    /// The largest request body, as sent (compressed or not).
+    pub max_body_bytes: usize,
+    /// The largest body after decompression; decompression stops as soon as it is passed.
+    pub max_decompressed_bytes: usize,
+    /// The most envelopes in one batch.
+    pub max_batch_events: usize,
+    /// The deepest nesting inside one envelope (the envelope itself is 1).
+    pub max_envelope_depth: usize,
+    /// How many bytes of a rejected event or body are kept in `quarantine.body`.
+    pub quarantine_bytes: usize,
+}
+
+impl Default for IngestLimits {
+    fn default() -> Self {
+        Self {
+            max_body_bytes: 1 << 20,
+            max_decompressed_bytes: 1 << 20,
+            max_batch_events: 1_000,
+            max_envelope_depth: 8,
+            quarantine_bytes: 64 << 10,
+        }
+    }
+}
+
+/// A body refused before it is read as a batch: answered 413, 415 or 400, and not stored.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum BodyError {
+    /// Larger than a limit (`what` says which: "body" or "decompressed body").
+    TooLarge {
+        /// Which limit.
+        what: &'static str,
+        /// The limit, in bytes.
+        limit: usize,
+    },
+    /// `Content-Encoding: gzip` but not gzip, or truncated.
+    BadGzip(String),
+    /// A `Content-Encoding` other than gzip or identity.
+    UnsupportedEncoding(String),
+}
+
+impl fmt::Display for BodyError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::TooLarge { what, limit } => {
+                write!(f, "the {what} is larger than {limit} bytes; send smaller batches")
+            }
+            Self::BadGzip(error) => write!(f, "the body is not valid gzip: {error}"),
+            Self::UnsupportedEncoding(encoding) => {
+                write!(f, "Content-Encoding {encoding:?} is not supported; send gzip or no encoding")
+            }
+        }
+    }
+}
+
+/// What one body becomes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Prepared {
+    /// What to commit.
+    pub batch: PreparedBatch,
+    /// For a body that is not a batch: why (answered 400 once the body is in quarantine).
+    pub body_reason: Option<Reason>,
+    /// The problems to answer with (body or events), at most [`MAX_PROBLEMS_IN_RESPONSE`], pointers from the
+    /// body's root.
+    pub problems: Vec<Value>,
+    /// The reason of each quarantined row, for the metrics.
+    pub quarantine_reasons: Vec<Reason>,
+}
+
+/// Turns bodies into rows. Shared by all request handlers (`Send + Sync`).
+#[derive(Debug)]
+pub struct Ingest {
+    validator: Validator,
+    model: Model,
+    limits: IngestLimits,
+}
+
+impl Ingest {
+    /// An ingest over `model`, validating with `validator` (its limits are set from `limits`).
+    pub fn new(validator: Validator, model: Model, limits: IngestLimits) -> Self {
+        let validator = validator.with_limits(Limits {
+            max_body_bytes: limits.max_decompressed_bytes,
+            max_batch_len: limits.max_batch_events,
+            max_depth: limits.max_envelope_depth,
+        });
+        Self { validator, model, limits }
+    }
+
+    /// The tables.
+    pub fn model(&self) -> &Model {
+        &self.model
+    }
+
+    /// The limits.
+    pub fn limits(&self) -> IngestLimits {
+        self.limits
+    }
+
+    /// Decompresses a body per its `Content-Encoding`, stopping as soon as the decompressed size passes the
+    /// limit. A gzip body whose trailer announces more than the limit is refused before any inflating.
+    ///
+    /// # Errors
+    /// See [`BodyError`].
+    pub fn decode<'b>(&self, content_encoding: Option<&str>, body: &'b [u8]) -> Result<Cow<'b, [u8]>, BodyError> {
+        let limit = self.limits.max_decompressed_bytes;
+        if body.len() > self.limits.max_body_bytes {
+            return Err(BodyError::TooLarge { what: "body", limit: self.limits.max_body_bytes });
+        }
+        match content_encoding.map(str::trim) {
+            None | Some("") | Some("identity") => {
+                if body.len() > limit {
+                    return Err(BodyError::TooLarge { what: "decompressed body", limit });
+                }
+                Ok(Cow::Borrowed(body))
+            }
+            Some(encoding) if encoding.eq_ignore_ascii_case("gzip") || encoding.eq_ignore_ascii_case("x-gzip") => {
+                // The trailer's ISIZE is the size of the last member modulo 2^32: a cheap early refusal of an
+                // honest bomb; a lying trailer is still stopped by the capped read below.
+                if let Some(trailer) = body.len().checked_sub(4).and_then(|at| body.get(at..))
+                    && body.len() >= 18
+                {
+                    let announced = u32::from_le_bytes([trailer[0], trailer[1], trailer[2], trailer[3]]);
+                    if announced as usize > limit {
+                        return Err(BodyError::TooLarge { what: "decompressed body", limit });
+                    }
+                }
+                let mut out = Vec::with_capacity((body.len() * 4).min(limit));
+                let decoder = flate2::read::MultiGzDecoder::new(body);
+                decoder
+                    .take(limit as u64 + 1)
+                    .read_to_end(&mut out)
+                    .map_err(|error| BodyError::BadGzip(error.to_string()))?;
+                if out.len() > limit {
+                    return Err(BodyError::TooLarge { what: "decompressed body", limit });
+                }
+                Ok(Cow::Owned(out))
+            }
+            Some(other) => Err(BodyError::UnsupportedEncoding(cut(other).into_owned())),
+        }
+    }
+
+    /// Reads a decompressed body as a batch and each envelope against the bundle.
+    pub fn prepare(&self, body: &[u8], received_at: i64) -> Prepared {
+        let mut prepared = Prepared {
+            batch: PreparedBatch { received_at, ..PreparedBatch::default() },
+            body_reason: None,
+            problems: Vec::new(),
+            quarantine_reasons: Vec::new(),
+        };
+        let batch = match parse_batch(body, self.limits.max_batch_events) {
+            Ok(batch) => batch,
+            Err((reason, expected)) => {
+                self.quarantine_body(&mut prepared, body, reason, expected);
+                return prepared;
+            }
+        };
+        let Some(batch_id) = batch.batch_id.filter(|id| is_batch_id(id.get())) else {
+            let expected = "a \"batch_id\" of 32 lower-case hex digits (the same on every retry of the batch)";
+            self.quarantine_body(&mut prepared, body, Reason::BatchId, expected.into());
+            return prepared;
+        };
+        let batch_id = batch_id.get().trim_matches('"').to_owned();
+        prepared.batch.batch_id = Some(batch_id.clone());
+        prepared.batch.event_count = batch.events.len();
+        for (index, envelope) in batch.events.iter().enumerate() {
+            if let Err((reason, problems, event)) = self.row(envelope.get(), &batch_id, received_at).map(|row| {
+                prepared.batch.rows.push(row);
+            }) {
+                for problem in &problems {
+                    if prepared.problems.len() < MAX_PROBLEMS_IN_RESPONSE {
+                        let mut problem = problem.clone();
+                        problem["pointer"] =
+                            format!("/events/{index}{}", problem["pointer"].as_str().unwrap_or("")).into();
+                        problem["event_index"] = index.into();
+                        prepared.problems.push(problem);
+                    }
+                }
+                prepared.quarantine_reasons.push(reason);
+                prepared.batch.quarantine.push(QuarantineRow {
+                    batch_id: Some(batch_id.clone()),
+                    event_index: u32::try_from(index).ok(),
+                    event,
+                    reason: reason.label(),
+                    problems: Value::Array(problems).to_string(),
+                    bytes: envelope.get().as_bytes()[..envelope.get().len().min(self.limits.quarantine_bytes)].to_vec(),
+                    size: envelope.get().len(),
+                });
+            }
+        }
+        prepared
+    }
+
+    fn quarantine_body(&self, prepared: &mut Prepared, body: &[u8], reason: Reason, expected: String) {
+        let problem = json!({"pointer": "", "kind": reason.label(), "expected": expected});
+        prepared.body_reason = Some(reason);
+        prepared.problems.push(problem.clone());
+        prepared.quarantine_reasons.push(reason);
+        prepared.batch.quarantine.push(QuarantineRow {
+            batch_id: None,
+            event_index: None,
+            event: None,
+            reason: reason.label(),
+            problems: Value::Array(vec![problem]).to_string(),
+            bytes: body[..body.len().min(self.limits.quarantine_bytes)].to_vec(),
+            size: body.len(),
+        });
+    }
+
+    /// One envelope → one row, or why not: (reason, problems with pointers from the envelope, event name).
+    #[allow(clippy::type_complexity)]
+    fn row(
+        &self,
+        envelope: &str,
+        batch_id: &str,
+        received_at: i64,
+    ) -> Result<EventRow, (Reason, Vec<Value>, Option<String>)> {
+        if let Err(rejection) = self.validator.validate_envelope(envelope.as_bytes()) {
+            let problems: Vec<Value> = rejection
+                .problems()
+                .iter()
+                .map(|problem| {
+                    json!({
+                        "pointer": cut(problem.pointer()),
+                        "kind": Reason::of(problem.kind()).label(),
+                        "expected": problem.expected(),
+                    })
+                })
+                .collect();
+            let reason = rejection.problems().first().map_or(Reason::Schema, |problem| Reason::of(problem.kind()));
+            let event =
+                rejection.problems().iter().find_map(|problem| problem.event_name()).map(|n| cut(n).into_owned());
+            return Err((reason, problems, event));
+        }
+        // Valid, so small and well-formed: a plain parse is bounded.
+        let value: Value = serde_json::from_str(envelope).map_err(|error| {
+            (Reason::NotJson, vec![json!({"pointer": "", "kind": "not_json", "expected": error.to_string()})], None)
+        })?;
+        let event = value.get("event").and_then(Value::as_str).unwrap_or_default();
+        let refuse = |reason: Reason, pointer: String, expected: &str| {
+            Err((
+                reason,
+                vec![json!({"pointer": pointer, "kind": reason.label(), "expected": expected})],
+                Some(cut(event).into_owned()),
+            ))
+        };
+        // JSON Schema's `integer` also accepts `1.0`; the store takes whole numbers written as such only.
+        let Some(version) = value.get("schema_version").and_then(Value::as_u64).and_then(|v| u32::try_from(v).ok())
+        else {
+            return refuse(Reason::Schema, "/schema_version".into(), "a whole number written without a fraction");
+        };
+        let Some((table_index, table)) = self.model.table(event, version) else {
+            return refuse(Reason::UnknownSchemaVersion, "/schema_version".into(), "an event version with a table");
+        };
+        let mut values = Vec::with_capacity(table.columns.len());
+        for column in &table.columns {
+            if column.path.is_empty() {
+                values.push(match column.name.as_str() {
+                    crate::model::BATCH_ID_COLUMN => SqlValue::Text(batch_id.to_owned()),
+                    _ => SqlValue::Integer(received_at),
+                });
+                continue;
+            }
+            let pointer = || format!("/{}", column.path.join("/"));
+            let Some(field) = lookup(&value, &column.path) else {
+                values.push(SqlValue::Null);
+                continue;
+            };
+            let sql = match (&column.ty, field) {
+                (ColumnType::Bool, Value::Bool(flag)) => SqlValue::Integer(i64::from(*flag)),
+                (ColumnType::Integer { .. }, Value::Number(number)) => match number.as_u64() {
+                    Some(n) => match i64::try_from(n) {
+                        Ok(n) => SqlValue::Integer(n),
+                        Err(_) => {
+                            return refuse(
+                                Reason::StoreRange,
+                                pointer(),
+                                "a number of at most 9223372036854775807 (the store's integer range)",
+                            );
+                        }
+                    },
+                    None => return refuse(Reason::Schema, pointer(), "a whole number written without a fraction"),
+                },
+                (ColumnType::Text | ColumnType::Enum(_), Value::String(text)) => SqlValue::Text(text.clone()),
+                (ColumnType::EnumSet(_), Value::Array(_)) => SqlValue::Text(field.to_string()),
+                _ => return refuse(Reason::Schema, pointer(), "a value of the column's type"),
+            };
+            values.push(sql);
+        }
+        Ok(EventRow { table: table_index, values })
+    }
+}
+
+fn lookup<'v>(value: &'v Value, path: &[String]) -> Option<&'v Value> {
+    path.iter().try_fold(value, |value, key| value.get(key))
+}
+
+/// Cuts text from a body to [`MAX_ECHOED_TEXT`] bytes, at a character boundary.
+fn cut(text: &str) -> Cow<'_, str> {
+    if text.len() <= MAX_ECHOED_TEXT {
+        return Cow::Borrowed(text);
+    }
+    let mut end = MAX_ECHOED_TEXT;
+    while !text.is_char_boundary(end) {
+        end -= 1;
+    }
+    Cow::Owned(format!("{}…", &text[..end]))
+}
+
+/// `"` + 32 lower-case hex digits + `"`, as raw JSON.
+fn is_batch_id(raw: &str) -> bool {
+    raw.len() == 34
+        && raw.starts_with('"')
+        && raw.ends_with('"')
+        && raw[1..33].bytes().all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
+}
+
+/// A batch whose envelopes are still raw text.
+struct RawBatch<'a> {
+    batch_id: Option<&'a RawValue>,
+    events: Vec<&'a RawValue>,
+}
+
+/// Reads `{"batch_id": …, "events": [...]}` without parsing the envelopes, refusing any other key, a repeated
+/// key and more than `max_events` envelopes as soon as they are seen.
+fn parse_batch(body: &[u8], max_events: usize) -> Result<RawBatch<'_>, (Reason, String)> {
+    let text = std::str::from_utf8(body).map_err(|error| (Reason::NotJson, format!("a UTF-8 body ({error})")))?;
+    let hit = Cell::new(None);
+    let mut deserializer = serde_json::Deserializer::from_str(text);
+    let parsed = BatchSeed { max_events, hit: &hit }
+        .deserialize(&mut deserializer)
+        .and_then(|batch| deserializer.end().map(|()| batch));
+    match parsed {
+        Ok(batch) => Ok(batch),
+        Err(error) => Err(match hit.get() {
+            Some(Reason::BatchTooLong) => {
+                (Reason::BatchTooLong, format!("at most {max_events} envelopes in one batch; send several batches"))
+            }
+            Some(Reason::DuplicateKey) => (Reason::DuplicateKey, "each key at most once".into()),
+            Some(reason) => (reason, format!("{{\"batch_id\": \"<32 hex>\", \"events\": [...]}} ({error})")),
+            None if error.to_string().contains("recursion limit") => {
+                (Reason::TooDeep, "arrays and objects nested less deep".into())
+            }
+            None if error.is_data() => {
+                (Reason::NotABatch, format!("{{\"batch_id\": \"<32 hex>\", \"events\": [...]}} ({error})"))
+            }
+            None => (Reason::NotJson, format!("a JSON document ({error})")),
+        }),
+    }
+}
+
+#[derive(Clone, Copy)]
+struct BatchSeed<'c> {
+    max_events: usize,
+    hit: &'c Cell<Option<Reason>>,
+}
+
+impl<'de> DeserializeSeed<'de> for BatchSeed<'_> {
+    type Value = RawBatch<'de>;
+
+    fn deserialize<D: serde::Deserializer<'de>>(self, deserializer: D) -> Result<Self::Value, D::Error> {
+        deserializer.deserialize_map(self)
+    }
+}
+
+impl<'de> Visitor<'de> for BatchSeed<'_> {
+    type Value = RawBatch<'de>;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a batch object")
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+        let mut batch_id = None;
+        let mut events = None;
+        while let Some(key) = map.next_key::<Cow<'de, str>>()? {
+            match key.as_ref() {
+                "batch_id" if batch_id.is_none() => batch_id = Some(map.next_value::<&'de RawValue>()?),
+                "events" if events.is_none() => events = Some(map.next_value_seed(EventsSeed(self))?),
+                "batch_id" | "events" => {
+                    self.hit.set(Some(Reason::DuplicateKey));
+                    return Err(A::Error::custom("duplicate key"));
+                }
+                _ => {
+                    self.hit.set(Some(Reason::NotABatch));
+                    let _ = map.next_value::<IgnoredAny>();
+                    return Err(A::Error::custom(format!(
+                        "no key but \"batch_id\" and \"events\" (found {:?})",
+                        cut(&key)
+                    )));
+                }
+            }
+        }
+        let Some(events) = events else {
+            self.hit.set(Some(Reason::NotABatch));
+            return Err(A::Error::custom("no \"events\" array"));
+        };
+        Ok(RawBatch { batch_id, events })
+    }
+}
+
+struct EventsSeed<'c>(BatchSeed<'c>);
+
+impl<'de> DeserializeSeed<'de> for EventsSeed<'_> {
+    type Value = Vec<&'de RawValue>;
+
+    fn deserialize<D: serde::Deserializer<'de>>(self, deserializer: D) -> Result<Self::Value, D::Error> {
+        deserializer.deserialize_seq(self)
+    }
+}
+
+impl<'de> Visitor<'de> for EventsSeed<'_> {
+    type Value = Vec<&'de RawValue>;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("an array of envelopes")
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
+        let mut events = Vec::with_capacity(seq.size_hint().unwrap_or(0).min(64));
+        while let Some(envelope) = seq.next_element::<&'de RawValue>()? {
+            if events.len() == self.0.max_events {
+                self.0.hit.set(Some(Reason::BatchTooLong));
+                return Err(A::Error::custom("batch too long"));
+            }
+            events.push(envelope);
+        }
+        Ok(events)
+    }
+}
