@@ -44,6 +44,11 @@ pub struct Config {
     #[arg(long, value_name = "N", default_value_t = 1_000, help_heading = "Limits")]
     pub max_batch_events: usize,
 
+    /// Largest envelope in a batch, in bytes (a valid one is well under 4 KiB); larger ones are quarantined
+    /// without being parsed.
+    #[arg(long, value_name = "BYTES", default_value_t = 16 << 10, help_heading = "Limits")]
+    pub max_envelope_bytes: usize,
+
     /// Bytes of a rejected event or body kept in the `quarantine` table (0 keeps only the problems).
     #[arg(long, value_name = "BYTES", default_value_t = 64 << 10, help_heading = "Limits")]
     pub quarantine_bytes: usize,
@@ -61,7 +66,7 @@ pub struct Config {
     pub max_connections: usize,
 
     /// Most requests being read and validated at once; more get 503 with Retry-After.
-    #[arg(long, value_name = "N", default_value_t = 64, help_heading = "Limits")]
+    #[arg(long, value_name = "N", default_value_t = 32, help_heading = "Limits")]
     pub max_in_flight: usize,
 
     /// Batches waiting for the store; when full, requests get 503 with Retry-After.

@@ -28,6 +28,9 @@ pub struct IngestLimits {
     pub max_decompressed_bytes: usize,
     /// The most envelopes in one batch.
     pub max_batch_events: usize,
+    /// The largest envelope (a valid one is well under 4 KiB): a larger one is quarantined unparsed, so the
+    /// validator never works on more than this at once, whatever the body holds.
+    pub max_envelope_bytes: usize,
     /// The deepest nesting inside one envelope (the envelope itself is 1).
     pub max_envelope_depth: usize,
     /// How many bytes of a rejected event or body are kept in `quarantine.body`.
@@ -40,6 +43,7 @@ impl Default for IngestLimits {
             max_body_bytes: 1 << 20,
             max_decompressed_bytes: 1 << 20,
             max_batch_events: 1_000,
+            max_envelope_bytes: 16 << 10,
             max_envelope_depth: 8,
             quarantine_bytes: 64 << 10,
         }
@@ -102,7 +106,7 @@ impl Ingest {
     /// An ingest over `model`, validating with `validator` (its limits are set from `limits`).
     pub fn new(validator: Validator, model: Model, limits: IngestLimits) -> Self {
         let validator = validator.with_limits(Limits {
-            max_body_bytes: limits.max_decompressed_bytes,
+            max_body_bytes: limits.max_envelope_bytes,
             max_batch_len: limits.max_batch_events,
             max_depth: limits.max_envelope_depth,
         });
@@ -144,7 +148,10 @@ impl Ingest {
                 {
                     let announced = u32::from_le_bytes([trailer[0], trailer[1], trailer[2], trailer[3]]);
                     if announced as usize > limit {
-                        return Err(BodyError::TooLarge { what: "decompressed body", limit });
+                        return Err(BodyError::TooLarge {
+                            what: "decompressed body the gzip trailer announces",
+                            limit,
+                        });
                     }
                 }
                 let mut out = Vec::with_capacity((body.len() * 4).min(limit));
@@ -237,6 +244,14 @@ impl Ingest {
         batch_id: &str,
         received_at: i64,
     ) -> Result<EventRow, (Reason, Vec<Value>, Option<String>)> {
+        if envelope.len() > self.limits.max_envelope_bytes {
+            let expected = format!("an envelope of at most {} bytes", self.limits.max_envelope_bytes);
+            return Err((
+                Reason::TooLarge,
+                vec![json!({"pointer": "", "kind": "too_large", "expected": expected})],
+                None,
+            ));
+        }
         if let Err(rejection) = self.validator.validate_envelope(envelope.as_bytes()) {
             let problems: Vec<Value> = rejection
                 .problems()

@@ -117,6 +117,7 @@ impl Collector {
             max_body_bytes: config.max_body_bytes,
             max_decompressed_bytes: config.max_decompressed_bytes,
             max_batch_events: config.max_batch_events,
+            max_envelope_bytes: config.max_envelope_bytes,
             quarantine_bytes: config.quarantine_bytes,
             ..IngestLimits::default()
         };
