@@ -16,6 +16,8 @@ use crate::validate::{Limits, Reason, Validator};
 
 /// At most this many problems go back in a response.
 pub const MAX_PROBLEMS_IN_RESPONSE: usize = 20;
+/// At most this many problems are kept for one quarantined event (the rest are counted).
+pub const MAX_PROBLEMS_PER_EVENT: usize = 10;
 /// Pointers and event names from a hostile body are cut to this many bytes before they are stored or answered.
 const MAX_ECHOED_TEXT: usize = 128;
 
@@ -253,9 +255,10 @@ impl Ingest {
             ));
         }
         if let Err(rejection) = self.validator.validate_envelope(envelope.as_bytes()) {
-            let problems: Vec<Value> = rejection
+            let mut problems: Vec<Value> = rejection
                 .problems()
                 .iter()
+                .take(MAX_PROBLEMS_PER_EVENT)
                 .map(|problem| {
                     json!({
                         "pointer": cut(problem.pointer()),
@@ -264,6 +267,11 @@ impl Ingest {
                     })
                 })
                 .collect();
+            let unreported = rejection.problems().len().saturating_sub(MAX_PROBLEMS_PER_EVENT) + rejection.unreported();
+            if unreported > 0 {
+                problems
+                    .push(json!({"pointer": "", "kind": "more", "expected": format!("{unreported} more problems")}));
+            }
             let reason = rejection.problems().first().map_or(Reason::Schema, |problem| Reason::of(problem.kind()));
             let event =
                 rejection.problems().iter().find_map(|problem| problem.event_name()).map(|n| cut(n).into_owned());
