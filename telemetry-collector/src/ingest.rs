@@ -277,11 +277,14 @@ impl Ingest {
                 rejection.problems().iter().find_map(|problem| problem.event_name()).map(|n| cut(n).into_owned());
             return Err((reason, problems, event));
         }
-        // Valid, so small and well-formed: a plain parse is bounded.
-        let value: Value = serde_json::from_str(envelope).map_err(|error| {
+        // Valid, so small and well-formed: a parse that borrows its strings from the body is bounded and cheap.
+        let value: Node<'_> = serde_json::from_str(envelope).map_err(|error| {
             (Reason::NotJson, vec![json!({"pointer": "", "kind": "not_json", "expected": error.to_string()})], None)
         })?;
-        let event = value.get("event").and_then(Value::as_str).unwrap_or_default();
+        let event = match value.get("event") {
+            Some(Node::Str(name)) => name.as_ref(),
+            _ => "",
+        };
         let refuse = |reason: Reason, pointer: String, expected: &str| {
             Err((
                 reason,
@@ -290,7 +293,7 @@ impl Ingest {
             ))
         };
         // JSON Schema's `integer` also accepts `1.0`; the store takes whole numbers written as such only.
-        let Some(version) = value.get("schema_version").and_then(Value::as_u64).and_then(|v| u32::try_from(v).ok())
+        let Some(version) = value.get("schema_version").and_then(Node::as_u64).and_then(|v| u32::try_from(v).ok())
         else {
             return refuse(Reason::Schema, "/schema_version".into(), "a whole number written without a fraction");
         };
@@ -307,27 +310,39 @@ impl Ingest {
                 continue;
             }
             let pointer = || format!("/{}", column.path.join("/"));
-            let Some(field) = lookup(&value, &column.path) else {
+            let Some(field) = column.path.iter().try_fold(&value, |node, key| node.get(key)) else {
                 values.push(SqlValue::Null);
                 continue;
             };
             let sql = match (&column.ty, field) {
-                (ColumnType::Bool, Value::Bool(flag)) => SqlValue::Integer(i64::from(*flag)),
-                (ColumnType::Integer { .. }, Value::Number(number)) => match number.as_u64() {
-                    Some(n) => match i64::try_from(n) {
-                        Ok(n) => SqlValue::Integer(n),
-                        Err(_) => {
-                            return refuse(
-                                Reason::StoreRange,
-                                pointer(),
-                                "a number of at most 9223372036854775807 (the store's integer range)",
-                            );
-                        }
-                    },
-                    None => return refuse(Reason::Schema, pointer(), "a whole number written without a fraction"),
+                (ColumnType::Bool, Node::Bool(flag)) => SqlValue::Integer(i64::from(*flag)),
+                (ColumnType::Integer { .. }, Node::Whole(n)) => match i64::try_from(*n) {
+                    Ok(n) => SqlValue::Integer(n),
+                    Err(_) => {
+                        return refuse(
+                            Reason::StoreRange,
+                            pointer(),
+                            "a number of at most 9223372036854775807 (the store's integer range)",
+                        );
+                    }
                 },
-                (ColumnType::Text | ColumnType::Enum(_), Value::String(text)) => SqlValue::Text(text.clone()),
-                (ColumnType::EnumSet(_), Value::Array(_)) => SqlValue::Text(field.to_string()),
+                (ColumnType::Integer { .. }, Node::OtherNumber) => {
+                    return refuse(Reason::Schema, pointer(), "a whole number written without a fraction");
+                }
+                (ColumnType::Text | ColumnType::Enum(_), Node::Str(text)) => SqlValue::Text(text.as_ref().to_owned()),
+                (ColumnType::EnumSet(_), Node::Array(items)) => {
+                    let names: Option<Vec<&str>> = items
+                        .iter()
+                        .map(|item| match item {
+                            Node::Str(name) => Some(name.as_ref()),
+                            _ => None,
+                        })
+                        .collect();
+                    match names {
+                        Some(names) => SqlValue::Text(serde_json::to_string(&names).unwrap_or_default()),
+                        None => return refuse(Reason::Schema, pointer(), "an array of variant names"),
+                    }
+                }
                 _ => return refuse(Reason::Schema, pointer(), "a value of the column's type"),
             };
             values.push(sql);
@@ -336,8 +351,102 @@ impl Ingest {
     }
 }
 
-fn lookup<'v>(value: &'v Value, path: &[String]) -> Option<&'v Value> {
-    path.iter().try_fold(value, |value, key| value.get(key))
+/// A parsed envelope whose strings borrow from the body where they can: only what the row needs.
+#[derive(Debug)]
+enum Node<'a> {
+    Null,
+    Bool(bool),
+    /// A non-negative integer written without fraction or exponent.
+    Whole(u64),
+    /// Any other number.
+    OtherNumber,
+    Str(Cow<'a, str>),
+    Array(Vec<Node<'a>>),
+    Object(Vec<(Cow<'a, str>, Node<'a>)>),
+}
+
+impl<'a> Node<'a> {
+    fn get(&self, key: &str) -> Option<&Node<'a>> {
+        match self {
+            Node::Object(members) => members.iter().find(|(k, _)| k == key).map(|(_, v)| v),
+            _ => None,
+        }
+    }
+
+    fn as_u64(&self) -> Option<u64> {
+        match self {
+            Node::Whole(n) => Some(*n),
+            _ => None,
+        }
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Node<'de> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        deserializer.deserialize_any(NodeVisitor)
+    }
+}
+
+struct NodeVisitor;
+
+impl<'de> Visitor<'de> for NodeVisitor {
+    type Value = Node<'de>;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("any JSON value")
+    }
+
+    fn visit_unit<E>(self) -> Result<Node<'de>, E> {
+        Ok(Node::Null)
+    }
+
+    fn visit_bool<E>(self, v: bool) -> Result<Node<'de>, E> {
+        Ok(Node::Bool(v))
+    }
+
+    fn visit_u64<E>(self, v: u64) -> Result<Node<'de>, E> {
+        Ok(Node::Whole(v))
+    }
+
+    fn visit_i64<E>(self, v: i64) -> Result<Node<'de>, E> {
+        Ok(u64::try_from(v).map_or(Node::OtherNumber, Node::Whole))
+    }
+
+    fn visit_f64<E>(self, _: f64) -> Result<Node<'de>, E> {
+        Ok(Node::OtherNumber)
+    }
+
+    fn visit_borrowed_str<E>(self, v: &'de str) -> Result<Node<'de>, E> {
+        Ok(Node::Str(Cow::Borrowed(v)))
+    }
+
+    fn visit_str<E>(self, v: &str) -> Result<Node<'de>, E> {
+        Ok(Node::Str(Cow::Owned(v.to_owned())))
+    }
+
+    fn visit_string<E>(self, v: String) -> Result<Node<'de>, E> {
+        Ok(Node::Str(Cow::Owned(v)))
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Node<'de>, A::Error> {
+        let mut items = Vec::new();
+        while let Some(item) = seq.next_element()? {
+            items.push(item);
+        }
+        Ok(Node::Array(items))
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Node<'de>, A::Error> {
+        let mut members = Vec::with_capacity(map.size_hint().unwrap_or(8).min(32));
+        // Keys through the same visitor, so they borrow (serde's `Cow<str>` always copies).
+        while let Some(key) = map.next_key::<Node<'de>>()? {
+            let Node::Str(key) = key else {
+                return Err(A::Error::custom("a key that is not a string"));
+            };
+            members.push((key, map.next_value()?));
+        }
+        Ok(Node::Object(members))
+    }
 }
 
 /// Cuts text from a body to [`MAX_ECHOED_TEXT`] bytes, at a character boundary.
