@@ -21,7 +21,6 @@ use example_sdk::events::{Arch, Os};
 use telemetry_schema::{AnonymousId, EnvelopeHeader, Version};
 
 #[path = "../tests/support/wire.rs"]
-#[allow(dead_code, unused_imports)]
 mod support;
 
 struct Options {
@@ -68,7 +67,7 @@ fn envelopes(connection: usize, batch: usize) -> Vec<String> {
     let mut header: EnvelopeHeader = support::acme_header();
     header.install_id = AnonymousId::from_random_bytes([connection as u8; 16]);
     header.sdk_version = Version::new(1, 4, connection as u32);
-    header.context.os = if connection % 2 == 0 { Os::Linux } else { Os::MacOs };
+    header.context.os = if connection.is_multiple_of(2) { Os::Linux } else { Os::MacOs };
     header.context.arch = Arch::X86_64;
     let ten = support::acme_envelopes(&header);
     ten.iter().cycle().take(batch).cloned().collect()

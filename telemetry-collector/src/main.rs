@@ -27,7 +27,7 @@ struct Cli {
 #[derive(Debug, Subcommand)]
 enum Command {
     /// Serve POST /v1/batch (the default).
-    Serve(Config),
+    Serve(Box<Config>),
     /// Print the tables the collector creates for the schemas, as SQL.
     Ddl {
         /// The SQL dialect.
@@ -54,7 +54,7 @@ fn main() -> ExitCode {
                 }
             };
         }
-        Some(Command::Serve(config)) => config,
+        Some(Command::Serve(config)) => *config,
         None => cli.serve,
     };
     init_logs(config.log_format);
