@@ -73,6 +73,14 @@ fn envelopes(connection: usize, batch: usize) -> Vec<String> {
     ten.iter().cycle().take(batch).cloned().collect()
 }
 
+/// CPU seconds (user + system) a process has used, from /proc/PID/stat (clock ticks of 1/100 s).
+fn cpu_seconds(pid: &str) -> Option<f64> {
+    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
+    let fields: Vec<&str> = stat.rsplit_once(')')?.1.split_whitespace().collect();
+    let ticks: u64 = fields.get(11)?.parse::<u64>().ok()? + fields.get(12)?.parse::<u64>().ok()?;
+    Some(ticks as f64 / 100.0)
+}
+
 fn peak_rss(pid: u32) -> Option<u64> {
     let status = std::fs::read_to_string(format!("/proc/{pid}/status")).ok()?;
     let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
@@ -167,6 +175,8 @@ fn main() {
     let options = options();
     let (validator_rate, prepare_rate) = validator_ceiling(&options);
     let rss_before = options.pid.and_then(peak_rss);
+    let collector_cpu_before = options.pid.and_then(|pid| cpu_seconds(&pid.to_string()));
+    let own_cpu_before = cpu_seconds("self");
     let deadline = Instant::now() + Duration::from_secs_f64(options.seconds);
     let started = Instant::now();
     let results: Vec<ConnectionResult> = std::thread::scope(|scope| {
@@ -179,6 +189,8 @@ fn main() {
         handles.into_iter().map(|h| h.join().unwrap()).collect()
     });
     let elapsed = started.elapsed().as_secs_f64();
+    let collector_cpu = options.pid.and_then(|pid| Some(cpu_seconds(&pid.to_string())? - collector_cpu_before?));
+    let own_cpu = cpu_seconds("self").zip(own_cpu_before).map(|(after, before)| after - before);
     let mut latencies: Vec<Duration> = results.iter().flat_map(|r| r.latencies.iter().copied()).collect();
     latencies.sort_unstable();
     let events: u64 = results.iter().map(|r| r.events).sum();
@@ -204,6 +216,16 @@ fn main() {
     println!(
         "  ceiling, one thread, same envelopes: validator alone {validator_rate:.0} events/s; batch read + validation + rows {prepare_rate:.0} events/s"
     );
+    if let Some(cpu) = collector_cpu {
+        println!(
+            "  collector CPU: {cpu:.2} s over {elapsed:.1} s ({:.2} cores), {:.1} µs per acknowledged event",
+            cpu / elapsed,
+            cpu * 1e6 / events.max(1) as f64
+        );
+    }
+    if let Some(cpu) = own_cpu {
+        println!("  load generator CPU: {cpu:.2} s ({:.2} cores)", cpu / elapsed);
+    }
     if let Some(pid) = options.pid {
         let after = peak_rss(pid);
         println!(
