@@ -131,3 +131,29 @@ pub fn parse_duration(text: &str) -> Result<Duration, String> {
     };
     Ok(Duration::from_secs(seconds))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn durations_read_like_a_person_writes_them() {
+        assert_eq!(parse_duration("1h"), Ok(Duration::from_secs(3_600)));
+        assert_eq!(parse_duration("15m"), Ok(Duration::from_secs(900)));
+        assert_eq!(parse_duration("90"), Ok(Duration::from_secs(90)));
+        assert_eq!(parse_duration("250ms"), Ok(Duration::from_millis(250)));
+        assert_eq!(parse_duration("1d"), Ok(Duration::from_secs(86_400)));
+        assert!(parse_duration("1 week").is_err());
+        assert!(parse_duration("h").is_err());
+    }
+
+    #[test]
+    fn the_defaults_are_the_documented_ones() {
+        let config = Config::default();
+        assert_eq!(config.listen.to_string(), "127.0.0.1:4318");
+        assert_eq!(config.store, StoreUrl::Sqlite("telemetry.db".into()));
+        assert_eq!(config.schemas, PathBuf::from("schemas"));
+        assert_eq!(config.time_granularity, Duration::from_secs(3_600));
+        assert_eq!(config.sqlite_synchronous, Synchronous::Full);
+    }
+}

@@ -582,3 +582,87 @@ impl<'de> Visitor<'de> for EventsSeed<'_> {
         Ok(events)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn ingest() -> Ingest {
+        let bundle: Value = serde_json::from_slice(
+            &std::fs::read(concat!(env!("CARGO_MANIFEST_DIR"), "/../schemas/bundle.json")).unwrap(),
+        )
+        .unwrap();
+        let validator = Validator::from_bundle(&bundle).unwrap();
+        Ingest::new(validator, Model::from_bundle(&bundle).unwrap(), IngestLimits::default())
+    }
+
+    fn gzip(bytes: &[u8]) -> Vec<u8> {
+        use std::io::Write as _;
+        let mut encoder = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
+        encoder.write_all(bytes).unwrap();
+        encoder.finish().unwrap()
+    }
+
+    #[test]
+    fn a_gzip_bomb_with_an_honest_trailer_is_refused_before_inflating() {
+        let ingest = ingest();
+        let bomb = gzip(&vec![0u8; 8 << 20]);
+        // The announced size is over the limit: refused without allocating the output.
+        let error = ingest.decode(Some("gzip"), &bomb).unwrap_err();
+        assert_eq!(error, BodyError::TooLarge { what: "decompressed body the gzip trailer announces", limit: 1 << 20 });
+    }
+
+    #[test]
+    fn a_gzip_bomb_with_a_lying_trailer_stops_at_the_limit() {
+        let ingest = ingest();
+        let mut bomb = gzip(&vec![0u8; 8 << 20]);
+        let at = bomb.len() - 4;
+        bomb[at..].copy_from_slice(&10u32.to_le_bytes());
+        assert_eq!(
+            ingest.decode(Some("gzip"), &bomb).unwrap_err(),
+            BodyError::TooLarge { what: "decompressed body", limit: 1 << 20 }
+        );
+    }
+
+    #[test]
+    fn encodings_other_than_gzip_are_refused() {
+        let ingest = ingest();
+        assert!(matches!(ingest.decode(Some("br"), b"x"), Err(BodyError::UnsupportedEncoding(_))));
+        assert_eq!(ingest.decode(Some("identity"), b"x").unwrap().as_ref(), b"x");
+        assert_eq!(ingest.decode(Some("GZIP"), &gzip(b"{}")).unwrap().as_ref(), b"{}");
+    }
+
+    #[test]
+    fn batch_ids_are_32_lower_case_hex_digits() {
+        assert!(is_batch_id("\"0123456789abcdef0123456789abcdef\""));
+        for bad in ["\"0123456789ABCDEF0123456789abcdef\"", "\"0123\"", "0123456789abcdef0123456789abcdef", "1"] {
+            assert!(!is_batch_id(bad), "{bad}");
+        }
+    }
+
+    #[test]
+    fn a_body_that_is_not_a_batch_is_quarantined_whole_with_its_reason() {
+        let ingest = ingest();
+        for (body, reason) in [
+            (&b"[1]"[..], Reason::NotABatch),
+            (b"{\"events\":[]}", Reason::BatchId),
+            (b"{\"batch_id\":\"0123456789abcdef0123456789abcdef\"}", Reason::NotABatch),
+            (b"\xff", Reason::NotJson),
+            (b"{\"batch_id\":\"0123456789abcdef0123456789abcdef\",\"events\":[],\"events\":[]}", Reason::DuplicateKey),
+        ] {
+            let prepared = ingest.prepare(body, 0);
+            assert_eq!(prepared.body_reason, Some(reason), "{}", String::from_utf8_lossy(body));
+            assert_eq!(prepared.batch.batch_id, None);
+            assert_eq!(prepared.batch.quarantine.len(), 1);
+            assert_eq!(prepared.batch.quarantine[0].bytes, body);
+        }
+    }
+
+    #[test]
+    fn echoed_text_is_cut_at_a_character_boundary() {
+        let long = "é".repeat(100);
+        let cut = cut(&long);
+        assert!(cut.len() <= MAX_ECHOED_TEXT + "…".len());
+        assert!(cut.ends_with('…'));
+    }
+}

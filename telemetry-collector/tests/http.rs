@@ -607,3 +607,56 @@ fn sigterm_finishes_in_flight_batches_then_exits() {
     }
     assert!(collector.logs().contains("collector stopped"));
 }
+
+#[test]
+fn a_full_queue_answers_503_at_once() {
+    let dir = temp_dir("queue-full");
+    let collector = start(
+        &dir,
+        &["--queue-capacity", "1", "--max-group", "1", "--sqlite-busy-timeout", "10s", "--retry-after", "2"],
+    );
+    let body = |n: u64| batch_body(&batch_id(n), &acme_envelopes(&acme_header())[..1]);
+    // Hold the write lock: the writer takes batch 1 and waits in its commit; batch 2 fills the queue.
+    let blocker = open_db(&collector.db);
+    blocker.execute_batch("BEGIN EXCLUSIVE").unwrap();
+    let addr = collector.addr;
+    let first = std::thread::spawn(move || post(addr, body(1).as_bytes()));
+    std::thread::sleep(Duration::from_millis(300));
+    let second = std::thread::spawn(move || post(addr, body(2).as_bytes()));
+    std::thread::sleep(Duration::from_millis(300));
+    let started = Instant::now();
+    let third = post(addr, body(3).as_bytes());
+    assert!(started.elapsed() < Duration::from_secs(2), "a full queue must not make the client wait");
+    assert_eq!(third.status, 503);
+    assert_eq!(third.header("retry-after"), Some("2"));
+    assert_eq!(third.json()["error"], "overloaded");
+    let metrics = String::from_utf8(get(addr, "/metrics").body).unwrap();
+    assert!(metrics.contains("telemetry_collector_queue_depth 1\n"), "{metrics}");
+    blocker.execute_batch("ROLLBACK").unwrap();
+    assert_eq!(first.join().unwrap().status, 200);
+    assert_eq!(second.join().unwrap().status, 200);
+    assert_eq!(event_rows(&open_db(&collector.db), &model()), 2, "the refused batch was not stored");
+}
+
+#[test]
+fn ddl_prints_one_table_per_event_version() {
+    let output = std::process::Command::new(env!("CARGO_BIN_EXE_telemetry-collector"))
+        .args(["ddl", "--dialect", "sqlite", "--schemas"])
+        .arg(schemas_dir())
+        .output()
+        .unwrap();
+    assert!(output.status.success());
+    let ddl = String::from_utf8(output.stdout).unwrap();
+    for table in model().tables {
+        assert!(ddl.contains(&format!("CREATE TABLE \"{}\" (", table.name)), "{}", table.name);
+    }
+    assert!(
+        ddl.contains(
+            r#""command" TEXT NOT NULL CHECK ("command" IN ('init', 'dev', 'build', 'deploy', 'upgrade', 'telemetry'))"#
+        ),
+        "{ddl}"
+    );
+    // The DDL applies to a fresh SQLite database as printed.
+    let conn = rusqlite::Connection::open_in_memory().unwrap();
+    conn.execute_batch(&ddl).unwrap();
+}
