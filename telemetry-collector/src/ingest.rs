@@ -195,7 +195,7 @@ impl Ingest {
         prepared.batch.batch_id = Some(batch_id.clone());
         prepared.batch.event_count = batch.events.len();
         for (index, envelope) in batch.events.iter().enumerate() {
-            if let Err((reason, problems, event)) = self.row(envelope.get(), &batch_id, received_at).map(|row| {
+            if let Err((reason, problems, event)) = self.row(envelope.get(), received_at).map(|row| {
                 prepared.batch.rows.push(row);
             }) {
                 for problem in &problems {
@@ -240,12 +240,7 @@ impl Ingest {
 
     /// One envelope → one row, or why not: (reason, problems with pointers from the envelope, event name).
     #[allow(clippy::type_complexity)]
-    fn row(
-        &self,
-        envelope: &str,
-        batch_id: &str,
-        received_at: i64,
-    ) -> Result<EventRow, (Reason, Vec<Value>, Option<String>)> {
+    fn row(&self, envelope: &str, received_at: i64) -> Result<EventRow, (Reason, Vec<Value>, Option<String>)> {
         if envelope.len() > self.limits.max_envelope_bytes {
             let expected = format!("an envelope of at most {} bytes", self.limits.max_envelope_bytes);
             return Err((
@@ -304,7 +299,7 @@ impl Ingest {
         for column in &table.columns {
             if column.path.is_empty() {
                 values.push(match column.name.as_str() {
-                    crate::model::BATCH_ID_COLUMN => SqlValue::Text(batch_id.to_owned()),
+                    crate::model::BATCH_ID_COLUMN => SqlValue::BatchId,
                     _ => SqlValue::Integer(received_at),
                 });
                 continue;

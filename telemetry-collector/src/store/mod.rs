@@ -19,6 +19,8 @@ pub enum SqlValue {
     Integer(i64),
     /// A version, id, enum variant, or a set as a JSON array.
     Text(String),
+    /// The batch's id ([`PreparedBatch::batch_id`]), bound by the store: one string per batch, not per row.
+    BatchId,
 }
 
 /// One valid event, ready to insert.

@@ -15,7 +15,7 @@ use rusqlite::types::{ToSqlOutput, ValueRef};
 use rusqlite::{Connection, ErrorCode, OptionalExtension, ToSql, TransactionBehavior, params};
 
 use super::{CommitOutcome, PreparedBatch, QuarantineRow, SqlValue, Store, StoreError};
-use crate::ddl::{self, BATCHES_TABLE, Dialect, QUARANTINE_TABLE, TABLES_TABLE, quote_ident};
+use crate::ddl::{self, BATCHES_TABLE, Dialect, TABLES_TABLE, quote_ident};
 use crate::model::Model;
 
 /// SQLite's `synchronous` setting for the WAL.
@@ -82,6 +82,11 @@ impl SqliteStore {
         &self.conn
     }
 }
+
+const INSERT_BATCH: &str = "INSERT INTO batches (batch_id, received_at, event_count, stored_count, quarantined_count) \
+     VALUES (?1, ?2, ?3, ?4, ?5) ON CONFLICT (batch_id) DO NOTHING";
+const INSERT_QUARANTINE: &str = "INSERT INTO quarantine (received_at, batch_id, event_index, event, reason, problems, \
+     body, body_size) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)";
 
 /// A table's columns as the collector recorded them: name and definition, in table order.
 type ColumnDefs = Vec<(String, String)>;
@@ -158,15 +163,15 @@ impl Store for SqliteStore {
     }
 
     fn commit(&mut self, batches: &[PreparedBatch]) -> Result<Vec<CommitOutcome>, StoreError> {
-        let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate).map_err(err("begin"))?;
+        let Self { conn, inserts } = self;
+        let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate).map_err(err("begin"))?;
+        // Each table's insert is looked up once per commit, not once per row.
+        let mut statements: Vec<Option<rusqlite::CachedStatement<'_>>> = inserts.iter().map(|_| None).collect();
         let mut outcomes = Vec::with_capacity(batches.len());
         for batch in batches {
             if let Some(batch_id) = &batch.batch_id {
                 let inserted = tx
-                    .prepare_cached(&format!(
-                        "INSERT INTO {BATCHES_TABLE} (batch_id, received_at, event_count, stored_count, \
-                         quarantined_count) VALUES (?1, ?2, ?3, ?4, ?5) ON CONFLICT (batch_id) DO NOTHING"
-                    ))
+                    .prepare_cached(INSERT_BATCH)
                     .and_then(|mut statement| {
                         statement.execute(params![
                             batch_id,
@@ -185,9 +190,18 @@ impl Store for SqliteStore {
             let mut stored = 0;
             let mut refused = Vec::new();
             for row in &batch.rows {
-                let sql = self.inserts.get(row.table).ok_or_else(|| StoreError("row for an unknown table".into()))?;
-                let mut statement = tx.prepare_cached(sql).map_err(err("prepare an insert"))?;
-                match statement.execute(rusqlite::params_from_iter(row.values.iter())) {
+                let slot =
+                    statements.get_mut(row.table).ok_or_else(|| StoreError("row for an unknown table".into()))?;
+                if slot.is_none() {
+                    *slot = Some(tx.prepare_cached(&inserts[row.table]).map_err(err("prepare an insert"))?);
+                }
+                let statement = slot.as_mut().ok_or_else(|| StoreError("an insert statement went missing".into()))?;
+                let batch_id = batch.batch_id.as_deref().unwrap_or_default();
+                let values = row.values.iter().map(|value| match value {
+                    SqlValue::BatchId => ToSqlOutput::Borrowed(ValueRef::Text(batch_id.as_bytes())),
+                    other => other.to_sql().unwrap_or(ToSqlOutput::Borrowed(ValueRef::Null)),
+                });
+                match statement.execute(rusqlite::params_from_iter(values)) {
                     Ok(_) => stored += 1,
                     // A value the table's constraints refuse (the schema and the table disagree): keep the event
                     // in quarantine rather than fail the batch for ever.
@@ -199,12 +213,7 @@ impl Store for SqliteStore {
                     Err(error) => return Err(err("insert an event")(error)),
                 }
             }
-            let mut statement = tx
-                .prepare_cached(&format!(
-                    "INSERT INTO {QUARANTINE_TABLE} (received_at, batch_id, event_index, event, reason, problems, \
-                     body, body_size) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)"
-                ))
-                .map_err(err("prepare the quarantine insert"))?;
+            let mut statement = tx.prepare_cached(INSERT_QUARANTINE).map_err(err("prepare the quarantine insert"))?;
             for row in batch.quarantine.iter().chain(&refused) {
                 statement
                     .execute(params![
@@ -233,6 +242,7 @@ impl Store for SqliteStore {
             }
             outcomes.push(CommitOutcome::Stored { stored, quarantined: batch.quarantine.len() + refused.len() });
         }
+        drop(statements);
         tx.commit().map_err(err("commit"))?;
         Ok(outcomes)
     }
@@ -252,6 +262,7 @@ fn store_refused(batch: &PreparedBatch, row: &super::EventRow, message: String) 
             SqlValue::Null => serde_json::Value::Null,
             SqlValue::Integer(n) => (*n).into(),
             SqlValue::Text(text) => text.clone().into(),
+            SqlValue::BatchId => batch.batch_id.clone().into(),
         })
         .collect();
     let bytes = serde_json::to_vec(&values).unwrap_or_default();
@@ -339,6 +350,8 @@ impl ToSql for SqlValue {
             Self::Null => ToSqlOutput::Borrowed(ValueRef::Null),
             Self::Integer(n) => ToSqlOutput::Borrowed(ValueRef::Integer(*n)),
             Self::Text(text) => ToSqlOutput::Borrowed(ValueRef::Text(text.as_bytes())),
+            // Bound by `commit`, which knows the batch.
+            Self::BatchId => ToSqlOutput::Borrowed(ValueRef::Null),
         })
     }
 }
