@@ -144,10 +144,10 @@ impl Collector {
 
     /// The bound address (useful with `--listen 127.0.0.1:0`).
     ///
-    /// # Panics
-    /// Never in practice: a bound listener has an address.
-    pub fn local_addr(&self) -> SocketAddr {
-        self.listener.local_addr().expect("a bound listener has an address")
+    /// # Errors
+    /// When the operating system cannot say (not in practice for a bound listener).
+    pub fn local_addr(&self) -> std::io::Result<SocketAddr> {
+        self.listener.local_addr()
     }
 
     /// The counters.
