@@ -10,6 +10,7 @@ use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use telemetry_schema::{EncodeError, EnvelopeHeader, TelemetryEvent, to_json, write_envelope};
 
+use crate::consent::SavedChoice;
 use crate::store;
 use crate::transport::{Batch, Transport, TransportError};
 
@@ -385,8 +386,9 @@ impl Worker {
             return true;
         }
         // …or in another process, through the settings file.
+        // An unreadable file may hold a `disable`: it counts as one.
         let Some(path) = &self.options.settings_path else { return false };
-        store::load(path).settings().and_then(|s| s.enabled) == Some(false)
+        matches!(store::load(path).choice(), SavedChoice::Disabled | SavedChoice::Unreadable)
     }
 }
 
@@ -423,8 +425,9 @@ impl Throttle {
     pub(crate) fn admit(&mut self, key: String, window: Duration, now: u64) -> bool {
         let path = self.path.clone();
         let entries = self.entries.get_or_insert_with(|| {
+            // Read like the settings file: never blocks on a pipe, at most 64 KiB; anything else starts empty.
             path.as_deref()
-                .and_then(|p| std::fs::read(p).ok())
+                .and_then(|p| store::read_small_file(p).ok())
                 .and_then(|bytes| serde_json::from_slice::<ThrottleFile>(&bytes).ok())
                 .unwrap_or_default()
                 .entries

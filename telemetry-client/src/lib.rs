@@ -75,8 +75,11 @@ mod transport;
 pub use client::{Client, ClientBuilder, DEFAULT_FLUSH_BUDGET, FlushGuard, Status, first_run_notice};
 pub use consent::{Consent, ConsentSource};
 pub use delivery::{DeliveryStats, FlushOutcome};
-pub use env::{Env, MapEnv, ProcessEnv, is_ci, is_test_runner, is_truthy};
-pub use store::{SETTINGS_FILE_NAME, SaveError, THROTTLE_FILE_NAME, platform_config_dir};
+pub use env::{Env, MapEnv, ProcessEnv, is_ci, is_opt_out_value, is_test_runner, is_truthy};
+pub use store::{
+    LOCK_FILE_NAME, MAX_FILE_BYTES, SETTINGS_FILE_NAME, SaveError, THROTTLE_FILE_NAME, platform_config_dir,
+    read_small_file,
+};
 pub use transport::{
     Batch, HttpOptions, HttpTransport, MemoryTransport, NdjsonFileTransport, Transport, TransportError,
 };
