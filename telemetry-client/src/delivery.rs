@@ -343,7 +343,7 @@ impl Worker {
         let mut result = self.send(&batch);
         if let Err(err) = &result
             && err.is_retryable()
-            && self.wait_for_retry()
+            && self.wait_for_retry(err.retry_after())
         {
             result = self.send(&batch);
         }
@@ -363,10 +363,12 @@ impl Worker {
             .unwrap_or_else(|_| Err(TransportError::permanent("the transport panicked")))
     }
 
-    /// Sleeps the retry backoff; returns `false` (no retry) if shutdown or revocation came meanwhile.
-    fn wait_for_retry(&self) -> bool {
+    /// Sleeps the retry backoff, or longer if the endpoint asked (`Retry-After`, capped by the transport);
+    /// returns `false` (no retry) if shutdown or revocation came meanwhile, so the host never waits for it.
+    fn wait_for_retry(&self, asked: Option<Duration>) -> bool {
         let delivery = &*self.delivery;
-        let deadline = deadline_after(self.options.retry_backoff);
+        let deadline =
+            deadline_after(asked.map_or(self.options.retry_backoff, |asked| asked.max(self.options.retry_backoff)));
         let mut state = lock(&delivery.state);
         loop {
             if state.shutdown || state.revoked {
@@ -414,6 +416,9 @@ pub(crate) struct Throttle {
     entries: Option<BTreeMap<String, u64>>,
 }
 
+/// The most payload digests the throttle file keeps (about 55 bytes each as JSON).
+const MAX_THROTTLE_ENTRIES: usize = 512;
+
 #[derive(serde::Serialize, serde::Deserialize, Default)]
 struct ThrottleFile {
     #[serde(default)]
@@ -435,6 +440,13 @@ impl Throttle {
         entries.retain(|_, expires| *expires > now);
         if entries.contains_key(&key) {
             return false;
+        }
+        // Bounded, so the file stays far below the 64 KiB the client reads: the entries closest to expiry go.
+        while entries.len() >= MAX_THROTTLE_ENTRIES {
+            let Some(soonest) = entries.iter().min_by_key(|(_, expires)| **expires).map(|(key, _)| key.clone()) else {
+                break;
+            };
+            entries.remove(&soonest);
         }
         entries.insert(key, now.saturating_add(window.as_secs()));
         if let Some(path) = &self.path {
@@ -466,6 +478,20 @@ mod tests {
         assert!(!throttle.admit("a".into(), day, 1_000 + 3_600));
         assert!(throttle.admit("b".into(), day, 1_000 + 3_600));
         assert!(throttle.admit("a".into(), day, 1_000 + 86_400));
+    }
+
+    #[test]
+    fn throttle_keeps_a_bounded_number_of_entries() {
+        let mut throttle = Throttle { path: None, entries: None };
+        let day = Duration::from_secs(86_400);
+        for i in 0..2 * MAX_THROTTLE_ENTRIES as u64 {
+            assert!(throttle.admit(format!("{i:032x}"), day, 1_000 + i));
+        }
+        let entries = throttle.entries.as_ref().unwrap();
+        assert_eq!(entries.len(), MAX_THROTTLE_ENTRIES);
+        let json = serde_json::to_vec(&ThrottleFile { entries: entries.clone() }).unwrap();
+        assert!((json.len() as u64) < store::MAX_FILE_BYTES / 2, "{} bytes", json.len());
+        assert!(!throttle.admit(format!("{:032x}", 2 * MAX_THROTTLE_ENTRIES - 1), day, 5_000), "the newest stay");
     }
 
     #[test]

@@ -176,22 +176,36 @@ pub(crate) fn redact_in(text: &str, url: &str) -> String {
 pub struct TransportError {
     message: String,
     retryable: bool,
+    retry_after: Option<Duration>,
 }
 
 impl TransportError {
     /// A failure worth one more try (network error, timeout, 5xx, 408, 429).
     pub fn retryable(message: impl Into<String>) -> Self {
-        Self { message: message.into(), retryable: true }
+        Self { message: message.into(), retryable: true, retry_after: None }
     }
 
     /// A failure that another try would repeat (a 4xx answer, a local file that cannot be written).
     pub fn permanent(message: impl Into<String>) -> Self {
-        Self { message: message.into(), retryable: false }
+        Self { message: message.into(), retryable: false, retry_after: None }
+    }
+
+    /// Asks the worker to wait this long before the retry, when longer than its own backoff (a `Retry-After`
+    /// answer). The wait never delays the host: shutdown and `disable` interrupt it.
+    #[must_use]
+    pub fn with_retry_after(mut self, after: Duration) -> Self {
+        self.retry_after = Some(after);
+        self
     }
 
     /// Whether the client may try the batch once more.
     pub fn is_retryable(&self) -> bool {
         self.retryable
+    }
+
+    /// How long the endpoint asked the client to wait before the retry, if it did.
+    pub fn retry_after(&self) -> Option<Duration> {
+        self.retry_after
     }
 }
 
@@ -293,6 +307,9 @@ pub(crate) fn endpoint_problem(endpoint: &str) -> Option<String> {
 pub struct HttpTransport {
     agent: ureq::Agent,
     endpoint: String,
+    /// The longest `Retry-After` honoured: the request timeout, so a retry stays within the time one request
+    /// may take anyway.
+    max_retry_after: Duration,
 }
 
 impl fmt::Debug for HttpTransport {
@@ -326,7 +343,7 @@ impl HttpTransport {
             .max_redirects_will_error(false)
             .user_agent(concat!("telemetry-client/", env!("CARGO_PKG_VERSION")))
             .build();
-        Ok(Self { agent: config.into(), endpoint: endpoint.to_owned() })
+        Ok(Self { agent: config.into(), endpoint: endpoint.to_owned(), max_retry_after: options.total_timeout })
     }
 
     /// The URL batches are posted to.
@@ -355,7 +372,15 @@ impl Transport for HttpTransport {
                 let status = response.status().as_u16();
                 match status {
                     200..=299 => Ok(()),
-                    408 | 429 | 500..=599 => Err(TransportError::retryable(format!("the endpoint answered {status}"))),
+                    408 | 429 | 500..=599 => {
+                        let mut error = TransportError::retryable(format!("the endpoint answered {status}"));
+                        // Only the delay-seconds form; an HTTP date would need the clock to agree with the server.
+                        let after = response.headers().get("retry-after").and_then(|v| v.to_str().ok());
+                        if let Some(secs) = after.and_then(|v| v.trim().parse::<u64>().ok()) {
+                            error = error.with_retry_after(Duration::from_secs(secs).min(self.max_retry_after));
+                        }
+                        Err(error)
+                    }
                     _ => Err(TransportError::permanent(format!("the endpoint answered {status}"))),
                 }
             }

@@ -32,6 +32,8 @@ enum Behaviour {
     Fail500,
     /// Reads one byte and closes with the rest unread, which makes the kernel send a reset.
     Reset,
+    /// Records each request; answers the first with 503 and `Retry-After: 1`, the others with 200.
+    BusyOnce,
 }
 
 /// A loopback HTTP server for one test; it stops when dropped (or after 30 s on its own).
@@ -70,13 +72,18 @@ impl Server {
                         let _ = stream.read(&mut [0u8; 1]);
                         drop(stream);
                     }
-                    Behaviour::Record | Behaviour::Fail500 => {
+                    Behaviour::Record | Behaviour::Fail500 | Behaviour::BusyOnce => {
                         let mut stream = stream;
                         if let Some(request) = read_request(&mut stream) {
                             b.lock().unwrap().push(request);
                         }
-                        let status =
-                            if behaviour == Behaviour::Record { "200 OK" } else { "500 Internal Server Error" };
+                        let status = match behaviour {
+                            Behaviour::Fail500 => "500 Internal Server Error",
+                            Behaviour::BusyOnce if c.load(Ordering::SeqCst) == 1 => {
+                                "503 Service Unavailable\r\nRetry-After: 1"
+                            }
+                            _ => "200 OK",
+                        };
                         let _ = write!(stream, "HTTP/1.1 {status}\r\nContent-Length: 0\r\nConnection: close\r\n\r\n");
                     }
                 }
@@ -275,6 +282,31 @@ fn server_error_is_retried_once_then_given_up() {
     assert_eq!(client.stats().failed, 1);
     assert_eq!(client.status().problem.as_deref(), Some("the endpoint answered 500"));
     assert!(exit_time(&client, 3) < BUDGET + SLACK);
+}
+
+#[test]
+fn a_503_with_retry_after_is_retried_after_the_asked_delay_without_delaying_exit() {
+    let server = Server::start(Behaviour::BusyOnce);
+    let dir = TempDir::new("http-503");
+    let client = client_for(&server.endpoint(), &dir).build(); // backoff 50 ms; the server asks for 1 s
+    let start = Instant::now();
+    client.track(Counted { n: 1 });
+    assert!(client.flush(Instant::now() + Duration::from_secs(10)).is_complete());
+    let elapsed = start.elapsed();
+    let requests = server.requests();
+    assert_eq!(requests.len(), 2, "one try and one retry");
+    assert_eq!(requests[0].1, requests[1].1, "the retry sends the same batch, batch_id included");
+    assert!(elapsed >= Duration::from_secs(1), "the retry waited for Retry-After: {elapsed:?}");
+    assert_eq!(client.stats().sent, 1);
+
+    // While the worker waits for Retry-After, the host's exit still takes only the flush budget.
+    let busy = Server::start(Behaviour::BusyOnce);
+    let dir = TempDir::new("http-503-exit");
+    let client = client_for(&busy.endpoint(), &dir).build();
+    client.track(Counted { n: 1 });
+    wait_until("the first try was answered", || busy.requests().len() == 1);
+    let exit = exit_time(&client, 0);
+    assert!(exit < BUDGET + SLACK, "exit took {exit:?}");
 }
 
 #[test]
