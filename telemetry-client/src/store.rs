@@ -112,13 +112,13 @@ pub fn read_small_file(path: &Path) -> io::Result<Vec<u8>> {
 
 /// Opens without ever waiting: `O_NONBLOCK` makes opening a named pipe return at once (and `O_NOCTTY` keeps a
 /// terminal device from becoming the controlling terminal). Elsewhere a plain open.
-fn open_no_wait(options: &mut fs::OpenOptions, path: &Path) -> io::Result<fs::File> {
+pub(crate) fn open_no_wait(options: &mut fs::OpenOptions, path: &Path) -> io::Result<fs::File> {
     #[cfg(unix)]
     std::os::unix::fs::OpenOptionsExt::custom_flags(options, libc::O_NONBLOCK | libc::O_NOCTTY);
     options.open(path)
 }
 
-fn not_a_file(metadata: &fs::Metadata) -> &'static str {
+pub(crate) fn not_a_file(metadata: &fs::Metadata) -> &'static str {
     #[cfg(unix)]
     {
         use std::os::unix::fs::FileTypeExt;

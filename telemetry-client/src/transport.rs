@@ -421,8 +421,18 @@ impl Transport for NdjsonFileTransport {
             lines.push_str(envelope);
             lines.push('\n');
         }
-        // One write per batch on an O_APPEND file, so concurrent writers do not interleave within a batch.
-        let mut file = fs::OpenOptions::new().create(true).append(true).open(&self.path).map_err(fail)?;
+        // One write per batch on an O_APPEND file, so concurrent writers do not interleave within a batch. Opened
+        // without waiting and only if it is a regular file: a named pipe there would hold the worker forever.
+        let mut options = fs::OpenOptions::new();
+        options.create(true).append(true);
+        let mut file = crate::store::open_no_wait(&mut options, &self.path).map_err(fail)?;
+        let metadata = file.metadata().map_err(fail)?;
+        if !metadata.is_file() {
+            return Err(fail(std::io::Error::new(
+                std::io::ErrorKind::InvalidData,
+                crate::store::not_a_file(&metadata),
+            )));
+        }
         file.write_all(lines.as_bytes()).map_err(fail)
     }
 }

@@ -122,3 +122,24 @@ fn a_fifo_at_the_throttle_path_does_not_stall_delivery() {
     assert!(outcome.is_complete(), "the worker is stuck on the pipe: {outcome:?}");
     assert_eq!(sent.envelopes().len(), 1, "the event went out; the throttle only holds for this process");
 }
+
+#[test]
+fn a_fifo_at_the_ndjson_path_fails_the_batch_instead_of_stalling_the_worker() {
+    let dir = TempDir::new("ndjson-fifo");
+    let path = dir.path().join("events.ndjson");
+    support::mkfifo(&path);
+    let client = Client::builder(&OPT_OUT)
+        .env(MapEnv::new())
+        .config_dir(dir.path())
+        .enabled(true)
+        .transport(telemetry_client::NdjsonFileTransport::new(&path))
+        .stderr(Captured::default())
+        .build();
+    client.track(support::Counted { n: 1 });
+    let outcome = client.flush(Instant::now() + LIMIT);
+    assert!(outcome.is_complete(), "the worker is stuck on the pipe: {outcome:?}");
+    assert_eq!(client.stats().failed, 1);
+    let problem = client.status().problem.unwrap_or_default();
+    // Opening a pipe without a reader fails at once (ENXIO); with a reader, the regular-file check refuses it.
+    assert!(problem.starts_with(&format!("could not append telemetry to {}", path.display())), "{problem}");
+}
