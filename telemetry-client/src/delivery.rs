@@ -101,6 +101,8 @@ struct State {
 }
 
 pub(crate) struct Delivery {
+    /// The ids and context every envelope of this client carries (the worker has its own copy).
+    header: EnvelopeHeader,
     state: Mutex<State>,
     /// The worker waits here for work.
     work: Condvar,
@@ -133,6 +135,7 @@ impl Delivery {
         seed: u64,
     ) -> Option<Arc<Self>> {
         let delivery = Arc::new(Delivery {
+            header,
             state: Mutex::new(State {
                 queue: VecDeque::with_capacity(options.batch_size.min(options.queue_capacity)),
                 flush_requested: false,
@@ -158,6 +161,10 @@ impl Delivery {
         };
         std::thread::Builder::new().name(thread_name).spawn(move || worker.run()).ok()?;
         Some(delivery)
+    }
+
+    pub(crate) fn header(&self) -> &EnvelopeHeader {
+        &self.header
     }
 
     /// Whether an event with this sample rate is kept: a lock-free SplitMix64 draw.
