@@ -404,8 +404,9 @@ fn settle_ids(inner: &Inner, path: Option<&Path>, loaded: &Loaded, wants_salt: b
         Err(store::LockError::Busy) => {
             Settled::Failed("another process held the telemetry settings lock, so nothing is sent this run".into())
         }
-        // Nothing can be written there, by a `disable` either: ids for this run only.
-        Err(store::LockError::Io(_)) => in_memory,
+        // Nothing can be written there, by a `disable` either: ids for this run only. Where the file system
+        // cannot lock, the bookkeeping is not saved either, so it can never overwrite a concurrent `disable`.
+        Err(store::LockError::Io(_) | store::LockError::NoLocking) => in_memory,
     }
 }
 
@@ -745,7 +746,7 @@ impl Client {
     /// what they want.
     fn save_choice(&self, enabled: bool) -> Result<(), SaveError> {
         let path = self.settings_path().ok_or_else(SaveError::no_config_dir)?;
-        let saved = store::with_lock(&path, CHOICE_LOCK_WAIT, || {
+        let save = || {
             let mut settings = store::load(&path).settings().cloned().unwrap_or_default();
             settings.enabled = Some(enabled);
             if !enabled {
@@ -753,9 +754,12 @@ impl Client {
                 settings.project_salt = None;
             }
             store::save(&path, &settings)
-        });
-        match saved {
+        };
+        match store::with_lock(&path, CHOICE_LOCK_WAIT, save) {
             Ok(result) => result,
+            // The user's choice must be saved even where the file system cannot lock (first runs there never
+            // write, see `settle_ids`).
+            Err(store::LockError::NoLocking) => save(),
             Err(store::LockError::Busy) => Err(SaveError::new(
                 &path,
                 io::Error::new(io::ErrorKind::WouldBlock, "another process kept the settings locked"),

@@ -35,13 +35,13 @@ pub const THROTTLE_FILE_NAME: &str = "telemetry-throttle.json";
 pub fn platform_config_dir(product: &Product, env: &dyn Env) -> Option<PathBuf> {
     // Relative paths are invalid (the XDG spec says so for XDG_CONFIG_HOME; a relative HOME would put the
     // install id in whatever directory the program runs in): ignored.
-    let non_empty = |name: &str| env.var(name).map(PathBuf::from).filter(|p| p.is_absolute());
+    let absolute = |name: &str| env.var(name).map(PathBuf::from).filter(|p| p.is_absolute());
     let base = if cfg!(target_os = "windows") {
-        non_empty("APPDATA")
+        absolute("APPDATA")
     } else if cfg!(target_os = "macos") {
-        non_empty("HOME").map(|home| home.join("Library").join("Application Support"))
+        absolute("HOME").map(|home| home.join("Library").join("Application Support"))
     } else {
-        non_empty("XDG_CONFIG_HOME").or_else(|| non_empty("HOME").map(|home| home.join(".config")))
+        absolute("XDG_CONFIG_HOME").or_else(|| absolute("HOME").map(|home| home.join(".config")))
     }?;
     Some(base.join(product.sdk_name))
 }
@@ -206,6 +206,8 @@ pub(crate) enum LockError {
     Busy,
     /// The lock file could not be created or opened (an unwritable directory, say).
     Io(io::Error),
+    /// The lock file is there but the file system refuses to lock it (some network file systems).
+    NoLocking,
 }
 
 /// Runs `f` while holding the advisory lock next to `settings_path` (created if needed), waiting at most `wait`
@@ -231,7 +233,7 @@ pub(crate) fn with_lock<T>(settings_path: &Path, wait: Duration, f: impl FnOnce(
                 std::thread::sleep(Duration::from_millis(2));
             }
             Err(fs::TryLockError::WouldBlock) => return Err(LockError::Busy),
-            Err(fs::TryLockError::Error(err)) => return Err(LockError::Io(err)),
+            Err(fs::TryLockError::Error(_)) => return Err(LockError::NoLocking),
         }
     }
     let result = f();
