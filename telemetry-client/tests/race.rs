@@ -49,3 +49,20 @@ fn disable_during_a_first_run_is_never_lost() {
     }
     assert_eq!(lost, 0, "the opt-out was lost in {lost} of {TRIES} races ({first_run_won} first runs started on)");
 }
+
+#[test]
+fn a_first_run_waits_at_most_a_moment_for_a_held_settings_lock_then_sends_nothing() {
+    let dir = TempDir::new("held-lock");
+    let lock = std::fs::File::create(dir.path().join(telemetry_client::LOCK_FILE_NAME)).unwrap();
+    lock.lock().unwrap(); // another process in the middle of `enable` or `disable`, say
+    let start = std::time::Instant::now();
+    let client = builder(&dir).build();
+    let waited = start.elapsed();
+    assert!(waited < std::time::Duration::from_secs(1), "the host waited {waited:?}");
+    assert!(!client.is_enabled() && client.header().is_none(), "unsure what the file will say: nothing is sent");
+    let problem = client.status().problem.unwrap_or_default();
+    assert!(problem.contains("settings lock"), "{problem}");
+    assert!(!dir.path().join(SETTINGS_FILE_NAME).exists(), "nothing written without the lock");
+    lock.unlock().unwrap();
+    assert!(builder(&dir).build().is_enabled(), "once released, the first run goes ahead");
+}
