@@ -328,10 +328,11 @@ fn example_section(disclosure: &Disclosure<'_>, blocks: &mut Vec<Block>) -> Resu
     blocks.push(Block::Code { language: "json", text: example::envelope(meta, product)?.pretty() });
     blocks.push(Block::Paragraph(vec![
         t("Events are sent in batches, as "),
-        code(format!("{{\"{BATCH_EVENTS_KEY}\": [ ... ]}}")),
+        code(format!("{{\"batch_id\": \"...\", \"{BATCH_EVENTS_KEY}\": [ ... ]}}")),
         t(", posted to "),
         code(product.endpoint),
-        t("."),
+        t(". The batch id is 32 random hexadecimal digits, new for every batch and the same when a batch is sent \
+           again, so that it is stored once; it says nothing about you or the machine."),
     ]));
     Ok(())
 }
