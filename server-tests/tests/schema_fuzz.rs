@@ -9,8 +9,8 @@ use example_sdk::events::{AuthInit, BuildFinished, ComponentMounted};
 use proptest::prelude::*;
 use telemetry_schema::decode::{decode_envelope, peek_event};
 use telemetry_schema::schema::{SchemaOptions, bundle_schema};
-use telemetry_schema::validator::{Limits, Validator};
 use telemetry_schema::{AnonymousId, Arch, Context, EnvelopeHeader, Os, Version, write_envelope};
+use telemetry_validator::{Limits, Validator};
 
 static RAN: AtomicUsize = AtomicUsize::new(0);
 

@@ -6,11 +6,11 @@ use proptest::prelude::*;
 use serde_json::{Map, Value, json};
 use telemetry_schema::decode::{Decode, decode_envelope};
 use telemetry_schema::schema::{SchemaOptions, bundle_schema};
-use telemetry_schema::validator::{Limits, Validator};
 use telemetry_schema::{
     AnonymousId, CollectableKind, CountWidth, EnvelopeHeader, EventMeta, FieldMeta, PreTag, ProjectId, TelemetryEvent,
     Version, write_envelope,
 };
+use telemetry_validator::{Limits, Validator};
 
 /// Strictly decodes an envelope of `E` and writes it again: the round trip must give the same bytes.
 fn reencode<E: TelemetryEvent + Decode>(bytes: &[u8]) -> Result<String, String> {

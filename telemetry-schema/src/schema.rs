@@ -29,7 +29,7 @@
 //!
 //! The bundle embeds the envelope under `$defs/envelope` and each event's payload schema under
 //! `$defs/<EVENT>.v<N>`, each keeping its own `$id`, and dispatches on the envelope's `event` and
-//! `schema_version` with `if`/`then`. The validator (feature `validator`) reads that layout back.
+//! `schema_version` with `if`/`then`. The server-side validator (crate `telemetry-validator`) reads that layout back.
 
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
@@ -106,9 +106,15 @@ pub(crate) fn bundle_def_key(meta: &EventMeta) -> String {
     format!("{}.v{}", meta.name(), meta.version())
 }
 
-#[cfg_attr(not(feature = "validator"), allow(dead_code))]
-/// Parses a bundle `$defs` key `<EVENT_NAME>.v<N>` back into the name and version.
-pub(crate) fn parse_bundle_def_key(key: &str) -> Option<(&str, u32)> {
+/// Parses a bundle `$defs` key `<EVENT_NAME>.v<N>` back into the name and version, as a server reading
+/// `bundle.json` does (`telemetry-validator`). Only the form [`event_file_name`] writes (without `.json`) parses.
+///
+/// ```
+/// use telemetry_schema::schema::parse_bundle_def_key;
+/// assert_eq!(parse_bundle_def_key("CLI_COMMAND.v2"), Some(("CLI_COMMAND", 2)));
+/// assert_eq!(parse_bundle_def_key("CLI_COMMAND.v02"), None);
+/// ```
+pub fn parse_bundle_def_key(key: &str) -> Option<(&str, u32)> {
     let (name, digits) = key.rsplit_once(".v")?;
     let version: u32 = digits.parse().ok()?;
     // Only the form `bundle_def_key` writes: no sign, no leading zero, no version 0.

@@ -4,7 +4,7 @@
 //! - the same with a bundle of 1 000 events;
 //! - the strict typed decode straight into the event type.
 //!
-//! `cargo bench -p telemetry-schema --features validator,serde --bench validate`
+//! `cargo bench -p telemetry-validator --bench validate`
 //! Prints criterion's estimates, then the three ratios the issue sets bars for.
 
 use std::collections::BTreeSet;
@@ -15,11 +15,11 @@ use criterion::{Criterion, Throughput};
 use serde_json::Value;
 use telemetry_schema::decode::decode_envelope;
 use telemetry_schema::schema::{SchemaOptions, bundle_schema};
-use telemetry_schema::validator::Validator;
 use telemetry_schema::{
     AnonymousId, Arch, CollectableKind, Context, CountWidth, EnvelopeHeader, EventMeta, FieldMeta, Os, ProjectId,
     TelemetryEnum, TelemetryEvent, TelemetryGroup, Version, write_envelope,
 };
+use telemetry_validator::Validator;
 
 /// A command.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, TelemetryEnum)]

@@ -3,11 +3,11 @@
 
 use serde_json::{Value, json};
 use telemetry_schema::schema::{SchemaOptions, bundle_schema};
-use telemetry_schema::validator::{Limits, ProblemKind, Validator};
 use telemetry_schema::{
     AnonymousId, Arch, Context, EnvelopeHeader, Os, TelemetryEnum, TelemetryEvent, TelemetryGroup, Version,
     write_envelope,
 };
+use telemetry_validator::{Limits, ProblemKind, Validator};
 
 /// A colour.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, TelemetryEnum)]
@@ -223,7 +223,7 @@ fn problems_are_capped() {
     let one = String::from_utf8(bad).unwrap();
     let body = format!("{{\"events\":[{}]}}", vec![one; 150].join(","));
     let r = validator().validate_batch(body.as_bytes()).unwrap_err();
-    assert_eq!(r.problems().len(), telemetry_schema::validator::MAX_REPORTED_PROBLEMS);
+    assert_eq!(r.problems().len(), telemetry_validator::MAX_REPORTED_PROBLEMS);
     assert_eq!(r.unreported(), 50);
 }
 

@@ -1,14 +1,14 @@
 //! The server-side validator: enforces a bundle schema on envelopes and batches received as bytes.
 //!
 //! A server does not need to link the SDK: it builds a [`Validator`] from the `bundle.json` that
-//! [`bundle_schema`](crate::schema::bundle_schema) wrote, then checks each request body. Bodies are bounded before
+//! [`bundle_schema`](telemetry_schema::schema::bundle_schema) wrote, then checks each request body. Bodies are bounded before
 //! they are parsed ([`Limits`]): size first, then nesting depth and batch length while parsing, which stops at the
 //! first violation. No input makes the validator panic.
 //!
 //! ```
 //! use telemetry_schema::TelemetryEvent;
 //! use telemetry_schema::schema::{SchemaOptions, bundle_schema};
-//! use telemetry_schema::validator::Validator;
+//! use telemetry_validator::Validator;
 //!
 //! /// Sent when the development server starts.
 //! #[derive(TelemetryEvent)]
@@ -42,8 +42,8 @@ use jsonschema::{Draft, PatternOptions, ValidationError};
 use serde::de::{DeserializeSeed, Error as _, MapAccess, SeqAccess, Visitor};
 use serde_json::{Map, Value};
 
-use crate::envelope::BATCH_EVENTS_KEY;
-use crate::schema::{BUNDLE_ENVELOPE_DEF, DRAFT_2020_12, parse_bundle_def_key};
+use telemetry_schema::BATCH_EVENTS_KEY;
+use telemetry_schema::schema::{BUNDLE_ENVELOPE_DEF, DRAFT_2020_12, parse_bundle_def_key};
 
 mod fast;
 use fast::{Doc, DocJson};
@@ -96,7 +96,7 @@ impl fmt::Debug for Validator {
 }
 
 impl Validator {
-    /// Builds a validator from a bundle schema (the value [`bundle_schema`](crate::schema::bundle_schema)
+    /// Builds a validator from a bundle schema (the value [`bundle_schema`](telemetry_schema::schema::bundle_schema)
     /// returns, or `bundle.json` parsed), with default [`Limits`].
     ///
     /// # Errors

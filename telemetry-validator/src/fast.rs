@@ -20,7 +20,7 @@ use jsonschema::json::{Array, Json, Node, NodeIdentity, Object};
 use serde::de::{DeserializeSeed, MapAccess, SeqAccess, Visitor};
 use serde_json::{Map, Number, Value};
 
-use crate::validator::Limits;
+use crate::Limits;
 
 /// A parsed JSON value whose strings borrow from the body where they can.
 #[derive(Debug)]
@@ -168,7 +168,7 @@ impl<'de> Visitor<'de> for LimitedDoc<'_> {
             if members.len() == MAX_FAST_MEMBERS || members.iter().any(|(seen, _)| *seen == key) {
                 return Err(serde::de::Error::custom("left to the exact path"));
             }
-            let batch_array = self.batch && self.depth == 1 && key == crate::envelope::BATCH_EVENTS_KEY;
+            let batch_array = self.batch && self.depth == 1 && key == telemetry_schema::BATCH_EVENTS_KEY;
             let value = access.next_value_seed(self.child(batch_array))?;
             members.push((key, value));
         }
