@@ -21,6 +21,19 @@ use telemetry_schema::{
 };
 use telemetry_validator::Validator;
 
+/// The product the envelopes are sent for (the typed decode pins `sdk.name` to it).
+const PRODUCT: telemetry_schema::Product = telemetry_schema::Product {
+    name: "Acme",
+    sdk_name: "acme",
+    sdk_version: Version::new(1, 0, 0),
+    env_prefix: "ACME",
+    consent_default: telemetry_schema::ConsentDefault::OptOut,
+    endpoint: "https://telemetry.acme.example/v1/batch",
+    purpose: "To learn which features matter.",
+    cli_command: None,
+    config_switch: None,
+};
+
 /// A command.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, TelemetryEnum)]
 #[telemetry(rename_all = "kebab-case")]
@@ -139,7 +152,7 @@ fn envelopes() -> Vec<(Vec<u8>, Decode)> {
                 };
                 write_envelope(o, &header, &e).unwrap();
             }),
-            |b| decode_envelope::<CliCommand>(b).is_ok(),
+            |b| decode_envelope::<CliCommand>(b, &PRODUCT).is_ok(),
         ),
         (
             write(&|o| {
@@ -152,7 +165,7 @@ fn envelopes() -> Vec<(Vec<u8>, Decode)> {
                 };
                 write_envelope(o, &header, &e).unwrap();
             }),
-            |b| decode_envelope::<BuildFinished>(b).is_ok(),
+            |b| decode_envelope::<BuildFinished>(b, &PRODUCT).is_ok(),
         ),
         (
             write(&|o| {
@@ -162,7 +175,7 @@ fn envelopes() -> Vec<(Vec<u8>, Decode)> {
                 };
                 write_envelope(o, &header, &e).unwrap();
             }),
-            |b| decode_envelope::<ComponentMounted>(b).is_ok(),
+            |b| decode_envelope::<ComponentMounted>(b, &PRODUCT).is_ok(),
         ),
     ]
 }
