@@ -86,7 +86,7 @@ fn exercise(bytes: &[u8]) {
     // The fast path may only accept what the exact path accepts; otherwise the exact path decides.
     assert_eq!(v.validate_batch(bytes), v.validate_batch_exact(bytes), "{}", String::from_utf8_lossy(bytes));
     assert_eq!(v.validate_envelope(bytes), v.validate_envelope_exact(bytes), "{}", String::from_utf8_lossy(bytes));
-    let _ = decode_envelope::<AuthInit>(bytes);
+    let _ = decode_envelope::<AuthInit>(bytes, &example_sdk::PRODUCT);
     let _ = peek_event(bytes);
 }
 
