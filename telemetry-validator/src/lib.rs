@@ -426,7 +426,9 @@ fn body_too_large(limits: &Limits, actual: usize) -> Rejection {
 /// the largest `maxItems`, and the most `properties` a closed object (`"additionalProperties": false`) lists.
 /// Either is `None` when some schema leaves it open (an array schema without `maxItems`, an object schema that
 /// is not closed), and the body size alone bounds it then. The envelope's own `payload` (any object) is not
-/// counted as open: the bundle narrows it to the event's payload schema, which is closed.
+/// counted as open: the bundle narrows it to the event's payload schema, which is closed. A schema that does not
+/// say a value's type at all (`{}`, `true`, `{"minimum": 1}`) would accept any array or object there, and is not
+/// looked for: the toolkit's renderer gives every value a type, a `$ref` or an enumeration.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 struct Shapes {
     max_array_len: Option<usize>,
