@@ -328,10 +328,11 @@ fn example_section(disclosure: &Disclosure<'_>, blocks: &mut Vec<Block>) -> Resu
     blocks.push(Block::Code { language: "json", text: example::envelope(meta, product)?.pretty() });
     blocks.push(Block::Paragraph(vec![
         t("Events are sent in batches, as "),
-        code(format!("{{\"{BATCH_EVENTS_KEY}\": [ ... ]}}")),
+        code(format!("{{\"batch_id\": \"...\", \"{BATCH_EVENTS_KEY}\": [ ... ]}}")),
         t(", posted to "),
         code(product.endpoint),
-        t("."),
+        t(". The batch id is 32 random hexadecimal digits, new for every batch and the same when a batch is sent \
+           again, so that it is stored once; it says nothing about you or the machine."),
     ]));
     Ok(())
 }
@@ -431,16 +432,20 @@ fn opt_out(disclosure: &Disclosure<'_>, blocks: &mut Vec<Block>) {
     ways.push(item(vec![
         t("Set the environment variable "),
         code(format!("{}=1", product.disabled_var())),
-        t(" ("),
-        code("true"),
+        t(", for example in CI or in your shell profile. Any value turns telemetry off except an empty one, "),
+        code("0"),
+        t(", "),
+        code("false"),
+        t(", "),
+        code("no"),
         t(" and "),
-        code("yes"),
-        t(" work too), for example in CI or in your shell profile."),
+        code("off"),
+        t("."),
     ]));
     ways.push(item(vec![
         t("Set "),
         code(format!("{DO_NOT_TRACK}=1")),
-        t(", the cross-tool convention that many developer tools honour."),
+        t(", the cross-tool convention that many developer tools honour (read the same way)."),
     ]));
     if let Some(switch) = product.config_switch {
         let mut content = vec![t("In code or configuration: ")];
@@ -452,19 +457,20 @@ fn opt_out(disclosure: &Disclosure<'_>, blocks: &mut Vec<Block>) {
     blocks.push(Block::Paragraph(vec![t(
         "While telemetry is off, nothing is sent and no identifier or file is created.",
     )]));
-    let mut order = vec![t("When settings disagree, the first of these decides: ")];
-    if product.config_switch.is_some() {
-        order.push(t("a setting in code or configuration, "));
-    }
-    order.push(t("the environment variables, "));
+    let mut order = vec![t(
+        "When settings disagree, any one that turns telemetry off wins, whatever the others say. A settings file \
+         that cannot be read keeps telemetry off too, until you delete it",
+    )];
     if let Some(command) = product.cli_command {
-        order.push(t("the choice saved with "));
-        order.push(code(command));
-        order.push(t(", "));
+        order.push(t(" or run "));
+        order.push(code(format!("{command} disable")));
+        order.push(t(" (or "));
+        order.push(code(format!("{command} enable")));
+        order.push(t(")"));
     }
     order.push(t(match product.consent_default {
-        ConsentDefault::OptOut => "and last the default, which is on.",
-        ConsentDefault::OptIn => "and last the default, which is off.",
+        ConsentDefault::OptOut => ". If nothing turns it off, telemetry is on, which is the default.",
+        ConsentDefault::OptIn => ". If nothing turns it on, telemetry stays off, which is the default.",
     }));
     blocks.push(Block::Paragraph(order));
     blocks.push(Block::Paragraph(vec![

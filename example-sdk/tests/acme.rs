@@ -238,3 +238,99 @@ fn check_while_running(path: &Path, done: &AtomicBool) -> usize {
     }
     reads
 }
+
+/// Starts `acme` with only the variables given (plus a temp home), without waiting for it.
+fn spawn_acme(home: &Home, vars: &[(&str, &str)], args: &[&str]) -> std::process::Child {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_acme"));
+    command
+        .args(args)
+        .env_clear()
+        .env("HOME", &home.0)
+        .env("XDG_CONFIG_HOME", home.0.join("config"))
+        .env("APPDATA", home.0.join("config"))
+        .current_dir(&home.0)
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped());
+    for (key, value) in vars {
+        command.env(key, value);
+    }
+    command.spawn().expect("acme starts")
+}
+
+/// Waits for `child` at most `limit`; kills it and panics if it is still running then.
+fn finish_within(mut child: std::process::Child, limit: Duration, what: &str) -> Output {
+    let deadline = Instant::now() + limit;
+    while child.try_wait().expect("waiting works").is_none() {
+        if Instant::now() >= deadline {
+            let _ = child.kill();
+            let _ = child.wait();
+            panic!("{what} did not finish within {limit:?}: it hangs");
+        }
+        std::thread::sleep(Duration::from_millis(5));
+    }
+    child.wait_with_output().expect("output is readable")
+}
+
+#[test]
+fn disable_during_a_first_run_build_is_never_lost() {
+    const TRIES: usize = 200;
+    // A closed port: the build's batch fails at once, so each try takes milliseconds.
+    let port = TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+    let endpoint = format!("http://127.0.0.1:{port}/v1/batch");
+    let vars = [("ACME_TELEMETRY_ENDPOINT", endpoint.as_str())];
+    let mut lost = Vec::new();
+    for i in 0..TRIES {
+        let home = Home::new(&format!("race-{i}"));
+        let build = spawn_acme(&home, &vars, &["build"]);
+        let disable = spawn_acme(&home, &vars, &["telemetry", "disable"]);
+        let disable = finish_within(disable, Duration::from_secs(20), "acme telemetry disable");
+        let build = finish_within(build, Duration::from_secs(20), "acme build");
+        assert!(disable.status.success() && build.status.success(), "{:?}", String::from_utf8_lossy(&disable.stderr));
+        let saved: serde_json::Value = serde_json::from_slice(&std::fs::read(home.settings()).unwrap()).unwrap();
+        if saved["enabled"] != false || saved.get("install_id").is_some() {
+            lost.push(saved);
+        }
+    }
+    assert!(lost.is_empty(), "the opt-out was lost in {} of {TRIES} tries; e.g. {}", lost.len(), lost[0]);
+}
+
+#[cfg(unix)]
+fn mkfifo(path: &Path) {
+    assert!(Command::new("mkfifo").arg(path).status().expect("mkfifo runs").success());
+}
+
+#[test]
+#[cfg(unix)]
+fn a_fifo_as_settings_file_or_project_config_does_not_hang_acme() {
+    let home = Home::new("fifo");
+    let hole = BlackHole::start();
+    let endpoint = hole.endpoint();
+    let vars = [("ACME_TELEMETRY_ENDPOINT", endpoint.as_str())];
+    std::fs::create_dir_all(home.settings().parent().unwrap()).unwrap();
+    mkfifo(&home.settings());
+    let limit = Duration::from_secs(10);
+    let build = finish_within(spawn_acme(&home, &vars, &["build"]), limit, "acme build (settings file is a fifo)");
+    assert!(build.status.success() && build.stderr.is_empty(), "{}", String::from_utf8_lossy(&build.stderr));
+    let status = finish_within(spawn_acme(&home, &vars, &["telemetry"]), limit, "acme telemetry status");
+    let status = String::from_utf8_lossy(&status.stdout);
+    assert!(
+        status.starts_with("Acme telemetry is disabled."),
+        "a settings file that cannot be read fails closed: {status}"
+    );
+    assert!(status.contains("cannot be read"), "{status}");
+    std::thread::sleep(Duration::from_millis(50));
+    assert_eq!(hole.connections.load(Ordering::SeqCst), 0, "nothing was sent");
+
+    std::fs::remove_file(home.settings()).unwrap();
+    mkfifo(&home.0.join("acme.config.json"));
+    let build = finish_within(spawn_acme(&home, &vars, &["build"]), limit, "acme build (project config is a fifo)");
+    assert!(build.status.success(), "{}", String::from_utf8_lossy(&build.stderr));
+    let status = finish_within(spawn_acme(&home, &vars, &["telemetry"]), limit, "acme telemetry status");
+    let status = String::from_utf8_lossy(&status.stdout);
+    assert!(
+        status.starts_with("Acme telemetry is disabled."),
+        "a project config that cannot be read fails closed: {status}"
+    );
+    std::thread::sleep(Duration::from_millis(50));
+    assert_eq!(hole.connections.load(Ordering::SeqCst), 0, "nothing was sent");
+}

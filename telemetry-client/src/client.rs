@@ -2,6 +2,7 @@
 
 use std::fmt;
 use std::io::{self, IsTerminal, Write};
+use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
@@ -15,7 +16,7 @@ use crate::delivery::{Delivery, DeliveryOptions, DeliveryStats, FlushOutcome};
 use crate::env::{self, Env, ProcessEnv};
 use crate::ids;
 use crate::store::{self, Loaded, SETTINGS_FILE_NAME, SaveError, Settings, THROTTLE_FILE_NAME};
-use crate::transport::{HttpOptions, HttpTransport, Transport};
+use crate::transport::{HttpOptions, HttpTransport, Transport, redact_in, redact_url};
 
 /// The default hard budget of [`FlushGuard`]: how long a host may wait for telemetry when it exits. 80 ms, so
 /// that the whole exit delay (budget plus waking and stopping the worker) stays under 100 ms.
@@ -187,6 +188,8 @@ impl ClientBuilder {
         self.build_with(true)
     }
 
+    /// The named steps: resolve consent, then either a debug client, an inert one, or (enabled) the transport,
+    /// the ids (recorded under the settings lock), the notice, and the delivery worker.
     fn build_with(self, settings_only: bool) -> Client {
         let ClientBuilder {
             product,
@@ -195,7 +198,7 @@ impl ClientBuilder {
             enabled,
             project_root,
             transport,
-            mut http,
+            http,
             queue_capacity,
             batch_size,
             batch_interval,
@@ -207,31 +210,22 @@ impl ClientBuilder {
         let env: Arc<dyn Env> = Arc::from(env);
         let config_dir = config_dir.or_else(|| store::platform_config_dir(product, &*env));
         let settings_path = config_dir.as_ref().map(|dir| dir.join(SETTINGS_FILE_NAME));
-        let debug = env::flag(&*env, &product.debug_var());
         let endpoint = env.var(&product.endpoint_var()).filter(|v| !v.trim().is_empty());
         let endpoint = endpoint.unwrap_or_else(|| product.endpoint.to_owned());
         let output: Output = Arc::new(Mutex::new(output.unwrap_or_else(|| Box::new(io::stderr()))));
 
-        // The environment switches are read first; the file only if they leave the question open.
-        let mut loaded: Option<Loaded> = None;
-        let consent = consent::resolve(product, &*env, enabled, || {
-            let file = settings_path.as_deref().map_or(Loaded::Missing, store::load);
-            let choice = file.settings().and_then(|s| s.enabled);
-            loaded = Some(file);
-            choice
-        });
-
+        let (consent, loaded) = resolve_consent(product, &*env, enabled, settings_path.as_deref());
         let mut inner = Inner {
             product,
             env: Arc::clone(&env),
             code_setting: enabled,
             config_dir: config_dir.clone(),
-            endpoint: endpoint.clone(),
-            consent,
-            debug,
-            flush_budget,
             // Known before anything starts, so `status` can say it even from a settings-only client.
             delivery_problem: if transport.is_none() { crate::transport::endpoint_problem(&endpoint) } else { None },
+            endpoint,
+            consent,
+            debug: env::flag(&*env, &product.debug_var()),
+            flush_budget,
         };
         let context = || Context {
             os: Os::CURRENT,
@@ -242,86 +236,49 @@ impl ClientBuilder {
         };
 
         if settings_only {
-            return Client { mode: Mode::Inert, inner: Arc::new(inner) };
+            return Client::inert(inner);
         }
-        if debug {
-            // Audit mode: real ids only if they already exist and telemetry is on; never write, never send.
-            let stored = if consent.enabled { loaded.as_ref().and_then(Loaded::settings) } else { None };
-            let install_id = stored.and_then(Settings::install_id).or_else(ids::random_id);
-            let salt = stored.and_then(Settings::salt).or_else(ids::random_salt);
-            let header = EnvelopeHeader {
-                sdk_name: product.sdk_name,
-                sdk_version: product.sdk_version,
-                install_id: install_id.unwrap_or(AnonymousId::from_random_bytes([0; 16])),
-                project_id: project_root.as_deref().zip(salt).map(|(root, salt)| ids::project_id(&salt, root)),
-                session_id: ids::random_id().unwrap_or(AnonymousId::from_random_bytes([0; 16])),
-                context: context(),
-            };
-            return Client { mode: Mode::Debug(Arc::new(DebugSink { header, output })), inner: Arc::new(inner) };
+        if inner.debug {
+            return debug_client(inner, loaded.as_ref(), project_root.as_deref(), context(), output);
         }
         if !consent.enabled {
-            return Client { mode: Mode::Inert, inner: Arc::new(inner) };
+            return Client::inert(inner);
         }
 
         // Enabled. First the transport: if nothing can ever be delivered, announce nothing and create nothing.
-        let transport: Box<dyn Transport> = match transport {
+        let transport = match transport {
             Some(transport) => transport,
-            None => {
-                http.proxy = HttpOptions::proxy_from_env(&*env, &endpoint);
-                match HttpTransport::new(&endpoint, &http) {
-                    Ok(transport) => Box::new(transport),
-                    Err(err) => {
-                        inner.delivery_problem = Some(err.to_string());
-                        return Client { mode: Mode::Inert, inner: Arc::new(inner) };
-                    }
-                }
-            }
+            None => match http_transport(&*env, &inner.endpoint, http) {
+                Ok(transport) => transport,
+                Err(problem) => return Client::inert_because(inner, problem),
+            },
         };
-        // Then load or create the ids, show the notice if it is due, and start the worker.
-        let mut settings = match loaded {
-            Some(file) => file.into_settings(),
-            None => settings_path.as_deref().map_or(Loaded::Missing, store::load).into_settings(),
-        };
-        let before = settings.clone();
-        let (Some(install_id), Some(session_id)) = (
-            settings.install_id().or_else(|| {
-                let id = ids::random_id()?;
-                settings.install_id = Some(id.to_string());
-                Some(id)
-            }),
-            ids::random_id(),
-        ) else {
-            inner.delivery_problem = Some("the operating system provided no randomness for the ids".into());
-            return Client { mode: Mode::Inert, inner: Arc::new(inner) };
-        };
-        let project_id = project_root.as_deref().and_then(|root| {
-            let salt = settings.salt().or_else(|| {
-                let salt = ids::random_salt()?;
-                settings.project_salt = Some(telemetry_schema::hex::encode(&salt.0));
-                Some(salt)
-            })?;
-            Some(ids::project_id(&salt, root))
-        });
         let context = context();
-        if consent.is_enabled_by_default() && !context.is_ci && !settings.notice_shown {
+        let loaded = loaded.unwrap_or(Loaded::Missing);
+        let ids = match settle_ids(&inner, settings_path.as_deref(), &loaded, project_root.is_some(), context.is_ci) {
+            Settled::Ready(consent, ids) => {
+                inner.consent = consent;
+                ids
+            }
+            Settled::OptedOut(consent) => {
+                inner.consent = consent;
+                return Client::inert(inner);
+            }
+            Settled::Failed(problem) => return Client::inert_because(inner, problem),
+        };
+        let Some(session_id) = ids::random_id() else {
+            return Client::inert_because(inner, NO_RANDOMNESS.to_owned());
+        };
+        if ids.show_notice {
             let mut out = output.lock().unwrap_or_else(|p| p.into_inner());
             let _ = out.write_all(first_run_notice(product).as_bytes());
             let _ = out.flush();
-            settings.notice_shown = true;
         }
-        if settings != before
-            && let Some(path) = &settings_path
-        {
-            // Unsaved, the ids last for this run only, and the notice shows again next time: telemetry does less,
-            // the host carries on.
-            let _ = store::save(path, &settings);
-        }
-
         let header = EnvelopeHeader {
             sdk_name: product.sdk_name,
             sdk_version: product.sdk_version,
-            install_id,
-            project_id,
+            install_id: ids.install_id,
+            project_id: project_root.as_deref().zip(ids.salt).map(|(root, salt)| ids::project_id(&salt, root)),
             session_id,
             context,
         };
@@ -330,17 +287,171 @@ impl ClientBuilder {
             batch_size,
             batch_interval,
             retry_backoff,
-            settings_path: if consent.source == ConsentSource::Code { None } else { settings_path.clone() },
+            // Re-read before each batch: a `disable` (or a file turned unreadable) stops this process too, even
+            // when code enabled it.
+            settings_path,
             throttle_path: config_dir.as_ref().map(|dir| dir.join(THROTTLE_FILE_NAME)),
         };
-        let seed = ids::random::<8>().map_or(0x5EED, u64::from_le_bytes);
-        let thread_name = format!("telemetry-{}", product.sdk_name);
-        match Delivery::start(thread_name, header, transport, options, seed) {
-            Some(delivery) => Client { mode: Mode::Delivering(delivery, header), inner: Arc::new(inner) },
-            None => {
-                inner.delivery_problem = Some("the telemetry worker thread could not be started".into());
-                Client { mode: Mode::Inert, inner: Arc::new(inner) }
+        start_delivery(inner, header, transport, options)
+    }
+}
+
+/// How long a starting host may wait for another process's `enable` or `disable` to release the settings lock.
+/// Only a run that must record something (the first one) takes the lock.
+const STARTUP_LOCK_WAIT: Duration = Duration::from_millis(200);
+
+/// How long `enable` and `disable` wait for the settings lock: the user is waiting for this very change.
+const CHOICE_LOCK_WAIT: Duration = Duration::from_secs(5);
+
+const NO_RANDOMNESS: &str = "the operating system provided no randomness for the ids";
+
+/// Step 1: consent. The code setting and the environment's opt-outs are read first; the settings file only if
+/// they leave the question open. Returns the file as read, if it was.
+fn resolve_consent(
+    product: &Product,
+    env: &dyn Env,
+    code: Option<bool>,
+    settings_path: Option<&Path>,
+) -> (Consent, Option<Loaded>) {
+    let mut loaded = None;
+    let consent = consent::resolve(product, env, code, || {
+        let file = settings_path.map_or(Loaded::Missing, store::load);
+        let choice = file.choice();
+        loaded = Some(file);
+        choice
+    });
+    (consent, loaded)
+}
+
+/// Step 2 (debug mode): print events, never write or send. Real ids only if they already exist and telemetry is
+/// on; otherwise throwaway ones in memory.
+fn debug_client(
+    inner: Inner,
+    loaded: Option<&Loaded>,
+    project_root: Option<&Path>,
+    context: Context,
+    output: Output,
+) -> Client {
+    let stored = if inner.consent.enabled { loaded.and_then(Loaded::settings) } else { None };
+    let install_id = stored.and_then(Settings::install_id).or_else(ids::random_id);
+    let salt = stored.and_then(Settings::salt).or_else(ids::random_salt);
+    let header = EnvelopeHeader {
+        sdk_name: inner.product.sdk_name,
+        sdk_version: inner.product.sdk_version,
+        install_id: install_id.unwrap_or(AnonymousId::from_random_bytes([0; 16])),
+        project_id: project_root.zip(salt).map(|(root, salt)| ids::project_id(&salt, root)),
+        session_id: ids::random_id().unwrap_or(AnonymousId::from_random_bytes([0; 16])),
+        context,
+    };
+    Client { mode: Mode::Debug(Arc::new(DebugSink { header, output })), inner: Arc::new(inner) }
+}
+
+/// The HTTP transport to the endpoint, through the proxy the environment asks for.
+fn http_transport(env: &dyn Env, endpoint: &str, mut http: HttpOptions) -> Result<Box<dyn Transport>, String> {
+    http.proxy = HttpOptions::proxy_from_env(env, endpoint);
+    match HttpTransport::new(endpoint, &http) {
+        Ok(transport) => Ok(Box::new(transport)),
+        Err(err) => Err(err.to_string()),
+    }
+}
+
+/// The ids a delivering client sends, and whether this run shows the first-run notice.
+struct Ids {
+    install_id: AnonymousId,
+    salt: Option<ids::Salt>,
+    show_notice: bool,
+}
+
+enum Settled {
+    /// Ready to send, with the consent as finally read.
+    Ready(Consent, Ids),
+    /// Read again under the lock, the file now opts out (a `disable` landed meanwhile): stay inert.
+    OptedOut(Consent),
+    /// Telemetry cannot run; the reason goes to `status`.
+    Failed(String),
+}
+
+/// Step 3: the ids. When the file already holds everything this run needs (the usual case), nothing is locked or
+/// written. Otherwise (a first run) the lock is taken, the file re-read and consent resolved again under it, and
+/// only the bookkeeping (install id, project salt, notice shown) is added to what the file says now: `enabled` is
+/// written by `enable` and `disable` alone, so a `disable` that lands meanwhile is never overwritten.
+fn settle_ids(inner: &Inner, path: Option<&Path>, loaded: &Loaded, wants_salt: bool, is_ci: bool) -> Settled {
+    let resolve = |file: &Loaded| consent::resolve(inner.product, &*inner.env, inner.code_setting, || file.choice());
+    let mut settings = loaded.settings().cloned().unwrap_or_default();
+    let before = settings.clone();
+    let in_memory = bookkeep(&mut settings, inner.consent, wants_salt, is_ci);
+    let Some(path) = path.filter(|_| settings != before) else {
+        return in_memory; // nothing to record, or nowhere to record it
+    };
+    let locked = store::with_lock(path, STARTUP_LOCK_WAIT, || {
+        let fresh = store::load(path);
+        let consent = resolve(&fresh);
+        if !consent.enabled {
+            return Settled::OptedOut(consent);
+        }
+        let mut settings = fresh.settings().cloned().unwrap_or_default();
+        let before = settings.clone();
+        let settled = bookkeep(&mut settings, consent, wants_salt, is_ci);
+        if settings != before && matches!(settled, Settled::Ready(..)) {
+            // Unsaved, the ids last for this run only, and the notice shows again next time: telemetry does
+            // less, the host carries on.
+            let _ = store::save(path, &settings);
+        }
+        settled
+    });
+    match locked {
+        Ok(settled) => settled,
+        Err(store::LockError::Busy) => {
+            Settled::Failed("another process held the telemetry settings lock, so nothing is sent this run".into())
+        }
+        // Nothing can be written there, by a `disable` either: ids for this run only. Where the file system
+        // cannot lock, the bookkeeping is not saved either, so it can never overwrite a concurrent `disable`.
+        Err(store::LockError::Io(_) | store::LockError::NoLocking) => in_memory,
+    }
+}
+
+/// Fills in what this run needs and `settings` lacks: the install id, the project salt (if the SDK sends a
+/// project id), and the notice (due when telemetry is on by default, outside CI, and not shown before). Never
+/// touches `enabled`.
+fn bookkeep(settings: &mut Settings, consent: Consent, wants_salt: bool, is_ci: bool) -> Settled {
+    let install_id = match settings.install_id() {
+        Some(id) => id,
+        None => match ids::random_id() {
+            Some(id) => {
+                settings.install_id = Some(id.to_string());
+                id
             }
+            None => return Settled::Failed(NO_RANDOMNESS.to_owned()),
+        },
+    };
+    let salt = if wants_salt {
+        settings.salt().or_else(|| {
+            let salt = ids::random_salt()?;
+            settings.project_salt = Some(telemetry_schema::hex::encode(&salt.0));
+            Some(salt)
+        })
+    } else {
+        None
+    };
+    let show_notice = consent.is_enabled_by_default() && !is_ci && !settings.notice_shown;
+    settings.notice_shown |= show_notice;
+    Settled::Ready(consent, Ids { install_id, salt, show_notice })
+}
+
+/// Step 4: the worker thread. If it cannot start, nothing is sent.
+fn start_delivery(
+    mut inner: Inner,
+    header: EnvelopeHeader,
+    transport: Box<dyn Transport>,
+    options: DeliveryOptions,
+) -> Client {
+    let seed = ids::random::<8>().map_or(0x5EED, u64::from_le_bytes);
+    let thread_name = format!("telemetry-{}", inner.product.sdk_name);
+    match Delivery::start(thread_name, header, transport, options, seed) {
+        Some(delivery) => Client { mode: Mode::Delivering(delivery), inner: Arc::new(inner) },
+        None => {
+            inner.delivery_problem = Some("the telemetry worker thread could not be started".into());
+            Client::inert(inner)
         }
     }
 }
@@ -384,7 +495,10 @@ impl DebugSink {
     fn print<E: TelemetryEvent>(&self, event: &E) {
         let mut line = String::with_capacity(600);
         line.push_str("[telemetry] ");
-        if write_envelope(&mut line, &self.header, event).is_err() {
+        // Encoding runs the event's own `visit_fields`: a hand-written one that panics costs that event's line,
+        // never the host (as on the delivery worker).
+        let encoded = catch_unwind(AssertUnwindSafe(|| write_envelope(&mut line, &self.header, event)));
+        if !matches!(encoded, Ok(Ok(()))) {
             return;
         }
         line.push('\n');
@@ -394,11 +508,13 @@ impl DebugSink {
     }
 }
 
+/// Two pointer-sized variants and a unit: `track()` tells them apart with one compare, which keeps the disabled
+/// path at a few nanoseconds.
 #[derive(Clone)]
 enum Mode {
     Inert,
     Debug(Arc<DebugSink>),
-    Delivering(Arc<Delivery>, EnvelopeHeader),
+    Delivering(Arc<Delivery>),
 }
 
 /// The telemetry client of one SDK in one process. Cheap to clone (clones share one queue and worker).
@@ -461,6 +577,15 @@ impl fmt::Debug for Client {
 }
 
 impl Client {
+    fn inert(inner: Inner) -> Self {
+        Client { mode: Mode::Inert, inner: Arc::new(inner) }
+    }
+
+    fn inert_because(mut inner: Inner, problem: String) -> Self {
+        inner.delivery_problem = Some(problem);
+        Client::inert(inner)
+    }
+
     /// Starts configuring the client of `product`, reading the process environment by default.
     pub fn builder(product: &'static Product) -> ClientBuilder {
         ClientBuilder {
@@ -490,7 +615,7 @@ impl Client {
         match &self.mode {
             Mode::Inert => {}
             Mode::Debug(sink) => sink.print(&event),
-            Mode::Delivering(delivery, _) => {
+            Mode::Delivering(delivery) => {
                 let rate = E::META.sample_rate_per_million();
                 if rate < 1_000_000 && !delivery.sampled_in(rate) {
                     return;
@@ -503,7 +628,7 @@ impl Client {
     /// Waits until every event tracked so far is sent (or given up on), but never past `deadline`.
     pub fn flush(&self, deadline: Instant) -> FlushOutcome {
         match &self.mode {
-            Mode::Delivering(delivery, _) => delivery.flush(deadline),
+            Mode::Delivering(delivery) => delivery.flush(deadline),
             Mode::Inert | Mode::Debug(_) => FlushOutcome::DONE,
         }
     }
@@ -519,7 +644,7 @@ impl Client {
     /// HTTP timeouts, and exits). Later `track` calls are ignored.
     pub fn shutdown(&self, deadline: Instant) -> FlushOutcome {
         let outcome = self.flush(deadline);
-        if let Mode::Delivering(delivery, _) = &self.mode {
+        if let Mode::Delivering(delivery) = &self.mode {
             delivery.shutdown();
         }
         outcome
@@ -546,14 +671,14 @@ impl Client {
         match &self.mode {
             Mode::Inert => None,
             Mode::Debug(sink) => Some(&sink.header),
-            Mode::Delivering(_, header) => Some(header),
+            Mode::Delivering(delivery) => Some(delivery.header()),
         }
     }
 
     /// Counters of what happened to tracked events (all zero unless delivering).
     pub fn stats(&self) -> DeliveryStats {
         match &self.mode {
-            Mode::Delivering(delivery, _) => delivery.stats(),
+            Mode::Delivering(delivery) => delivery.stats(),
             Mode::Inert | Mode::Debug(_) => DeliveryStats::default(),
         }
     }
@@ -568,20 +693,25 @@ impl Client {
     pub fn status(&self) -> Status {
         let inner = &*self.inner;
         let path = self.settings_path();
-        let consent = consent::resolve(inner.product, &*inner.env, inner.code_setting, || {
-            path.as_deref().and_then(|p| store::load(p).settings().and_then(|s| s.enabled))
-        });
+        let loaded = path.as_deref().map_or(Loaded::Missing, store::load);
+        let consent = consent::resolve(inner.product, &*inner.env, inner.code_setting, || loaded.choice());
         let last_error = match &self.mode {
-            Mode::Delivering(delivery, _) => delivery.last_error(),
+            Mode::Delivering(delivery) => delivery.last_error(),
             Mode::Inert | Mode::Debug(_) => None,
         };
+        let problem = inner.delivery_problem.clone().or(last_error);
         Status {
             product: inner.product,
             consent,
             debug: inner.debug,
             settings_path: path,
-            endpoint: inner.endpoint.clone(),
-            problem: inner.delivery_problem.clone().or(last_error),
+            settings_problem: match &loaded {
+                Loaded::Unreadable(why) => Some(why.clone()),
+                Loaded::Missing | Loaded::Found(_) => None,
+            },
+            settings_exist: !matches!(loaded, Loaded::Missing),
+            endpoint: redact_url(&inner.endpoint),
+            problem: problem.map(|problem| redact_in(&problem, &inner.endpoint)),
         }
     }
 
@@ -601,7 +731,7 @@ impl Client {
     /// # Errors
     /// When the settings file cannot be written; telemetry is still off for the rest of this process.
     pub fn disable(&self) -> Result<Status, SaveError> {
-        if let Mode::Delivering(delivery, _) = &self.mode {
+        if let Mode::Delivering(delivery) = &self.mode {
             delivery.revoke();
         }
         self.save_choice(false)?;
@@ -611,15 +741,31 @@ impl Client {
         Ok(self.status())
     }
 
+    /// Load-modify-save under the settings lock, re-reading under it, so a concurrent first run's bookkeeping
+    /// and this choice never overwrite each other. A file that cannot be read is replaced: the user has just said
+    /// what they want.
     fn save_choice(&self, enabled: bool) -> Result<(), SaveError> {
         let path = self.settings_path().ok_or_else(SaveError::no_config_dir)?;
-        let mut settings = store::load(&path).into_settings();
-        settings.enabled = Some(enabled);
-        if !enabled {
-            settings.install_id = None;
-            settings.project_salt = None;
+        let save = || {
+            let mut settings = store::load(&path).settings().cloned().unwrap_or_default();
+            settings.enabled = Some(enabled);
+            if !enabled {
+                settings.install_id = None;
+                settings.project_salt = None;
+            }
+            store::save(&path, &settings)
+        };
+        match store::with_lock(&path, CHOICE_LOCK_WAIT, save) {
+            Ok(result) => result,
+            // The user's choice must be saved even where the file system cannot lock (first runs there never
+            // write, see `settle_ids`).
+            Err(store::LockError::NoLocking) => save(),
+            Err(store::LockError::Busy) => Err(SaveError::new(
+                &path,
+                io::Error::new(io::ErrorKind::WouldBlock, "another process kept the settings locked"),
+            )),
+            Err(store::LockError::Io(err)) => Err(SaveError::new(&path, err)),
         }
-        store::save(&path, &settings)
     }
 }
 
@@ -659,7 +805,10 @@ pub struct Status {
     pub debug: bool,
     /// The settings file, if a configuration directory is known.
     pub settings_path: Option<PathBuf>,
-    /// Where batches are sent.
+    /// Why the settings file cannot be read, if it exists and cannot (telemetry is then off).
+    pub settings_problem: Option<String>,
+    settings_exist: bool,
+    /// Where batches are sent, with any credentials (user, password, query values) replaced by `***`.
     pub endpoint: String,
     /// Why delivery cannot work or last failed, if it did.
     pub problem: Option<String>,
@@ -682,6 +831,13 @@ impl Status {
             (false, ConsentSource::EnvDisabled) => format!("To turn it on, unset {}.", p.disabled_var()),
             (false, ConsentSource::DoNotTrack) => format!("To turn it on, unset {DO_NOT_TRACK}."),
             (false, ConsentSource::TestRunner) => "Test runs never send telemetry.".to_owned(),
+            (false, ConsentSource::SettingsUnreadable) => match p.cli_command {
+                Some(cli) => format!(
+                    "To fix it, delete the settings file, or replace it with your choice: run `{cli} disable` \
+                     (or `{cli} enable`)."
+                ),
+                None => "To fix it, delete the settings file.".to_owned(),
+            },
             (true, _) => {
                 let mut ways: Vec<String> = cli("disable").into_iter().collect();
                 ways.push(format!("set {}=1 (or {DO_NOT_TRACK}=1)", p.disabled_var()));
@@ -705,7 +861,11 @@ impl fmt::Display for Status {
         writeln!(f, "{} telemetry is {state}.", p.name)?;
         writeln!(f, "  reason:   {}", self.consent.reason(p))?;
         match &self.settings_path {
-            Some(path) => writeln!(f, "  settings: {}{}", path.display(), file_note(path))?,
+            Some(path) => match &self.settings_problem {
+                Some(why) => writeln!(f, "  settings: {} cannot be read: {why}", path.display())?,
+                None if !self.settings_exist => writeln!(f, "  settings: {} (not created yet)", path.display())?,
+                None => writeln!(f, "  settings: {}", path.display())?,
+            },
             None => writeln!(f, "  settings: unknown (set XDG_CONFIG_HOME or HOME)")?,
         }
         writeln!(f, "  endpoint: {}", self.endpoint)?;
@@ -720,13 +880,5 @@ impl fmt::Display for Status {
             writeln!(f, "{how}")?;
         }
         write!(f, "To see what would be sent without sending anything, set {}=1.", p.debug_var())
-    }
-}
-
-fn file_note(path: &Path) -> &'static str {
-    match store::load(path) {
-        Loaded::Found(_) => "",
-        Loaded::Missing => " (not created yet)",
-        Loaded::Corrupt => " (unreadable; it will be replaced)",
     }
 }

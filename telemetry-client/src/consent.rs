@@ -6,23 +6,33 @@ use telemetry_schema::{ConsentDefault, DO_NOT_TRACK, Product};
 
 use crate::env::{self, Env};
 
-/// Which source decided whether telemetry is on. Sources are consulted in the order of the variants; the first
-/// that has an opinion decides.
+/// Which source decided whether telemetry is on.
+///
+/// Any opt-out wins: the opt-outs ([`Code`](Self::Code) off, [`EnvDisabled`](Self::EnvDisabled),
+/// [`DoNotTrack`](Self::DoNotTrack), [`Persisted`](Self::Persisted) `disable`,
+/// [`SettingsUnreadable`](Self::SettingsUnreadable)) are consulted first, in that order, and the first that
+/// applies decides. Only when none applies do the opt-ins and defaults count: [`Code`](Self::Code) on, then
+/// [`TestRunner`](Self::TestRunner) (off), a [`Persisted`](Self::Persisted) `enable`,
+/// [`EnvEnabled`](Self::EnvEnabled), and last [`ProductDefault`](Self::ProductDefault).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum ConsentSource {
     /// The host set it in code ([`ClientBuilder::enabled`](crate::ClientBuilder::enabled)), like a
-    /// `telemetry: false` option in a configuration file.
+    /// `telemetry: false` option in a configuration file. Off wins over everything; on overrides only the
+    /// defaults (a test run, no saved choice, the product's default), never an opt-out.
     Code,
-    /// `<PREFIX>_TELEMETRY_DISABLED` is `1`, `true` or `yes`.
+    /// `<PREFIX>_TELEMETRY_DISABLED` is set to any value but empty, `0`, `false`, `no` or `off`.
     EnvDisabled,
-    /// `DO_NOT_TRACK` is `1`, `true` or `yes` (<https://consoledonottrack.com>).
+    /// `DO_NOT_TRACK` is set to any value but empty, `0`, `false`, `no` or `off` (<https://consoledonottrack.com>).
     DoNotTrack,
     /// The program is a test run (cargo-nextest, or a `cargo test` binary); only code can switch it on there.
     TestRunner,
     /// The user's saved choice (`<cli> telemetry enable|disable`).
     Persisted,
-    /// The product is opt-in and `<PREFIX>_TELEMETRY` is `1`, `true` or `yes`.
+    /// The settings file exists but cannot be read as settings (not valid JSON, not a regular file, larger
+    /// than 64 KiB, no permission): telemetry stays off until it is fixed, since it may hold a `disable`.
+    SettingsUnreadable,
+    /// The product is opt-in and `<PREFIX>_TELEMETRY` is `1`, `true`, `yes` or `on`.
     EnvEnabled,
     /// Nobody decided: the product's default ([`Product::consent_default`]).
     ProductDefault,
@@ -53,6 +63,7 @@ impl Consent {
             ConsentSource::DoNotTrack => format!("{DO_NOT_TRACK} is set"),
             ConsentSource::TestRunner => "this is a test run; telemetry is off in tests".to_owned(),
             ConsentSource::Persisted => format!("you {choice} it (saved choice)"),
+            ConsentSource::SettingsUnreadable => "the settings file cannot be read, so telemetry stays off".to_owned(),
             ConsentSource::EnvEnabled => format!("{} is set", product.enabled_var()),
             ConsentSource::ProductDefault => match product.consent_default {
                 ConsentDefault::OptOut => format!("{} collects anonymous usage data unless you opt out", product.name),
@@ -70,35 +81,59 @@ impl fmt::Display for ConsentSource {
             ConsentSource::DoNotTrack => "environment (DO_NOT_TRACK)",
             ConsentSource::TestRunner => "test run",
             ConsentSource::Persisted => "saved choice",
+            ConsentSource::SettingsUnreadable => "unreadable settings file",
             ConsentSource::EnvEnabled => "environment (opt-in variable)",
             ConsentSource::ProductDefault => "product default",
         })
     }
 }
 
-/// Resolves consent in the documented order. `persisted` is called only if no earlier source decided, so the
-/// environment switches are read before any file is touched.
+/// What the settings file says about the user's choice.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum SavedChoice {
+    /// No file, or a file without a choice.
+    None,
+    Enabled,
+    Disabled,
+    /// A file that cannot be read as settings: it might hold a `disable`, so it counts as one.
+    Unreadable,
+}
+
+/// Resolves consent: every opt-out first (any one decides), then the opt-ins and defaults. `saved` is called only
+/// if the code setting and the environment's opt-outs leave the question open, so those are read before any
+/// file is touched.
 pub(crate) fn resolve(
     product: &Product,
     env: &dyn Env,
     code: Option<bool>,
-    persisted: impl FnOnce() -> Option<bool>,
+    saved: impl FnOnce() -> SavedChoice,
 ) -> Consent {
     let decided = |enabled, source| Consent { enabled, source };
-    if let Some(enabled) = code {
-        return decided(enabled, ConsentSource::Code);
+    // Opt-outs: whatever else says on.
+    if code == Some(false) {
+        return decided(false, ConsentSource::Code);
     }
-    if env::flag(env, &product.disabled_var()) {
+    if env::opted_out(env, &product.disabled_var()) {
         return decided(false, ConsentSource::EnvDisabled);
     }
-    if env::flag(env, DO_NOT_TRACK) {
+    if env::opted_out(env, DO_NOT_TRACK) {
         return decided(false, ConsentSource::DoNotTrack);
+    }
+    let saved = saved();
+    match saved {
+        SavedChoice::Disabled => return decided(false, ConsentSource::Persisted),
+        SavedChoice::Unreadable => return decided(false, ConsentSource::SettingsUnreadable),
+        SavedChoice::None | SavedChoice::Enabled => {}
+    }
+    // Nobody opted out: opt-ins and defaults, code first.
+    if code == Some(true) {
+        return decided(true, ConsentSource::Code);
     }
     if env::is_test_runner(env) {
         return decided(false, ConsentSource::TestRunner);
     }
-    if let Some(enabled) = persisted() {
-        return decided(enabled, ConsentSource::Persisted);
+    if saved == SavedChoice::Enabled {
+        return decided(true, ConsentSource::Persisted);
     }
     match product.consent_default {
         ConsentDefault::OptOut => decided(true, ConsentSource::ProductDefault),

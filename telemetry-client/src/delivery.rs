@@ -10,6 +10,7 @@ use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use telemetry_schema::{EncodeError, EnvelopeHeader, TelemetryEvent, to_json, write_envelope};
 
+use crate::consent::SavedChoice;
 use crate::store;
 use crate::transport::{Batch, Transport, TransportError};
 
@@ -100,6 +101,8 @@ struct State {
 }
 
 pub(crate) struct Delivery {
+    /// The ids and context every envelope of this client carries (the worker has its own copy).
+    header: EnvelopeHeader,
     state: Mutex<State>,
     /// The worker waits here for work.
     work: Condvar,
@@ -132,6 +135,7 @@ impl Delivery {
         seed: u64,
     ) -> Option<Arc<Self>> {
         let delivery = Arc::new(Delivery {
+            header,
             state: Mutex::new(State {
                 queue: VecDeque::with_capacity(options.batch_size.min(options.queue_capacity)),
                 flush_requested: false,
@@ -157,6 +161,10 @@ impl Delivery {
         };
         std::thread::Builder::new().name(thread_name).spawn(move || worker.run()).ok()?;
         Some(delivery)
+    }
+
+    pub(crate) fn header(&self) -> &EnvelopeHeader {
+        &self.header
     }
 
     /// Whether an event with this sample rate is kept: a lock-free SplitMix64 draw.
@@ -342,7 +350,7 @@ impl Worker {
         let mut result = self.send(&batch);
         if let Err(err) = &result
             && err.is_retryable()
-            && self.wait_for_retry()
+            && self.wait_for_retry(err.retry_after())
         {
             result = self.send(&batch);
         }
@@ -362,10 +370,12 @@ impl Worker {
             .unwrap_or_else(|_| Err(TransportError::permanent("the transport panicked")))
     }
 
-    /// Sleeps the retry backoff; returns `false` (no retry) if shutdown or revocation came meanwhile.
-    fn wait_for_retry(&self) -> bool {
+    /// Sleeps the retry backoff, or longer if the endpoint asked (`Retry-After`, capped by the transport);
+    /// returns `false` (no retry) if shutdown or revocation came meanwhile, so the host never waits for it.
+    fn wait_for_retry(&self, asked: Option<Duration>) -> bool {
         let delivery = &*self.delivery;
-        let deadline = deadline_after(self.options.retry_backoff);
+        let deadline =
+            deadline_after(asked.map_or(self.options.retry_backoff, |asked| asked.max(self.options.retry_backoff)));
         let mut state = lock(&delivery.state);
         loop {
             if state.shutdown || state.revoked {
@@ -385,8 +395,9 @@ impl Worker {
             return true;
         }
         // …or in another process, through the settings file.
+        // An unreadable file may hold a `disable`: it counts as one.
         let Some(path) = &self.options.settings_path else { return false };
-        store::load(path).settings().and_then(|s| s.enabled) == Some(false)
+        matches!(store::load(path).choice(), SavedChoice::Disabled | SavedChoice::Unreadable)
     }
 }
 
@@ -412,6 +423,9 @@ pub(crate) struct Throttle {
     entries: Option<BTreeMap<String, u64>>,
 }
 
+/// The most payload digests the throttle file keeps (about 55 bytes each as JSON).
+const MAX_THROTTLE_ENTRIES: usize = 512;
+
 #[derive(serde::Serialize, serde::Deserialize, Default)]
 struct ThrottleFile {
     #[serde(default)]
@@ -423,8 +437,9 @@ impl Throttle {
     pub(crate) fn admit(&mut self, key: String, window: Duration, now: u64) -> bool {
         let path = self.path.clone();
         let entries = self.entries.get_or_insert_with(|| {
+            // Read like the settings file: never blocks on a pipe, at most 64 KiB; anything else starts empty.
             path.as_deref()
-                .and_then(|p| std::fs::read(p).ok())
+                .and_then(|p| store::read_small_file(p).ok())
                 .and_then(|bytes| serde_json::from_slice::<ThrottleFile>(&bytes).ok())
                 .unwrap_or_default()
                 .entries
@@ -432,6 +447,13 @@ impl Throttle {
         entries.retain(|_, expires| *expires > now);
         if entries.contains_key(&key) {
             return false;
+        }
+        // Bounded, so the file stays far below the 64 KiB the client reads: the entries closest to expiry go.
+        while entries.len() >= MAX_THROTTLE_ENTRIES {
+            let Some(soonest) = entries.iter().min_by_key(|(_, expires)| **expires).map(|(key, _)| key.clone()) else {
+                break;
+            };
+            entries.remove(&soonest);
         }
         entries.insert(key, now.saturating_add(window.as_secs()));
         if let Some(path) = &self.path {
@@ -463,6 +485,20 @@ mod tests {
         assert!(!throttle.admit("a".into(), day, 1_000 + 3_600));
         assert!(throttle.admit("b".into(), day, 1_000 + 3_600));
         assert!(throttle.admit("a".into(), day, 1_000 + 86_400));
+    }
+
+    #[test]
+    fn throttle_keeps_a_bounded_number_of_entries() {
+        let mut throttle = Throttle { path: None, entries: None };
+        let day = Duration::from_secs(86_400);
+        for i in 0..2 * MAX_THROTTLE_ENTRIES as u64 {
+            assert!(throttle.admit(format!("{i:032x}"), day, 1_000 + i));
+        }
+        let entries = throttle.entries.as_ref().unwrap();
+        assert_eq!(entries.len(), MAX_THROTTLE_ENTRIES);
+        let json = serde_json::to_vec(&ThrottleFile { entries: entries.clone() }).unwrap();
+        assert!((json.len() as u64) < store::MAX_FILE_BYTES / 2, "{} bytes", json.len());
+        assert!(!throttle.admit(format!("{:032x}", 2 * MAX_THROTTLE_ENTRIES - 1), day, 5_000), "the newest stay");
     }
 
     #[test]

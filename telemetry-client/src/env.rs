@@ -8,7 +8,7 @@ use std::path::PathBuf;
 /// The environment the client reads: variables, and the path of the running program (to recognise test
 /// runners). [`ProcessEnv`] reads the real process; [`MapEnv`] is a fixed map for tests and embedders.
 pub trait Env: Send + Sync {
-    /// The value of the variable `name`, if it is set and valid Unicode.
+    /// The value of the variable `name`, if it is set.
     fn var(&self, name: &str) -> Option<String>;
 
     /// The path of the running executable, if known.
@@ -17,13 +17,14 @@ pub trait Env: Send + Sync {
     }
 }
 
-/// The real process environment (`std::env::var`, `std::env::current_exe`).
+/// The real process environment (`std::env::var_os`, `std::env::current_exe`). A value that is not valid
+/// Unicode is read with its invalid bytes replaced (U+FFFD), so `DO_NOT_TRACK=<any bytes>` still opts out.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct ProcessEnv;
 
 impl Env for ProcessEnv {
     fn var(&self, name: &str) -> Option<String> {
-        std::env::var(name).ok()
+        std::env::var_os(name).map(|value| value.to_string_lossy().into_owned())
     }
 
     fn current_exe(&self) -> Option<PathBuf> {
@@ -83,21 +84,44 @@ impl fmt::Debug for dyn Env {
     }
 }
 
-/// `1`, `true` or `yes` in any case (surrounding spaces ignored) switch a flag on; anything else does not.
+/// `1`, `true`, `yes` or `on` in any case (surrounding spaces ignored) switch an opt-in flag on (the opt-in and
+/// debug variables); anything else does not. Opt-in is strict: a typo never turns telemetry on.
 ///
 /// ```
 /// use telemetry_client::is_truthy;
 ///
-/// assert!(is_truthy("1") && is_truthy("TRUE") && is_truthy(" Yes "));
-/// assert!(!is_truthy("0") && !is_truthy("false") && !is_truthy(""));
+/// assert!(is_truthy("1") && is_truthy("TRUE") && is_truthy(" Yes ") && is_truthy("on"));
+/// assert!(!is_truthy("0") && !is_truthy("false") && !is_truthy("") && !is_truthy("please"));
 /// ```
 pub fn is_truthy(value: &str) -> bool {
     let value = value.trim();
-    value == "1" || value.eq_ignore_ascii_case("true") || value.eq_ignore_ascii_case("yes")
+    ["1", "true", "yes", "on"].iter().any(|yes| value.eq_ignore_ascii_case(yes))
 }
 
+/// Whether the value of an opt-out variable (`<PREFIX>_TELEMETRY_DISABLED`, `DO_NOT_TRACK`) opts out: any value
+/// but empty, `0`, `false`, `no` or `off` (in any case, surrounding spaces ignored). Opt-out is generous: whoever
+/// sets the variable at all most likely means it.
+///
+/// ```
+/// use telemetry_client::is_opt_out_value;
+///
+/// assert!(is_opt_out_value("1") && is_opt_out_value("on") && is_opt_out_value("Yes please"));
+/// assert!(!is_opt_out_value("") && !is_opt_out_value(" 0 ") && !is_opt_out_value("FALSE"));
+/// assert!(!is_opt_out_value("no") && !is_opt_out_value("Off"));
+/// ```
+pub fn is_opt_out_value(value: &str) -> bool {
+    let value = value.trim();
+    !(value.is_empty() || ["0", "false", "no", "off"].iter().any(|no| value.eq_ignore_ascii_case(no)))
+}
+
+/// An opt-in flag: set to a [truthy](is_truthy) value.
 pub(crate) fn flag(env: &dyn Env, name: &str) -> bool {
     env.var(name).is_some_and(|v| is_truthy(&v))
+}
+
+/// An opt-out variable: set to a value that [opts out](is_opt_out_value).
+pub(crate) fn opted_out(env: &dyn Env, name: &str) -> bool {
+    env.var(name).is_some_and(|v| is_opt_out_value(&v))
 }
 
 /// Variables set by continuous-integration services. `CI` itself counts unless it says `0` or `false`.

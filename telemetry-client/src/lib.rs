@@ -27,17 +27,28 @@
 //! }
 //! ```
 //!
-//! # Consent, in order
-//! 1. the host's own setting ([`ClientBuilder::enabled`]), e.g. `telemetry: false` in its config;
-//! 2. `<PREFIX>_TELEMETRY_DISABLED` or `DO_NOT_TRACK` set to `1`, `true` or `yes` (any case);
-//! 3. test runs (cargo-nextest, `cargo test` binaries) are off;
-//! 4. the user's saved choice (`<cli> telemetry enable|disable`), a JSON file in the platform configuration
+//! # Consent: any opt-out wins
+//! Each of these turns telemetry off, whatever else says on:
+//! 1. the host's own setting off ([`ClientBuilder::enabled`]`(false)`), e.g. `telemetry: false` in its config;
+//! 2. `<PREFIX>_TELEMETRY_DISABLED` or `DO_NOT_TRACK` set to any value but empty, `0`, `false`, `no` or `off`
+//!    (any case, surrounding spaces ignored; see [`is_opt_out_value`]);
+//! 3. the user's saved `disable` (`<cli> telemetry disable`), kept in a JSON file in the platform configuration
 //!    directory (`$XDG_CONFIG_HOME/<sdk>/telemetry.json` on Linux);
-//! 5. the product's default: on for opt-out products (with a one-time notice on stderr, never in CI), off for
-//!    opt-in products unless `<PREFIX>_TELEMETRY=1`.
+//! 4. a settings file that exists but cannot be read as settings (not valid JSON, not a regular file, larger
+//!    than 64 KiB): it might hold a `disable`, so it fails closed until the user fixes or replaces it.
+//!
+//! Only when none applies do the opt-ins and defaults count, first that applies:
+//! 1. the host's own setting on ([`ClientBuilder::enabled`]`(true)`): it overrides the defaults below, never an
+//!    opt-out;
+//! 2. test runs (cargo-nextest, `cargo test` binaries) are off;
+//! 3. the user's saved `enable`;
+//! 4. the product's default: on for opt-out products (with a one-time notice on stderr, never in CI), off for
+//!    opt-in products unless `<PREFIX>_TELEMETRY` is `1`, `true`, `yes` or `on`.
 //!
 //! [`Client::status`] says which of these decided. When telemetry is off the client is inert: it creates no
-//! id, file, directory, thread or socket, and `track` returns at once.
+//! id, file, directory, thread or socket, and `track` returns at once. The settings file is written only by
+//! `enable`/`disable` and by the first run's bookkeeping (install id, notice shown), each under a lock and after
+//! re-reading the file, and it is read without trusting what is at its path ([`read_small_file`]).
 //!
 //! # Debug mode
 //! `<PREFIX>_TELEMETRY_DEBUG=1` prints every tracked event to stderr as `[telemetry] <envelope JSON>`, exactly
@@ -47,7 +58,7 @@
 //!
 //! # Delivery
 //! `track` pushes onto a bounded queue (full: the event is dropped and counted). One background thread
-//! batches by size or time and POSTs `{"events":[...]}` to the product's endpoint (or
+//! batches by size or time and POSTs `{"batch_id":"<random>","events":[...]}` to the product's endpoint (or
 //! `<PREFIX>_TELEMETRY_ENDPOINT`) with connect and total timeouts and one retry after a backoff. The
 //! [`Transport`] trait has HTTP, NDJSON-file and in-memory implementations. No process is ever spawned.
 //!
@@ -75,8 +86,11 @@ mod transport;
 pub use client::{Client, ClientBuilder, DEFAULT_FLUSH_BUDGET, FlushGuard, Status, first_run_notice};
 pub use consent::{Consent, ConsentSource};
 pub use delivery::{DeliveryStats, FlushOutcome};
-pub use env::{Env, MapEnv, ProcessEnv, is_ci, is_test_runner, is_truthy};
-pub use store::{SETTINGS_FILE_NAME, SaveError, THROTTLE_FILE_NAME, platform_config_dir};
+pub use env::{Env, MapEnv, ProcessEnv, is_ci, is_opt_out_value, is_test_runner, is_truthy};
+pub use store::{
+    LOCK_FILE_NAME, MAX_FILE_BYTES, SETTINGS_FILE_NAME, SaveError, THROTTLE_FILE_NAME, platform_config_dir,
+    read_small_file,
+};
 pub use transport::{
     Batch, HttpOptions, HttpTransport, MemoryTransport, NdjsonFileTransport, Transport, TransportError,
 };

@@ -1,35 +1,47 @@
-//! The persisted choice: a small JSON file in the platform configuration directory, written atomically.
+//! The persisted choice: a small JSON file in the platform configuration directory, read without trusting what
+//! is at its path, changed only under a lock, and written atomically.
 
 use std::fmt;
 use std::fs;
-use std::io::{self, Write};
+use std::io::{self, Read, Write};
 use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
 
 use serde::{Deserialize, Serialize};
 use telemetry_schema::{AnonymousId, Product};
 
+use crate::consent::SavedChoice;
 use crate::env::Env;
 use crate::ids::{self, Salt};
 
 /// The name of the settings file inside the SDK's configuration directory.
 pub const SETTINGS_FILE_NAME: &str = "telemetry.json";
 
+/// The name of the lock file next to the settings file: every change to the settings file (`enable`, `disable`,
+/// the first-run bookkeeping) re-reads and writes it while holding an advisory lock on this file.
+pub const LOCK_FILE_NAME: &str = "telemetry.lock";
+
+/// The most the client reads of any file (the settings file, the throttle file) and what
+/// [`read_small_file`] allows: 64 KiB. A larger file is refused unread.
+pub const MAX_FILE_BYTES: u64 = 64 * 1024;
+
 /// The name of the throttle file (digests of recently sent payloads of events with a dedup window).
 pub const THROTTLE_FILE_NAME: &str = "telemetry-throttle.json";
 
 /// The platform configuration directory of an SDK, from the (injected) environment:
 /// `$XDG_CONFIG_HOME/<sdk>` or `$HOME/.config/<sdk>` on Linux and the BSDs, `$HOME/Library/Application
-/// Support/<sdk>` on macOS, `%APPDATA%\<sdk>` on Windows. `None` when the variables it needs are unset.
+/// Support/<sdk>` on macOS, `%APPDATA%\<sdk>` on Windows. `None` when the variables it needs are unset or
+/// hold relative paths.
 pub fn platform_config_dir(product: &Product, env: &dyn Env) -> Option<PathBuf> {
-    let non_empty = |name: &str| env.var(name).filter(|v| !v.is_empty()).map(PathBuf::from);
+    // Relative paths are invalid (the XDG spec says so for XDG_CONFIG_HOME; a relative HOME would put the
+    // install id in whatever directory the program runs in): ignored.
+    let absolute = |name: &str| env.var(name).map(PathBuf::from).filter(|p| p.is_absolute());
     let base = if cfg!(target_os = "windows") {
-        non_empty("APPDATA")
+        absolute("APPDATA")
     } else if cfg!(target_os = "macos") {
-        non_empty("HOME").map(|home| home.join("Library").join("Application Support"))
+        absolute("HOME").map(|home| home.join("Library").join("Application Support"))
     } else {
-        non_empty("XDG_CONFIG_HOME")
-            .filter(|p| p.is_absolute())
-            .or_else(|| non_empty("HOME").map(|home| home.join(".config")))
+        absolute("XDG_CONFIG_HOME").or_else(|| absolute("HOME").map(|home| home.join(".config")))
     }?;
     Some(base.join(product.sdk_name))
 }
@@ -61,13 +73,77 @@ impl Settings {
     }
 }
 
+/// Reads a small file without trusting what is at `path`: it never blocks (a named pipe is opened
+/// non-blocking), it refuses anything but a regular file (a pipe, a device such as `/dev/zero`, a directory;
+/// checked on the opened handle, so a symlink swapped in between cannot fool it), and it reads at most
+/// [`MAX_FILE_BYTES`] (64 KiB; a larger file is refused). For the client's own files, and for a host that reads
+/// a project configuration file to find its telemetry switch.
+///
+/// ```
+/// let dir = std::env::temp_dir().join(format!("read-small-file-doc-{}", std::process::id()));
+/// std::fs::create_dir_all(&dir).unwrap();
+/// std::fs::write(dir.join("config.json"), r#"{"telemetry": false}"#).unwrap();
+/// assert_eq!(telemetry_client::read_small_file(&dir.join("config.json")).unwrap(), br#"{"telemetry": false}"#);
+/// assert!(telemetry_client::read_small_file(&dir).is_err(), "a directory is not a file");
+/// # std::fs::remove_dir_all(dir).ok();
+/// ```
+///
+/// # Errors
+/// When the file cannot be opened (`NotFound` when it does not exist), is not a regular file, or is larger than
+/// 64 KiB (`InvalidData`, with a message that says which).
+pub fn read_small_file(path: &Path) -> io::Result<Vec<u8>> {
+    let file = open_no_wait(fs::OpenOptions::new().read(true), path)?;
+    let metadata = file.metadata()?;
+    if !metadata.is_file() {
+        return Err(io::Error::new(io::ErrorKind::InvalidData, not_a_file(&metadata)));
+    }
+    let too_large = || io::Error::new(io::ErrorKind::InvalidData, "it is larger than 64 KiB");
+    if metadata.len() > MAX_FILE_BYTES {
+        return Err(too_large());
+    }
+    let mut bytes = Vec::with_capacity(usize::try_from(metadata.len()).unwrap_or(0));
+    // The file may grow after the check: read one byte past the limit to notice.
+    file.take(MAX_FILE_BYTES + 1).read_to_end(&mut bytes)?;
+    if bytes.len() as u64 > MAX_FILE_BYTES {
+        return Err(too_large());
+    }
+    Ok(bytes)
+}
+
+/// Opens without ever waiting: `O_NONBLOCK` makes opening a named pipe return at once (and `O_NOCTTY` keeps a
+/// terminal device from becoming the controlling terminal). Elsewhere a plain open.
+pub(crate) fn open_no_wait(options: &mut fs::OpenOptions, path: &Path) -> io::Result<fs::File> {
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::custom_flags(options, libc::O_NONBLOCK | libc::O_NOCTTY);
+    options.open(path)
+}
+
+pub(crate) fn not_a_file(metadata: &fs::Metadata) -> &'static str {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::FileTypeExt;
+        let kind = metadata.file_type();
+        if kind.is_fifo() {
+            return "it is a named pipe, not a regular file";
+        }
+        if kind.is_char_device() || kind.is_block_device() {
+            return "it is a device, not a regular file";
+        }
+        if kind.is_socket() {
+            return "it is a socket, not a regular file";
+        }
+    }
+    if metadata.is_dir() { "it is a directory, not a regular file" } else { "it is not a regular file" }
+}
+
 /// The result of reading the settings file.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) enum Loaded {
-    /// No file (or it could not be read): nothing decided yet.
+    /// No file: nothing decided yet.
     Missing,
-    /// The file is not valid settings JSON: treated as absent, and replaced on the next write.
-    Corrupt,
+    /// A file that cannot be read as settings, and why. It may hold a `disable`, so it counts as one (fail
+    /// closed) and is only ever replaced by an explicit `enable` or `disable`.
+    Unreadable(String),
     /// The settings.
     Found(Settings),
 }
@@ -76,23 +152,39 @@ impl Loaded {
     pub(crate) fn settings(&self) -> Option<&Settings> {
         match self {
             Loaded::Found(settings) => Some(settings),
-            Loaded::Missing | Loaded::Corrupt => None,
+            Loaded::Missing | Loaded::Unreadable(_) => None,
         }
     }
 
-    pub(crate) fn into_settings(self) -> Settings {
+    /// The user's choice as consent sees it.
+    pub(crate) fn choice(&self) -> SavedChoice {
         match self {
-            Loaded::Found(settings) => settings,
-            Loaded::Missing | Loaded::Corrupt => Settings::default(),
+            Loaded::Missing => SavedChoice::None,
+            Loaded::Unreadable(_) => SavedChoice::Unreadable,
+            Loaded::Found(settings) => match settings.enabled {
+                None => SavedChoice::None,
+                Some(true) => SavedChoice::Enabled,
+                Some(false) => SavedChoice::Disabled,
+            },
         }
     }
 }
 
 pub(crate) fn load(path: &Path) -> Loaded {
-    let Ok(text) = fs::read(path) else {
-        return Loaded::Missing;
+    let bytes = match read_small_file(path) {
+        Ok(bytes) => bytes,
+        // No file, or no directory where one should be: nothing was ever saved there.
+        Err(err) if matches!(err.kind(), io::ErrorKind::NotFound | io::ErrorKind::NotADirectory) => {
+            return Loaded::Missing;
+        }
+        Err(err) => return Loaded::Unreadable(err.to_string()),
     };
-    match serde_json::from_slice::<Settings>(&text) {
+    // Parsed as a value first: serde would also accept an array (`[true]`) as the struct.
+    let parsed = serde_json::from_slice::<serde_json::Value>(&bytes)
+        .map_err(|err| err.to_string())
+        .and_then(|value| if value.is_object() { Ok(value) } else { Err("it is not a JSON object".to_owned()) })
+        .and_then(|value| serde_json::from_value::<Settings>(value).map_err(|err| err.to_string()));
+    match parsed {
         Ok(mut settings) => {
             // A hand-edited id that is not ours is dropped (and replaced when one is needed).
             if settings.install_id().is_none() {
@@ -103,8 +195,50 @@ pub(crate) fn load(path: &Path) -> Loaded {
             }
             Loaded::Found(settings)
         }
-        Err(_) => Loaded::Corrupt,
+        Err(err) => Loaded::Unreadable(format!("it is not valid settings JSON ({err})")),
     }
+}
+
+/// Why the settings lock was not taken.
+#[derive(Debug)]
+pub(crate) enum LockError {
+    /// Another process held it for the whole wait.
+    Busy,
+    /// The lock file could not be created or opened (an unwritable directory, say).
+    Io(io::Error),
+    /// The lock file is there but the file system refuses to lock it (some network file systems).
+    NoLocking,
+}
+
+/// Runs `f` while holding the advisory lock next to `settings_path` (created if needed), waiting at most `wait`
+/// for another process to release it. Never blocks beyond `wait`; the lock is released when `f` returns (and by
+/// the OS if the process dies).
+pub(crate) fn with_lock<T>(settings_path: &Path, wait: Duration, f: impl FnOnce() -> T) -> Result<T, LockError> {
+    let dir = settings_path.parent().ok_or_else(|| LockError::Io(io::Error::other("no parent directory")))?;
+    fs::create_dir_all(dir).map_err(LockError::Io)?;
+    let mut options = fs::OpenOptions::new();
+    options.read(true).write(true).create(true).truncate(false);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+    let file = open_no_wait(&mut options, &dir.join(LOCK_FILE_NAME)).map_err(LockError::Io)?;
+    let metadata = file.metadata().map_err(LockError::Io)?;
+    if !metadata.is_file() {
+        return Err(LockError::Io(io::Error::new(io::ErrorKind::InvalidData, not_a_file(&metadata))));
+    }
+    let deadline = crate::delivery::deadline_after(wait);
+    loop {
+        match file.try_lock() {
+            Ok(()) => break,
+            Err(fs::TryLockError::WouldBlock) if Instant::now() < deadline => {
+                std::thread::sleep(Duration::from_millis(2));
+            }
+            Err(fs::TryLockError::WouldBlock) => return Err(LockError::Busy),
+            Err(fs::TryLockError::Error(_)) => return Err(LockError::NoLocking),
+        }
+    }
+    let result = f();
+    let _ = file.unlock();
+    Ok(result)
 }
 
 /// The telemetry setting could not be written.
@@ -115,6 +249,10 @@ pub struct SaveError {
 }
 
 impl SaveError {
+    pub(crate) fn new(path: &Path, source: io::Error) -> Self {
+        Self { path: Some(path.to_path_buf()), source }
+    }
+
     pub(crate) fn no_config_dir() -> Self {
         Self {
             path: None,
@@ -245,7 +383,9 @@ mod tests {
         assert_eq!((loaded.enabled, loaded.install_id), (Some(false), None));
 
         fs::write(&path, "{\"enabled\": tru").unwrap();
-        assert_eq!(load(&path), Loaded::Corrupt);
+        assert!(matches!(load(&path), Loaded::Unreadable(why) if why.starts_with("it is not valid settings JSON")));
+        fs::write(&path, "[true]").unwrap();
+        assert!(matches!(load(&path), Loaded::Unreadable(why) if why.contains("not a JSON object")));
         assert_eq!(load(&dir.join("absent.json")), Loaded::Missing);
         let _ = fs::remove_dir_all(&dir);
     }

@@ -11,15 +11,32 @@ use telemetry_schema::BATCH_EVENTS_KEY;
 
 use crate::env::Env;
 
-/// A batch of envelopes, each already encoded as compact JSON, in the order they were tracked.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+/// The key of a batch's random id in the request body.
+pub(crate) const BATCH_ID_KEY: &str = "batch_id";
+
+/// A batch of envelopes, each already encoded as compact JSON, in the order they were tracked, with a random
+/// batch id. A retry sends the same batch, id included, so a collector stores a retried batch once.
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Batch {
+    batch_id: String,
     envelopes: Vec<String>,
+}
+
+impl Default for Batch {
+    /// An empty batch with a fresh id.
+    fn default() -> Self {
+        Self::new(Vec::new())
+    }
 }
 
 impl Batch {
     pub(crate) fn new(envelopes: Vec<String>) -> Self {
-        Self { envelopes }
+        Self { batch_id: new_batch_id(), envelopes }
+    }
+
+    /// The batch's id: 32 lowercase hexadecimal digits from the operating system's random source.
+    pub fn batch_id(&self) -> &str {
+        &self.batch_id
     }
 
     /// The envelopes, each a compact JSON object.
@@ -37,15 +54,21 @@ impl Batch {
         self.envelopes.is_empty()
     }
 
-    /// The request body: `{"events":[<envelope>,...]}`.
+    /// The request body: `{"batch_id":"<32 hex digits>","events":[<envelope>,...]}`.
     ///
     /// ```
     /// # use telemetry_client::Batch;
-    /// assert_eq!(Batch::default().to_json(), r#"{"events":[]}"#);
+    /// let batch = Batch::default();
+    /// assert_eq!(batch.to_json(), format!(r#"{{"batch_id":"{}","events":[]}}"#, batch.batch_id()));
     /// ```
     pub fn to_json(&self) -> String {
-        let mut out = String::with_capacity(16 + self.envelopes.iter().map(|e| e.len() + 1).sum::<usize>());
+        let size = 48 + self.batch_id.len() + self.envelopes.iter().map(|e| e.len() + 1).sum::<usize>();
+        let mut out = String::with_capacity(size);
         out.push_str("{\"");
+        out.push_str(BATCH_ID_KEY);
+        out.push_str("\":\"");
+        out.push_str(&self.batch_id);
+        out.push_str("\",\"");
         out.push_str(BATCH_EVENTS_KEY);
         out.push_str("\":[");
         for (i, envelope) in self.envelopes.iter().enumerate() {
@@ -59,27 +82,130 @@ impl Batch {
     }
 }
 
+/// 16 random bytes as 32 lowercase hex digits. Should the OS refuse randomness (the ids would have failed
+/// first), a digest of the time, the process and a counter keeps ids distinct, which is all a batch id is for.
+fn new_batch_id() -> String {
+    let bytes = crate::ids::random::<16>().unwrap_or_else(|| {
+        static COUNTER: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+        let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap_or_default();
+        let count = COUNTER.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        let digest = crate::ids::digest_hex(&[
+            &now.as_nanos().to_le_bytes(),
+            &std::process::id().to_le_bytes(),
+            &count.to_le_bytes(),
+        ]);
+        telemetry_schema::hex::decode::<16>(&digest).unwrap_or_default()
+    });
+    telemetry_schema::hex::encode(&bytes)
+}
+
+/// `url` with what may be a credential replaced by `***`: the user and password, every query value, and the
+/// fragment. For showing an endpoint in `status`, errors and debug output.
+///
+/// ```text
+/// http://jane:pw@t.example/v1?key=abc#x  ->  http://***@t.example/v1?key=***#***
+/// ```
+pub(crate) fn redact_url(url: &str) -> String {
+    let (scheme, rest) = match url.split_once("://") {
+        Some((scheme, rest)) => (Some(scheme), rest),
+        None => (None, url),
+    };
+    let authority_end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
+    let (authority, tail) = rest.split_at(authority_end);
+    let mut out = String::with_capacity(url.len());
+    if let Some(scheme) = scheme {
+        out.push_str(scheme);
+        out.push_str("://");
+    }
+    match authority.rsplit_once('@') {
+        Some((_, host)) => {
+            out.push_str("***@");
+            out.push_str(host);
+        }
+        None => out.push_str(authority),
+    }
+    let (before_fragment, fragment) = match tail.split_once('#') {
+        Some((before, _)) => (before, Some("***")),
+        None => (tail, None),
+    };
+    match before_fragment.split_once('?') {
+        Some((path, query)) => {
+            out.push_str(path);
+            out.push('?');
+            let pairs: Vec<String> = query
+                .split('&')
+                .map(|pair| match pair.split_once('=') {
+                    Some((key, _)) => format!("{key}=***"),
+                    None if pair.is_empty() => String::new(),
+                    None => "***".to_owned(),
+                })
+                .collect();
+            out.push_str(&pairs.join("&"));
+        }
+        None => out.push_str(before_fragment),
+    }
+    if let Some(fragment) = fragment {
+        out.push('#');
+        out.push_str(fragment);
+    }
+    out
+}
+
+/// `text` with every occurrence of `url` (and of its credential parts) redacted, for messages that quote it.
+pub(crate) fn redact_in(text: &str, url: &str) -> String {
+    let redacted = redact_url(url);
+    if redacted == url {
+        return text.to_owned();
+    }
+    let mut text = text.replace(url, &redacted);
+    let rest = url.split_once("://").map_or(url, |(_, rest)| rest);
+    let authority = &rest[..rest.find(['/', '?', '#']).unwrap_or(rest.len())];
+    let secrets = authority
+        .rsplit_once('@')
+        .map(|(userinfo, _)| userinfo)
+        .into_iter()
+        .chain(rest.split_once('?').map(|(_, query)| query.split('#').next().unwrap_or_default()));
+    for secret in secrets.filter(|s| !s.is_empty()) {
+        text = text.replace(secret, "***");
+    }
+    text
+}
+
 /// Why a batch was not delivered.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct TransportError {
     message: String,
     retryable: bool,
+    retry_after: Option<Duration>,
 }
 
 impl TransportError {
     /// A failure worth one more try (network error, timeout, 5xx, 408, 429).
     pub fn retryable(message: impl Into<String>) -> Self {
-        Self { message: message.into(), retryable: true }
+        Self { message: message.into(), retryable: true, retry_after: None }
     }
 
     /// A failure that another try would repeat (a 4xx answer, a local file that cannot be written).
     pub fn permanent(message: impl Into<String>) -> Self {
-        Self { message: message.into(), retryable: false }
+        Self { message: message.into(), retryable: false, retry_after: None }
+    }
+
+    /// Asks the worker to wait this long before the retry, when longer than its own backoff (a `Retry-After`
+    /// answer). The wait never delays the host: shutdown and `disable` interrupt it.
+    #[must_use]
+    pub fn with_retry_after(mut self, after: Duration) -> Self {
+        self.retry_after = Some(after);
+        self
     }
 
     /// Whether the client may try the batch once more.
     pub fn is_retryable(&self) -> bool {
         self.retryable
+    }
+
+    /// How long the endpoint asked the client to wait before the retry, if it did.
+    pub fn retry_after(&self) -> Option<Duration> {
+        self.retry_after
     }
 }
 
@@ -161,12 +287,13 @@ fn host_of(url: &str) -> Option<&str> {
 pub(crate) fn endpoint_problem(endpoint: &str) -> Option<String> {
     let is_https = endpoint.starts_with("https://");
     if !(is_https || endpoint.starts_with("http://")) || host_of(endpoint).is_none_or(str::is_empty) {
-        return Some(format!("the telemetry endpoint {endpoint:?} is not an http:// or https:// URL"));
+        return Some(format!("the telemetry endpoint {:?} is not an http:// or https:// URL", redact_url(endpoint)));
     }
     if is_https && !cfg!(feature = "tls") {
         return Some(format!(
-            "the telemetry endpoint {endpoint} uses https, but telemetry-client was built without its `tls` \
-             feature; enable it (telemetry-client = {{ features = [\"tls\"] }}) or use an http:// endpoint"
+            "the telemetry endpoint {} uses https, but telemetry-client was built without its `tls` feature; \
+             enable it (telemetry-client = {{ features = [\"tls\"] }}) or use an http:// endpoint",
+            redact_url(endpoint)
         ));
     }
     None
@@ -180,11 +307,14 @@ pub(crate) fn endpoint_problem(endpoint: &str) -> Option<String> {
 pub struct HttpTransport {
     agent: ureq::Agent,
     endpoint: String,
+    /// The longest `Retry-After` honoured: the request timeout, so a retry stays within the time one request
+    /// may take anyway.
+    max_retry_after: Duration,
 }
 
 impl fmt::Debug for HttpTransport {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("HttpTransport").field("endpoint", &self.endpoint).finish_non_exhaustive()
+        f.debug_struct("HttpTransport").field("endpoint", &redact_url(&self.endpoint)).finish_non_exhaustive()
     }
 }
 
@@ -213,7 +343,7 @@ impl HttpTransport {
             .max_redirects_will_error(false)
             .user_agent(concat!("telemetry-client/", env!("CARGO_PKG_VERSION")))
             .build();
-        Ok(Self { agent: config.into(), endpoint: endpoint.to_owned() })
+        Ok(Self { agent: config.into(), endpoint: endpoint.to_owned(), max_retry_after: options.total_timeout })
     }
 
     /// The URL batches are posted to.
@@ -242,7 +372,15 @@ impl Transport for HttpTransport {
                 let status = response.status().as_u16();
                 match status {
                     200..=299 => Ok(()),
-                    408 | 429 | 500..=599 => Err(TransportError::retryable(format!("the endpoint answered {status}"))),
+                    408 | 429 | 500..=599 => {
+                        let mut error = TransportError::retryable(format!("the endpoint answered {status}"));
+                        // Only the delay-seconds form; an HTTP date would need the clock to agree with the server.
+                        let after = response.headers().get("retry-after").and_then(|v| v.to_str().ok());
+                        if let Some(secs) = after.and_then(|v| v.trim().parse::<u64>().ok()) {
+                            error = error.with_retry_after(Duration::from_secs(secs).min(self.max_retry_after));
+                        }
+                        Err(error)
+                    }
                     _ => Err(TransportError::permanent(format!("the endpoint answered {status}"))),
                 }
             }
@@ -283,8 +421,18 @@ impl Transport for NdjsonFileTransport {
             lines.push_str(envelope);
             lines.push('\n');
         }
-        // One write per batch on an O_APPEND file, so concurrent writers do not interleave within a batch.
-        let mut file = fs::OpenOptions::new().create(true).append(true).open(&self.path).map_err(fail)?;
+        // One write per batch on an O_APPEND file, so concurrent writers do not interleave within a batch. Opened
+        // without waiting and only if it is a regular file: a named pipe there would hold the worker forever.
+        let mut options = fs::OpenOptions::new();
+        options.create(true).append(true);
+        let mut file = crate::store::open_no_wait(&mut options, &self.path).map_err(fail)?;
+        let metadata = file.metadata().map_err(fail)?;
+        if !metadata.is_file() {
+            return Err(fail(std::io::Error::new(
+                std::io::ErrorKind::InvalidData,
+                crate::store::not_a_file(&metadata),
+            )));
+        }
         file.write_all(lines.as_bytes()).map_err(fail)
     }
 }
@@ -334,9 +482,24 @@ mod tests {
     use crate::env::MapEnv;
 
     #[test]
-    fn batch_body_is_the_events_array() {
+    fn batch_body_is_a_random_id_and_the_events_array() {
         let batch = Batch::new(vec![r#"{"a":1}"#.into(), r#"{"b":2}"#.into()]);
-        assert_eq!(batch.to_json(), r#"{"events":[{"a":1},{"b":2}]}"#);
+        let id = batch.batch_id();
+        assert!(id.len() == 32 && id.bytes().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f')), "{id}");
+        assert_eq!(batch.to_json(), format!(r#"{{"batch_id":"{id}","events":[{{"a":1}},{{"b":2}}]}}"#));
+        assert_ne!(Batch::new(Vec::new()).batch_id(), id, "each batch has its own id");
+        assert_eq!(batch.clone().to_json(), batch.to_json(), "a retry sends the same id");
+    }
+
+    #[test]
+    fn credentials_in_urls_are_redacted() {
+        assert_eq!(redact_url("https://t.example/v1/batch"), "https://t.example/v1/batch");
+        assert_eq!(redact_url("http://u:p@h.example:1/x"), "http://***@h.example:1/x");
+        assert_eq!(redact_url("http://h/x?key=abc&flag&b=2#frag"), "http://h/x?key=***&***&b=***#***");
+        assert_eq!(redact_url("u:p@h/x"), "***@h/x");
+        let message = "could not reach http://u:p@h/x?key=abc: refused (u:p, key=abc)";
+        let scrubbed = redact_in(message, "http://u:p@h/x?key=abc");
+        assert!(!scrubbed.contains("u:p") && !scrubbed.contains("abc"), "{scrubbed}");
     }
 
     #[test]

@@ -48,7 +48,7 @@ fn consent_matrix() {
         // name                                   product   env                                         code         file      on     decided by
         ("opt-out default",                       &OPT_OUT, &[],                                        None,        None,     true,  ProductDefault),
         ("code off",                              &OPT_OUT, &[],                                        Some(false), None,     false, Code),
-        ("code on beats env",                     &OPT_OUT, &[("ACME_TELEMETRY_DISABLED", "1")],        Some(true),  None,     true,  Code),
+        ("env beats code on",                     &OPT_OUT, &[("ACME_TELEMETRY_DISABLED", "1")],        Some(true),  None,     false, EnvDisabled),
         ("code on beats a test run",              &OPT_OUT, &[("NEXTEST", "1")],                        Some(true),  None,     true,  Code),
         ("disabled=1",                            &OPT_OUT, &[("ACME_TELEMETRY_DISABLED", "1")],        None,        None,     false, EnvDisabled),
         ("disabled=TRUE",                         &OPT_OUT, &[("ACME_TELEMETRY_DISABLED", "TRUE")],     None,        None,     false, EnvDisabled),
@@ -62,7 +62,7 @@ fn consent_matrix() {
         ("nextest run",                           &OPT_OUT, &[("NEXTEST", "1")],                        None,        ENABLED,  false, TestRunner),
         ("saved disable",                         &OPT_OUT, &[],                                        None,        DISABLED, false, Persisted),
         ("saved enable",                          &OPT_OUT, &[],                                        None,        ENABLED,  true,  Persisted),
-        ("corrupt file is absent",                &OPT_OUT, &[],                                        None,        CORRUPT,  true,  ProductDefault),
+        ("corrupt file fails closed",             &OPT_OUT, &[],                                        None,        CORRUPT,  false, SettingsUnreadable),
         ("CI still counts (no notice)",           &OPT_OUT, &[("CI", "true")],                          None,        None,     true,  ProductDefault),
         ("opt-in default",                        &OPT_IN,  &[],                                        None,        None,     false, ProductDefault),
         ("opt-in with <PREFIX>_TELEMETRY=1",      &OPT_IN,  &[("AUTHLY_TELEMETRY", "1")],               None,        None,     true,  EnvEnabled),
@@ -212,18 +212,34 @@ fn enable_under_an_env_switch_is_saved_and_status_says_the_switch_wins() {
 }
 
 #[test]
-fn a_corrupt_settings_file_is_treated_as_absent_and_replaced() {
+fn a_corrupt_settings_file_fails_closed_is_never_replaced_and_status_says_how_to_fix_it() {
     let dir = TempDir::new("corrupt");
-    fs::write(dir.path().join(SETTINGS_FILE_NAME), "\0\0not json").unwrap();
+    let path = dir.path().join(SETTINGS_FILE_NAME);
+    fs::write(&path, "\0\0not json").unwrap();
     let out = Captured::default();
     let client = client(&OPT_OUT, MapEnv::new(), &dir, &out);
-    assert!(client.is_enabled());
-    assert!(out.text().contains("Attention"), "a corrupt file means nothing was recorded, so the notice shows");
-    assert_eq!(settings(&dir)["notice_shown"], true, "the file was replaced by a valid one");
+    assert!(!client.is_enabled() && client.header().is_none(), "it may hold a disable: off, no id");
+    assert_eq!(client.consent().source, ConsentSource::SettingsUnreadable);
+    assert_eq!(out.text(), "", "no notice: nothing is sent");
+    assert_eq!(fs::read(&path).unwrap(), b"\0\0not json", "never overwritten with a fresh file");
+    assert_eq!(dir.entries(), vec![path.clone()], "nothing else written");
 
-    fs::write(dir.path().join(SETTINGS_FILE_NAME), "[1,2").unwrap();
+    let status = client.status().to_string();
+    assert!(status.starts_with("Acme telemetry is disabled.\n"), "{status}");
+    assert!(status.contains("reason:   the settings file cannot be read, so telemetry stays off"), "{status}");
+    assert!(status.contains(&format!("settings: {} cannot be read: it is not valid settings JSON", path.display())));
+    assert!(
+        status.contains("To fix it, delete the settings file, or replace it with your choice: run `acme telemetry disable` (or `acme telemetry enable`)."),
+        "{status}"
+    );
+
+    // The user's explicit choice replaces it.
     client.disable().unwrap();
     assert_eq!(settings(&dir)["enabled"], false);
+    fs::write(&path, "[1,2").unwrap();
+    let status = client.enable().unwrap();
+    assert_eq!(settings(&dir)["enabled"], true);
+    assert!(status.is_enabled(), "{status}");
 }
 
 #[test]
@@ -284,7 +300,8 @@ fn concurrent_enable_and_disable_never_leave_a_corrupt_file() {
         });
     });
     assert!(settings(&dir)["enabled"].is_boolean());
-    let leftovers: Vec<_> = dir.entries().into_iter().filter(|p| p != &path).collect();
+    let lock = dir.path().join(telemetry_client::LOCK_FILE_NAME);
+    let leftovers: Vec<_> = dir.entries().into_iter().filter(|p| p != &path && p != &lock).collect();
     assert!(leftovers.is_empty(), "no temporary files are left behind: {leftovers:?}");
 }
 
@@ -376,4 +393,67 @@ fn cli_subcommand_shows_and_changes_the_setting() {
 
     let unknown = app.clone().try_get_matches_from(["acme", "telemetry", "maybe"]);
     assert!(unknown.is_err(), "an unknown action is a usage error, not a silent status");
+}
+
+/// A hand-written event whose visitor panics (a derived one never does).
+struct PanicsWhileEncoding;
+
+impl telemetry_schema::TelemetryEvent for PanicsWhileEncoding {
+    const META: telemetry_schema::EventMeta = telemetry_schema::EventMeta::new("PANICS", 1, "Panics.", &[]);
+    fn visit_fields(&self, _: &mut telemetry_schema::Fields<'_>) {
+        panic!("a buggy hand-written event")
+    }
+}
+
+#[test]
+fn debug_mode_catches_a_panicking_hand_written_event_as_delivery_does() {
+    let dir = TempDir::new("debug-panic");
+    let out = Captured::default();
+    let client = Client::builder(&OPT_OUT)
+        .env(MapEnv::new().with("ACME_TELEMETRY_DEBUG", "1"))
+        .config_dir(dir.path())
+        .transport(MemoryTransport::new())
+        .stderr(out.clone())
+        .build();
+    assert!(client.is_debug());
+    let tracked = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| client.track(PanicsWhileEncoding)));
+    assert!(tracked.is_ok(), "the panic reached the host");
+    client.track(Counted { n: 1 });
+    let text = out.text();
+    assert!(!text.contains("PANICS"), "{text}");
+    assert!(text.contains(r#""event":"COUNTED""#), "later events are still printed: {text}");
+}
+
+#[test]
+fn status_redacts_credentials_in_the_endpoint() {
+    let dir = TempDir::new("redact");
+    let endpoint = "http://jane:s3cret@collector.example:8080/v1/batch?token=abc123&region=eu#frag";
+    let client = Client::builder(&OPT_OUT)
+        .env(MapEnv::new().with("ACME_TELEMETRY_ENDPOINT", endpoint))
+        .config_dir(dir.path())
+        .enabled(true)
+        .stderr(Captured::default())
+        .build();
+    let status = client.status();
+    let text = status.to_string();
+    for secret in ["jane", "s3cret", "abc123"] {
+        assert!(!text.contains(secret), "{secret:?} in {text}");
+        assert!(!status.endpoint.contains(secret), "{secret:?} in {}", status.endpoint);
+        assert!(!format!("{client:?}").contains(secret));
+    }
+    assert!(text.contains("endpoint: http://***@collector.example:8080/v1/batch?token=***&region=***"), "{text}");
+    drop(client.flush_guard().with_budget(std::time::Duration::ZERO));
+}
+
+#[test]
+#[cfg(all(unix, not(target_os = "macos")))]
+fn a_relative_home_is_ignored_like_a_relative_xdg_config_home() {
+    let relative = MapEnv::new().with("HOME", "home/jane");
+    assert_eq!(telemetry_client::platform_config_dir(&OPT_OUT, &relative), None);
+    let both = MapEnv::new().with("HOME", "jane").with("XDG_CONFIG_HOME", "config");
+    assert_eq!(telemetry_client::platform_config_dir(&OPT_OUT, &both), None);
+    let client =
+        Client::builder(&OPT_OUT).env(relative).transport(MemoryTransport::new()).stderr(Captured::default()).build();
+    assert_eq!(client.settings_path(), None, "no settings file in the working directory");
+    assert!(!std::path::Path::new("home").exists(), "nothing was created under the working directory");
 }

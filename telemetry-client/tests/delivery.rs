@@ -88,7 +88,10 @@ fn events_arrive_in_order_in_batches_with_the_envelope_contract() {
         .collect();
     assert_eq!(numbers, (0..10).collect::<Vec<_>>());
     let body: Value = serde_json::from_str(&batches[0].to_json()).unwrap();
-    assert_eq!(body.as_object().unwrap().keys().collect::<Vec<_>>(), ["events"]);
+    assert_eq!(body.as_object().unwrap().keys().collect::<Vec<_>>(), ["batch_id", "events"]);
+    let ids: std::collections::BTreeSet<&str> = batches.iter().map(Batch::batch_id).collect();
+    assert_eq!(ids.len(), batches.len(), "every batch has its own id");
+    assert_eq!(body["batch_id"], batches[0].batch_id());
     let stats = client.stats();
     assert_eq!((stats.accepted, stats.sent), (10, 10));
 }

@@ -104,3 +104,34 @@ fn a_saved_disable_is_inert_and_the_file_is_only_read() {
     assert_eq!(std::fs::read_to_string(&path).unwrap(), r#"{"enabled":false}"#, "untouched");
     assert_eq!(dir.entries(), vec![path]);
 }
+
+#[test]
+fn a_saved_disable_or_an_unreadable_settings_file_beats_code_on_and_is_inert() {
+    for (label, content) in [("inert-saved-vs-code", r#"{"enabled":false}"#), ("inert-unreadable", "{\"enabled\": tr")]
+    {
+        let dir = TempDir::new(label);
+        let path = dir.path().join(telemetry_client::SETTINGS_FILE_NAME);
+        std::fs::write(&path, content).unwrap();
+        let out = Captured::default();
+        let client = Client::builder(&OPT_OUT)
+            .env(MapEnv::new().with("ACME_TELEMETRY_ENDPOINT", "http://127.0.0.1:9/v1"))
+            .config_dir(dir.path())
+            .enabled(true) // code's opt-in overrides only defaults, never an opt-out
+            .stderr(out.clone())
+            .build();
+        let guard = client.flush_guard();
+        for n in 0..100 {
+            client.track(Counted { n });
+        }
+        drop(guard);
+        assert!(!client.is_enabled() && client.header().is_none(), "{label}: off, no id");
+        assert_eq!(std::fs::read_to_string(&path).unwrap(), content, "{label}: untouched");
+        assert_eq!(dir.entries(), vec![path], "{label}: no other file (no lock file either)");
+        assert_eq!(out.text(), "", "{label}: nothing printed");
+        if cfg!(target_os = "linux") {
+            let names = thread_names();
+            assert!(!names.iter().any(|n| n.starts_with("telemetry")), "{label}: no worker thread: {names:?}");
+            assert_eq!(open_sockets(), 0, "{label}: no socket");
+        }
+    }
+}

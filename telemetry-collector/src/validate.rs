@@ -1,9 +1,6 @@
-//! The one place the collector touches the validator.
-//!
-//! The validator is moving from `telemetry_schema::validator` (feature `validator`) to its own crate,
-//! `telemetry-validator`, with the same API; switching is the `use` below and the dependency.
+//! The one place the collector touches the validator (`telemetry-validator`).
 
-pub use telemetry_schema::validator::{BundleError, Limits, Problem, ProblemKind, Rejection, Validator};
+pub use telemetry_validator::{BundleError, Limits, Problem, ProblemKind, Rejection, Validator};
 
 /// Why something was quarantined or refused: a closed set, so `/metrics` has a bounded number of series.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -77,7 +74,9 @@ impl Reason {
     /// The reason for a validator's problem.
     pub fn of(kind: &ProblemKind) -> Reason {
         match kind {
-            ProblemKind::BodyTooLarge { .. } => Reason::TooLarge,
+            ProblemKind::BodyTooLarge { .. }
+            | ProblemKind::ArrayTooLong { .. }
+            | ProblemKind::ObjectTooLarge { .. } => Reason::TooLarge,
             ProblemKind::TooDeep { .. } => Reason::TooDeep,
             ProblemKind::BatchTooLong { .. } => Reason::BatchTooLong,
             ProblemKind::NotJson { .. } => Reason::NotJson,

@@ -67,8 +67,6 @@ mod product;
 mod registry;
 #[cfg(feature = "schema")]
 pub mod schema;
-#[cfg(feature = "validator")]
-pub mod validator;
 mod version;
 
 pub use encode::{EncodeError, EncodeProblem, Encoder, Fields, to_json, write_json};

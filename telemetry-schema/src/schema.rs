@@ -29,7 +29,7 @@
 //!
 //! The bundle embeds the envelope under `$defs/envelope` and each event's payload schema under
 //! `$defs/<EVENT>.v<N>`, each keeping its own `$id`, and dispatches on the envelope's `event` and
-//! `schema_version` with `if`/`then`. The validator (feature `validator`) reads that layout back.
+//! `schema_version` with `if`/`then`. The server-side validator (crate `telemetry-validator`) reads that layout back.
 
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
@@ -106,9 +106,15 @@ pub(crate) fn bundle_def_key(meta: &EventMeta) -> String {
     format!("{}.v{}", meta.name(), meta.version())
 }
 
-#[cfg_attr(not(feature = "validator"), allow(dead_code))]
-/// Parses a bundle `$defs` key `<EVENT_NAME>.v<N>` back into the name and version.
-pub(crate) fn parse_bundle_def_key(key: &str) -> Option<(&str, u32)> {
+/// Parses a bundle `$defs` key `<EVENT_NAME>.v<N>` back into the name and version, as a server reading
+/// `bundle.json` does (`telemetry-validator`). Only the form [`event_file_name`] writes (without `.json`) parses.
+///
+/// ```
+/// use telemetry_schema::schema::parse_bundle_def_key;
+/// assert_eq!(parse_bundle_def_key("CLI_COMMAND.v2"), Some(("CLI_COMMAND", 2)));
+/// assert_eq!(parse_bundle_def_key("CLI_COMMAND.v02"), None);
+/// ```
+pub fn parse_bundle_def_key(key: &str) -> Option<(&str, u32)> {
     let (name, digits) = key.rsplit_once(".v")?;
     let version: u32 = digits.parse().ok()?;
     // Only the form `bundle_def_key` writes: no sign, no leading zero, no version 0.
@@ -156,16 +162,25 @@ fn envelope_schema_body(opts: &SchemaOptions) -> Map<String, Value> {
                 "properties": {
                     "name": match &opts.sdk_name {
                         Some(name) => json!({"const": name, "description": "The SDK's name."}),
-                        None => json!({"type": "string", "pattern": NAME_PATTERN, "description": "The SDK's name."}),
+                        None => {
+                            let mut name = string_pattern(NAME_PATTERN);
+                            name.insert("description".into(), "The SDK's name.".into());
+                            Value::Object(name)
+                        }
                     },
-                    "version": {"type": "string", "pattern": VERSION_PATTERN, "description": "The SDK's version."},
+                    "version": {
+                        "description": "The SDK's version.",
+                        "type": "string",
+                        "pattern": VERSION_PATTERN,
+                        "not": no_newline(),
+                    },
                 },
                 "required": ["name", "version"],
                 "additionalProperties": false,
             })),
             EnvelopeFieldKind::Version => string_pattern(VERSION_PATTERN),
-            EnvelopeFieldKind::Id128 => string_pattern("^[0-9a-f]{32}$"),
-            EnvelopeFieldKind::Id256 => string_pattern("^[0-9a-f]{64}$"),
+            EnvelopeFieldKind::Id128 => hex_string(32),
+            EnvelopeFieldKind::Id256 => hex_string(64),
             EnvelopeFieldKind::Context => kind_schema(&<Context as Collectable>::KIND, &mut defs),
             EnvelopeFieldKind::Payload => object(json!({"type": "object"})),
         };
@@ -253,6 +268,7 @@ pub fn bundle_schema(events: &[&EventMeta], opts: &SchemaOptions) -> Value {
         .map(|(name, versions)| {
             let then = match versions.as_slice() {
                 [only] => json!({
+                    "type": "object",
                     "properties": {"schema_version": {"const": only.version()}, "payload": payload_ref(only)},
                 }),
                 several => {
@@ -261,15 +277,23 @@ pub fn bundle_schema(events: &[&EventMeta], opts: &SchemaOptions) -> Value {
                         .iter()
                         .map(|meta| {
                             json!({
-                                "if": {"properties": {"schema_version": {"const": meta.version()}}},
-                                "then": {"properties": {"payload": payload_ref(meta)}},
+                                "if": {"type": "object", "properties": {"schema_version": {"const": meta.version()}}},
+                                "then": {"type": "object", "properties": {"payload": payload_ref(meta)}},
                             })
                         })
                         .collect();
-                    json!({"properties": {"schema_version": {"enum": numbers}}, "allOf": per_version})
+                    json!({
+                        "type": "object",
+                        "properties": {"schema_version": {"enum": numbers}},
+                        "allOf": per_version,
+                    })
                 }
             };
-            json!({"if": {"properties": {"event": {"const": name}}, "required": ["event"]}, "then": then})
+            // Every subschema that uses `properties` says `"type": "object"`: ajv's strict mode requires it.
+            json!({
+                "if": {"type": "object", "properties": {"event": {"const": name}}, "required": ["event"]},
+                "then": then,
+            })
         })
         .collect();
     let names: Vec<&str> = by_name.keys().copied().collect();
@@ -288,6 +312,7 @@ pub fn bundle_schema(events: &[&EventMeta], opts: &SchemaOptions) -> Value {
         .into(),
     );
     schema.insert("$ref".into(), opts.uri("envelope.json").into());
+    schema.insert("type".into(), "object".into());
     schema.insert("properties".into(), json!({"event": {"enum": names}}));
     if !dispatch.is_empty() {
         schema.insert("allOf".into(), Value::Array(dispatch));
@@ -357,8 +382,21 @@ fn object(value: Value) -> Map<String, Value> {
     }
 }
 
+/// A string matching `pattern`, which is anchored (`^…$`), and holding no line feed: Python's `re.search`, which
+/// python-jsonschema uses, lets `$` match before a final `\n`, so `"1.2.3\n"` would pass the pattern alone there
+/// (ECMA-262 validators such as ajv, and ours, refuse it). The `not` makes every validator refuse it.
 fn string_pattern(pattern: &str) -> Map<String, Value> {
-    object(json!({"type": "string", "pattern": pattern}))
+    object(json!({"type": "string", "pattern": pattern, "not": no_newline()}))
+}
+
+/// The strings [`string_pattern`] refuses whatever the pattern says: any holding a line feed.
+fn no_newline() -> Value {
+    json!({"type": "string", "pattern": "\n"})
+}
+
+/// `digits` lower-case hex digits. The length also refuses a trailing `\n` that Python's `$` lets through.
+fn hex_string(digits: usize) -> Map<String, Value> {
+    object(json!({"type": "string", "pattern": format!("^[0-9a-f]{{{digits}}}$"), "maxLength": digits}))
 }
 
 /// Fills `type`, `properties`, `required` and `additionalProperties` of a closed object.

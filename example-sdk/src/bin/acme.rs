@@ -36,14 +36,19 @@ fn cli() -> Cli {
 /// The project's configuration file, in the directory `acme` runs in.
 const CONFIG_FILE: &str = "acme.config.json";
 
-/// Whether the project's configuration says `"telemetry": false`. A missing or unreadable file, or any other
-/// value, leaves the decision to the environment, the saved choice and the default.
+/// Whether the project's configuration turns telemetry off: it says `"telemetry": false`, or it exists but
+/// cannot be read or parsed (it might say so: fail closed). It is read the way the client reads its own files,
+/// so a named pipe, a device or a huge file at that path can neither hang nor bloat `acme`. A missing file, or
+/// any other value, leaves the decision to the environment, the saved choice and the default.
 fn project_disables_telemetry(path: &std::path::Path) -> bool {
-    let Ok(text) = std::fs::read_to_string(path) else { return false };
-    matches!(
-        serde_json::from_str::<serde_json::Value>(&text),
-        Ok(serde_json::Value::Object(config)) if config.get("telemetry") == Some(&serde_json::Value::Bool(false))
-    )
+    let bytes = match telemetry_client::read_small_file(path) {
+        Ok(bytes) => bytes,
+        Err(err) => return err.kind() != std::io::ErrorKind::NotFound,
+    };
+    match serde_json::from_slice::<serde_json::Value>(&bytes) {
+        Ok(serde_json::Value::Object(config)) => config.get("telemetry") == Some(&serde_json::Value::Bool(false)),
+        Ok(_) | Err(_) => true,
+    }
 }
 
 fn main() -> ExitCode {

@@ -114,3 +114,24 @@ impl Write for Captured {
         Ok(())
     }
 }
+
+/// Runs `f` on its own thread and returns its result, or panics if it takes longer than `limit`: a test of
+/// "never hangs the host" must fail, not hang, when the host would hang. (A hung thread is left behind; the test
+/// process exits anyway.)
+pub fn within<T: Send + 'static>(limit: std::time::Duration, what: &str, f: impl FnOnce() -> T + Send + 'static) -> T {
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        let _ = tx.send(f());
+    });
+    match rx.recv_timeout(limit) {
+        Ok(value) => value,
+        Err(_) => panic!("{what} did not finish within {limit:?}: it hangs"),
+    }
+}
+
+/// Makes a named pipe at `path` (with the system's `mkfifo`; std has no call for it).
+#[cfg(unix)]
+pub fn mkfifo(path: &Path) {
+    let status = std::process::Command::new("mkfifo").arg(path).status().expect("mkfifo runs");
+    assert!(status.success(), "mkfifo {}", path.display());
+}
