@@ -207,8 +207,14 @@ fn envelope_schema_body(opts: &SchemaOptions) -> Map<String, Value> {
     schema
 }
 
-/// The schema of the batch the client posts: `{"events": [<envelope>, ...]}`, with the generic envelope
-/// embedded under `$defs` so the file is self-contained.
+/// The `pattern` of a batch's `batch_id`: 32 lower-case hex digits (128 random bits).
+pub const BATCH_ID_PATTERN: &str = "^[0-9a-f]{32}$";
+
+/// The schema of the batch the client posts: `{"batch_id": "<32 hex>", "events": [<envelope>, ...]}`, with the
+/// generic envelope embedded under `$defs` so the file is self-contained.
+///
+/// `batch_id` is required: it is how a collector stores a retried batch once. A collector cannot derive it from
+/// the body instead, since envelopes carry no timestamp: two real batches can be byte-identical.
 pub fn batch_schema(opts: &SchemaOptions) -> Value {
     let envelope_id = opts.uri("envelope.json");
     json!({
@@ -218,13 +224,19 @@ pub fn batch_schema(opts: &SchemaOptions) -> Value {
         "description": "What the client posts: a batch of envelopes, in the order the events happened.",
         "type": "object",
         "properties": {
+            "batch_id": {
+                "description": "A random identifier of the batch, the same on every retry of it, so that the \
+                                collector stores it once. It says nothing about the machine or the user.",
+                "type": "string",
+                "pattern": BATCH_ID_PATTERN,
+            },
             crate::envelope::BATCH_EVENTS_KEY: {
                 "description": "The envelopes.",
                 "type": "array",
                 "items": {"$ref": envelope_id},
             },
         },
-        "required": [crate::envelope::BATCH_EVENTS_KEY],
+        "required": ["batch_id", crate::envelope::BATCH_EVENTS_KEY],
         "additionalProperties": false,
         "$defs": {BUNDLE_ENVELOPE_DEF: Value::Object(envelope_schema_body(opts))},
     })
