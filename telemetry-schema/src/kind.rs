@@ -210,7 +210,7 @@ impl<T: Collectable> Collectable for Option<T> {
 
 impl<E: TelemetryEnum> sealed::Sealed for BTreeSet<E> {}
 impl<E: TelemetryEnum> Collectable for BTreeSet<E> {
-    const KIND: CollectableKind = CollectableKind::EnumSet(&E::META);
+    const KIND: CollectableKind = checked(CollectableKind::EnumSet(&E::META));
     fn encode(&self, out: &mut Encoder<'_>) {
         out.write_enum_set(&E::META, self.iter().map(|e| e.variant_index()));
     }
@@ -280,7 +280,7 @@ impl<T: ?Sized, S: sealed::SealedShape<T>> Shape<T> for S {}
 #[derive(Debug)]
 pub enum EnumShape {}
 impl<E: TelemetryEnum> sealed::SealedShape<E> for EnumShape {
-    const KIND: CollectableKind = CollectableKind::Enum(&E::META);
+    const KIND: CollectableKind = checked(CollectableKind::Enum(&E::META));
     #[inline]
     fn encode(value: &E, out: &mut Encoder<'_>) {
         out.write_variant(&E::META, value.variant_index());
@@ -291,10 +291,20 @@ impl<E: TelemetryEnum> sealed::SealedShape<E> for EnumShape {
 #[derive(Debug)]
 pub enum GroupShape {}
 impl<G: TelemetryGroup> sealed::SealedShape<G> for GroupShape {
-    const KIND: CollectableKind = CollectableKind::Group(&G::META);
+    const KIND: CollectableKind = checked(CollectableKind::Group(&G::META));
     #[inline]
     fn encode(value: &G, out: &mut Encoder<'_>) {
         out.write_group(&G::META, |fields| value.visit_fields(fields));
+    }
+}
+
+/// `kind`, or a compile-time error naming the enum or group type whose metadata [`CollectableKind::check`]
+/// refuses (metadata built with the unchecked constructors). Evaluated once per type; the event that uses the type
+/// is checked again as a whole, so this only makes the error point at the type at fault.
+const fn checked(kind: CollectableKind) -> CollectableKind {
+    match kind.check() {
+        Ok(()) => kind,
+        Err(error) => panic!("{}", error.problem().message()),
     }
 }
 
