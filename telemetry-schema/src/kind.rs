@@ -60,15 +60,18 @@ pub enum CollectableKind {
 }
 
 impl CollectableKind {
-    /// Whether a value of kind `self` may stand where metadata promised `expected`. Enum and group metadata are
-    /// compared by name rather than deeply: this runs for every field the serializer writes.
+    /// Whether a value of kind `self` may stand where metadata promised `expected`: the same kind, with enum and
+    /// group metadata the very same or equal in full (names, docs, variants, fields, all the way down), never
+    /// merely of the same name. The pointer comparison answers for derived types; the full comparison, for a
+    /// second copy of the same metadata (a `const` may be duplicated across crates). It terminates because
+    /// `expected` was checked free of cycles at compile time ([`EventMeta::check_wire`](crate::EventMeta)).
     pub(crate) fn fits(&self, expected: &CollectableKind) -> bool {
         use CollectableKind as K;
         match (self, expected) {
             (K::Bool, K::Bool) | (K::DurationMillis, K::DurationMillis) | (K::Version, K::Version) => true,
             (K::Count(a), K::Count(b)) => a == b,
-            (K::Enum(a), K::Enum(b)) | (K::EnumSet(a), K::EnumSet(b)) => std::ptr::eq(*a, *b) || a.name() == b.name(),
-            (K::Group(a), K::Group(b)) => std::ptr::eq(*a, *b) || a.name() == b.name(),
+            (K::Enum(a), K::Enum(b)) | (K::EnumSet(a), K::EnumSet(b)) => std::ptr::eq(*a, *b) || a == b,
+            (K::Group(a), K::Group(b)) => std::ptr::eq(*a, *b) || a == b,
             (K::Optional(a), K::Optional(b)) => a.fits(b),
             _ => false,
         }
