@@ -124,11 +124,13 @@ fn expand_struct(model: &Struct<'_>) -> TokenStream {
             quote! {
                 #[doc(hidden)]
                 const _: () = {
+                    // One address for the whole program, so the serializer recognizes the metadata by identity.
+                    static __TELEMETRY_META: ::telemetry_schema::GroupMeta =
+                        ::telemetry_schema::GroupMeta::__derived(#type_name, #doc, &[#(#fields),*]);
                     #[automatically_derived]
                     impl ::telemetry_schema::TelemetryGroup for #ident {
-                        const META: ::telemetry_schema::GroupMeta = ::telemetry_schema::GroupMeta::__derived(
-                            #type_name, #doc, &[#(#fields),*],
-                        );
+                        const META: ::telemetry_schema::GroupMeta = __TELEMETRY_META;
+                        const META_REF: &'static ::telemetry_schema::GroupMeta = &__TELEMETRY_META;
                         #visit_fn
                     }
                     #[automatically_derived]
@@ -159,11 +161,13 @@ fn expand_enum(model: &Enum<'_>) -> TokenStream {
     quote! {
         #[doc(hidden)]
         const _: () = {
+            // One address for the whole program, so the serializer recognizes the metadata by identity.
+            static __TELEMETRY_META: ::telemetry_schema::EnumMeta =
+                ::telemetry_schema::EnumMeta::__derived(#type_name, #doc, &[#(#variants),*]);
             #[automatically_derived]
             impl ::telemetry_schema::TelemetryEnum for #ident {
-                const META: ::telemetry_schema::EnumMeta = ::telemetry_schema::EnumMeta::__derived(
-                    #type_name, #doc, &[#(#variants),*],
-                );
+                const META: ::telemetry_schema::EnumMeta = __TELEMETRY_META;
+                const META_REF: &'static ::telemetry_schema::EnumMeta = &__TELEMETRY_META;
                 #[inline]
                 fn variant_index(self) -> usize {
                     match self {

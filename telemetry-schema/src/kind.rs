@@ -213,9 +213,9 @@ impl<T: Collectable> Collectable for Option<T> {
 
 impl<E: TelemetryEnum> sealed::Sealed for BTreeSet<E> {}
 impl<E: TelemetryEnum> Collectable for BTreeSet<E> {
-    const KIND: CollectableKind = checked(CollectableKind::EnumSet(&E::META));
+    const KIND: CollectableKind = checked(CollectableKind::EnumSet(E::META_REF));
     fn encode(&self, out: &mut Encoder<'_>) {
-        out.write_enum_set(&E::META, self.iter().map(|e| e.variant_index()));
+        out.write_enum_set(E::META_REF, self.iter().map(|e| e.variant_index()));
     }
 }
 
@@ -246,6 +246,12 @@ pub trait TelemetryEnum: Copy + 'static {
     /// The enum's name, doc and variant table.
     const META: EnumMeta;
 
+    /// [`Self::META`] at one address for the whole program. The derive points it at a `static`, so the serializer
+    /// recognizes the metadata by identity (one pointer comparison per field); the default, a reference to the
+    /// `const`, may have one copy per crate, and is then compared in full. Not public API.
+    #[doc(hidden)]
+    const META_REF: &'static EnumMeta = &Self::META;
+
     /// The index of `self` in [`EnumMeta::variants`].
     fn variant_index(self) -> usize;
 }
@@ -261,6 +267,10 @@ pub trait TelemetryEnum: Copy + 'static {
 pub trait TelemetryGroup: 'static {
     /// The group's name, doc and fields.
     const META: GroupMeta;
+
+    /// [`Self::META`] at one address for the whole program (see [`TelemetryEnum::META_REF`]). Not public API.
+    #[doc(hidden)]
+    const META_REF: &'static GroupMeta = &Self::META;
 
     /// Hands every field to `fields`, in the order of [`GroupMeta::fields`].
     fn visit_fields(&self, fields: &mut Fields<'_>);
@@ -283,10 +293,10 @@ impl<T: ?Sized, S: sealed::SealedShape<T>> Shape<T> for S {}
 #[derive(Debug)]
 pub enum EnumShape {}
 impl<E: TelemetryEnum> sealed::SealedShape<E> for EnumShape {
-    const KIND: CollectableKind = checked(CollectableKind::Enum(&E::META));
+    const KIND: CollectableKind = checked(CollectableKind::Enum(E::META_REF));
     #[inline]
     fn encode(value: &E, out: &mut Encoder<'_>) {
-        out.write_variant(&E::META, value.variant_index());
+        out.write_variant(E::META_REF, value.variant_index());
     }
 }
 
@@ -294,10 +304,10 @@ impl<E: TelemetryEnum> sealed::SealedShape<E> for EnumShape {
 #[derive(Debug)]
 pub enum GroupShape {}
 impl<G: TelemetryGroup> sealed::SealedShape<G> for GroupShape {
-    const KIND: CollectableKind = checked(CollectableKind::Group(&G::META));
+    const KIND: CollectableKind = checked(CollectableKind::Group(G::META_REF));
     #[inline]
     fn encode(value: &G, out: &mut Encoder<'_>) {
-        out.write_group(&G::META, |fields| value.visit_fields(fields));
+        out.write_group(G::META_REF, |fields| value.visit_fields(fields));
     }
 }
 
