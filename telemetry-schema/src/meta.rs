@@ -66,6 +66,8 @@ impl EventMeta {
 
     /// For `#[derive(TelemetryEvent)]`, which has already checked everything [`EventMeta::new`] checks, with
     /// spans; skipping the repeat keeps compile-time evaluation cheap. Not public API.
+    /// Calling it by hand gains nothing: what it builds is checked again by everything that uses it (see
+    /// [`MetaError`]).
     #[doc(hidden)]
     pub const fn __derived(name: &'static str, version: u32, doc: &'static str, fields: &'static [FieldMeta]) -> Self {
         Self { name, version, doc, fields, sample_per_million: 1_000_000, dedup_window_secs: None }
@@ -120,6 +122,8 @@ impl FieldMeta {
     }
 
     /// For the derives, which have already checked the name and the doc. Not public API.
+    /// Calling it by hand gains nothing: what it builds is checked again by everything that uses it (see
+    /// [`MetaError`]).
     #[doc(hidden)]
     pub const fn __derived(name: &'static str, doc: &'static str, kind: CollectableKind) -> Self {
         Self { name, doc, kind }
@@ -167,6 +171,8 @@ impl EnumMeta {
     }
 
     /// For `#[derive(TelemetryEnum)]`, which has already checked the docs and the variants. Not public API.
+    /// Calling it by hand gains nothing: what it builds is checked again by everything that uses it (see
+    /// [`MetaError`]).
     #[doc(hidden)]
     pub const fn __derived(name: &'static str, doc: &'static str, variants: &'static [VariantMeta]) -> Self {
         Self { name, doc, variants }
@@ -209,6 +215,8 @@ impl VariantMeta {
     }
 
     /// For `#[derive(TelemetryEnum)]`, which has already checked the name and the doc. Not public API.
+    /// Calling it by hand gains nothing: what it builds is checked again by everything that uses it (see
+    /// [`MetaError`]).
     #[doc(hidden)]
     pub const fn __derived(name: &'static str, doc: &'static str) -> Self {
         Self { name, doc }
@@ -244,6 +252,8 @@ impl GroupMeta {
     }
 
     /// For `#[derive(TelemetryGroup)]`, which has already checked the docs and the fields. Not public API.
+    /// Calling it by hand gains nothing: what it builds is checked again by everything that uses it (see
+    /// [`MetaError`]).
     #[doc(hidden)]
     pub const fn __derived(name: &'static str, doc: &'static str, fields: &'static [FieldMeta]) -> Self {
         Self { name, doc, fields }
