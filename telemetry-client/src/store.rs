@@ -233,8 +233,8 @@ impl<'de> Deserialize<'de> for UniqueKeys {
 pub(crate) enum LockError {
     /// Another process held it for the whole wait.
     Busy,
-    /// The lock file could not be created or opened (an unwritable directory, say).
-    Io(io::Error),
+    /// The lock file could not be created, opened or used (an unwritable directory, a pipe at its path).
+    Io,
     /// The lock file is there but the file system refuses to lock it (some network file systems).
     NoLocking,
 }
@@ -243,16 +243,16 @@ pub(crate) enum LockError {
 /// for another process to release it. Never blocks beyond `wait`; the lock is released when `f` returns (and by
 /// the OS if the process dies).
 pub(crate) fn with_lock<T>(settings_path: &Path, wait: Duration, f: impl FnOnce() -> T) -> Result<T, LockError> {
-    let dir = settings_path.parent().ok_or_else(|| LockError::Io(io::Error::other("no parent directory")))?;
-    fs::create_dir_all(dir).map_err(LockError::Io)?;
+    let dir = settings_path.parent().ok_or(LockError::Io)?;
+    fs::create_dir_all(dir).map_err(|_| LockError::Io)?;
     let mut options = fs::OpenOptions::new();
     options.read(true).write(true).create(true).truncate(false);
     #[cfg(unix)]
     std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
-    let file = open_no_wait(&mut options, &dir.join(LOCK_FILE_NAME)).map_err(LockError::Io)?;
-    let metadata = file.metadata().map_err(LockError::Io)?;
+    let file = open_no_wait(&mut options, &dir.join(LOCK_FILE_NAME)).map_err(|_| LockError::Io)?;
+    let metadata = file.metadata().map_err(|_| LockError::Io)?;
     if !metadata.is_file() {
-        return Err(LockError::Io(io::Error::new(io::ErrorKind::InvalidData, not_a_file(&metadata))));
+        return Err(LockError::Io);
     }
     let deadline = crate::delivery::deadline_after(wait);
     loop {
