@@ -446,6 +446,49 @@ fn status_redacts_credentials_in_the_endpoint() {
 }
 
 #[test]
+fn status_redacts_credentials_in_malformed_endpoints_and_proxies() {
+    // A password holding `/`, `?` or `#` unescaped, a scheme with one slash: the URL does not parse, and status
+    // is where the user looks to see why. Whatever precedes the last `@` of the authority is hidden.
+    for endpoint in [
+        "https://jane:pa/s3cret@collector.example/v1",
+        "https://jane:pa?s3cret@collector.example/v1",
+        "https://jane:pa#s3cret@collector.example/v1",
+        "http:/jane:s3cret@collector.example/v1",
+        "https:jane:s3cret@collector.example/v1",
+    ] {
+        let dir = TempDir::new("redact-malformed");
+        let client = Client::builder(&OPT_OUT)
+            .env(MapEnv::new().with("ACME_TELEMETRY_ENDPOINT", endpoint))
+            .config_dir(dir.path())
+            .enabled(true)
+            .stderr(Captured::default())
+            .build();
+        let text = client.status().to_string();
+        for secret in ["jane", "s3cret"] {
+            assert!(!text.contains(secret), "{secret:?} of {endpoint:?} in {text}");
+        }
+        assert!(text.contains("collector.example"), "the host is still shown: {text}");
+    }
+    // A proxy URL with credentials that the HTTP stack refuses: its error names the proxy.
+    let dir = TempDir::new("redact-proxy");
+    let client = Client::builder(&OPT_OUT)
+        .env(
+            MapEnv::new()
+                .with("ACME_TELEMETRY_ENDPOINT", "http://collector.example/v1")
+                .with("HTTP_PROXY", "socks9://puser:ppass@proxy.example"),
+        )
+        .config_dir(dir.path())
+        .enabled(true)
+        .stderr(Captured::default())
+        .build();
+    let text = client.status().to_string();
+    assert!(text.contains("proxy"), "status says the proxy is the problem: {text}");
+    for secret in ["puser", "ppass"] {
+        assert!(!text.contains(secret), "{secret:?} in {text}");
+    }
+}
+
+#[test]
 #[cfg(all(unix, not(target_os = "macos")))]
 fn a_relative_home_is_ignored_like_a_relative_xdg_config_home() {
     let relative = MapEnv::new().with("HOME", "home/jane");

@@ -99,7 +99,8 @@ fn a_directory_or_a_symlink_to_a_fifo_at_the_settings_path_fails_closed() {
 fn a_lock_file_that_is_a_fifo_a_directory_or_a_device_does_not_stop_enable_or_disable() {
     // The lock only orders changes; first runs never write without it, so saving the user's choice unlocked
     // cannot be overwritten. Refusing the choice would leave the user no way to opt out but a variable.
-    let plants: [(&str, fn(&Path)); 3] = [
+    type Plant = fn(&Path);
+    let plants: [(&str, Plant); 3] = [
         ("lock-fifo", |lock| support::mkfifo(lock)),
         ("lock-dir", |lock| fs::create_dir(lock).unwrap()),
         ("lock-dev-zero", |lock| std::os::unix::fs::symlink("/dev/zero", lock).unwrap()),
