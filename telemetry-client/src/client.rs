@@ -497,9 +497,11 @@ impl DebugSink {
         line.push_str("[telemetry] ");
         // Encoding runs the event's own `visit_fields`: a hand-written one that panics costs that event's line,
         // never the host (as on the delivery worker).
-        let encoded = catch_unwind(AssertUnwindSafe(|| write_envelope(&mut line, &self.header, event)));
-        if !matches!(encoded, Ok(Ok(()))) {
-            return;
+        match catch_unwind(AssertUnwindSafe(|| write_envelope(&mut line, &self.header, event))) {
+            Ok(Ok(())) => {}
+            Ok(Err(_)) => return,
+            // The payload is leaked, not dropped: a hand-written impl may panic with one whose `Drop` panics.
+            Err(payload) => return std::mem::forget(payload),
         }
         line.push('\n');
         let mut out = self.output.lock().unwrap_or_else(|p| p.into_inner());

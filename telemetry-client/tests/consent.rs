@@ -424,6 +424,57 @@ fn debug_mode_catches_a_panicking_hand_written_event_as_delivery_does() {
     assert!(text.contains(r#""event":"COUNTED""#), "later events are still printed: {text}");
 }
 
+/// A panic payload that panics again when dropped.
+struct PanicsWhenDropped;
+
+impl Drop for PanicsWhenDropped {
+    fn drop(&mut self) {
+        panic!("a payload that panics when dropped")
+    }
+}
+
+/// A hand-written event that panics with a [`PanicsWhenDropped`] payload: whoever catches the panic and drops the
+/// payload panics again.
+struct PanicsWithABomb;
+
+impl telemetry_schema::TelemetryEvent for PanicsWithABomb {
+    const META: telemetry_schema::EventMeta = telemetry_schema::EventMeta::new("BOMB", 1, "Panics.", &[]);
+    fn visit_fields(&self, _: &mut telemetry_schema::Fields<'_>) {
+        std::panic::panic_any(PanicsWhenDropped)
+    }
+}
+
+#[test]
+fn a_panic_payload_that_panics_when_dropped_reaches_neither_the_host_nor_the_worker() {
+    let dir = TempDir::new("debug-bomb");
+    let out = Captured::default();
+    let debug = Client::builder(&OPT_OUT)
+        .env(MapEnv::new().with("ACME_TELEMETRY_DEBUG", "1"))
+        .config_dir(dir.path())
+        .transport(MemoryTransport::new())
+        .stderr(out.clone())
+        .build();
+    let tracked = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| debug.track(PanicsWithABomb)));
+    // Dropping the payload here would panic again: leak it, whatever happened.
+    assert!(tracked.map_err(std::mem::forget).is_ok(), "the panic reached the host");
+    debug.track(Counted { n: 1 });
+    assert!(out.text().contains(r#""event":"COUNTED""#), "later events are still printed: {}", out.text());
+
+    let sent = MemoryTransport::new();
+    let delivering = Client::builder(&OPT_OUT)
+        .env(MapEnv::new())
+        .config_dir(dir.path())
+        .enabled(true)
+        .transport(sent.clone())
+        .stderr(Captured::default())
+        .build();
+    delivering.track(PanicsWithABomb);
+    delivering.track(Counted { n: 2 });
+    let flushed = delivering.flush(std::time::Instant::now() + std::time::Duration::from_secs(5));
+    assert!(flushed.is_complete(), "the worker survived and settled both events");
+    assert_eq!(sent.envelopes().len(), 1, "the other event was sent");
+}
+
 #[test]
 fn status_redacts_credentials_in_the_endpoint() {
     let dir = TempDir::new("redact");
