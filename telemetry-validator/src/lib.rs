@@ -4,7 +4,9 @@
 //! [`bundle_schema`](telemetry_schema::schema::bundle_schema) wrote, then checks each request body. Bodies are bounded before
 //! they are parsed ([`Limits`]): size first, then while parsing, which stops at the first violation, nesting depth,
 //! batch length, array length (no longer than the bundle's largest `maxItems`), object size (no larger than its
-//! largest closed object, plus a margin), repeated keys, and numbers that are not plain integers. Problems are collected up to [`MAX_REPORTED_PROBLEMS`]. So a hostile body within the
+//! largest closed object, plus a margin), the number of arrays and objects (no more than the envelopes a body may
+//! carry can hold, plus a margin), repeated keys, and numbers that are not plain integers. Problems are collected
+//! up to [`MAX_REPORTED_PROBLEMS`]. So a hostile body within the
 //! limits costs a bounded multiple of its size (`tests/hostile_cost.rs` measures the worst shapes we know). No
 //! input makes the validator panic.
 //!
