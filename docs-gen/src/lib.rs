@@ -39,6 +39,7 @@
 //!     purpose: "Tool counts how often it starts.",
 //!     cli_command: None,
 //!     config_switch: None,
+//!     payload_budget_bits: None,
 //! };
 //!
 //! let disclosure = docs_gen::Disclosure::new(&PRODUCT, [&STARTED]).unwrap();

@@ -34,6 +34,7 @@ pub const DO_NOT_TRACK: &str = "DO_NOT_TRACK";
 ///     purpose: "Acme collects anonymous usage data to learn which features matter.",
 ///     cli_command: Some("acme telemetry"),
 ///     config_switch: Some("`telemetry: false` in `acme.config.json`"),
+///     payload_budget_bits: None,
 /// }
 /// .validated();
 /// assert_eq!(PRODUCT.disabled_var(), "ACME_TELEMETRY_DISABLED");
@@ -58,6 +59,10 @@ pub struct Product {
     pub cli_command: Option<&'static str>,
     /// How to switch telemetry off in code or configuration, e.g. ``telemetry: false` in `acme.config``.
     pub config_switch: Option<&'static str>,
+    /// The most bits any one event's payload may carry ([`EventMeta::payload_bits`](crate::EventMeta)), if the
+    /// product holds its events to a budget: `docs-gen --check` fails on an event above it, naming its heaviest
+    /// fields and the attribute that would shrink each. The page prints the budget.
+    pub payload_budget_bits: Option<u32>,
 }
 
 impl Product {
@@ -161,7 +166,7 @@ pub fn products() -> Vec<&'static Product> {
 /// pub const PRODUCT: Product = Product {
 /// #   name: "Acme", sdk_name: "acme", sdk_version: telemetry_schema::version!("1.0.0"), env_prefix: "ACME",
 /// #   consent_default: ConsentDefault::OptOut, endpoint: "https://t.example/v1", purpose: "Why.",
-/// #   cli_command: None, config_switch: None,
+/// #   cli_command: None, config_switch: None, payload_budget_bits: None,
 ///     // ...
 /// };
 /// telemetry_schema::register_product!(PRODUCT);
