@@ -49,6 +49,7 @@
 //! assert!(page.contains("`TOOL_TELEMETRY_DISABLED=1`"));
 //! ```
 
+mod budget;
 mod catalog;
 pub mod cli;
 mod example;
@@ -68,6 +69,7 @@ use telemetry_schema::schema::{
 };
 use telemetry_schema::{EventMeta, MetaError, Product};
 
+pub use budget::{OverBudget, over_budget};
 pub use catalog::CATALOG_FORMAT_VERSION;
 pub use files::{Difference, Generated, OutputError, OutputFile, WriteStatus};
 pub use lint::{Lint, Lints};

@@ -21,7 +21,7 @@ pub const PRODUCT: Product = Product {
               paths, environment variables, names, emails or IP addresses, and you can turn it off at any time.",
     cli_command: Some("acme telemetry"),
     config_switch: Some("`telemetry: false` in the `acme.config.json` of a project"),
-    payload_budget_bits: None,
+    payload_budget_bits: Some(64),
 }
 .validated();
 

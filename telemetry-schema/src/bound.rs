@@ -404,17 +404,21 @@ impl Bound {
     }
 }
 
-/// `600000` → `10 min`, `1500` → `1500 ms`: the largest unit that divides the value.
+/// `600000` → `10 minutes`, `1500` → `1500 ms`: the largest unit that divides the value, in words.
 pub fn format_millis(millis: u64) -> String {
-    if millis > 0 && millis.is_multiple_of(3_600_000) {
-        format!("{} h", millis / 3_600_000)
-    } else if millis > 0 && millis.is_multiple_of(60_000) {
-        format!("{} min", millis / 60_000)
-    } else if millis > 0 && millis.is_multiple_of(1000) {
-        format!("{} s", millis / 1000)
-    } else {
-        format!("{millis} ms")
+    let units: [(u64, &str, &str); 4] = [
+        (86_400_000, "day", "days"),
+        (3_600_000, "hour", "hours"),
+        (60_000, "minute", "minutes"),
+        (1000, "second", "seconds"),
+    ];
+    for (size, one, many) in units {
+        if millis > 0 && millis.is_multiple_of(size) {
+            let n = millis / size;
+            return format!("{n} {}", if n == 1 { one } else { many });
+        }
     }
+    format!("{millis} ms")
 }
 
 /// The `pattern` of a version cut to `parts` parts of at most `digits` digits each.

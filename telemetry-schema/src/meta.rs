@@ -204,6 +204,12 @@ impl FieldMeta {
         self.kind
     }
 
+    /// `log2` of the number of distinct values the field can be sent as under `bound` (its event's or group's
+    /// `bound(index)`); an `Option`'s absence is one of them.
+    pub const fn payload_bits(&self, bound: Bound) -> f64 {
+        crate::bound::field_bits(self, bound)
+    }
+
     /// Whether the field is always present (everything but `Option`).
     pub const fn is_required(&self) -> bool {
         !matches!(self.kind, CollectableKind::Optional(_))
