@@ -22,8 +22,10 @@ use proc_macro::TokenStream;
 use syn::{DeriveInput, parse_macro_input};
 
 /// Derives `telemetry_schema::TelemetryEvent` for a struct of documented, collectable fields, and registers
-/// the event. Attributes: `#[telemetry(name = "EVENT_NAME", version = N, rename_all = "...")]` on the struct,
-/// `#[telemetry(rename = "...")]` on a field.
+/// the event. Attributes: `#[telemetry(name = "EVENT_NAME", version = N, rename_all = "...", sample_rate = F,
+/// dedup = "24h", max_bits = N)]` on the struct; on a field `#[telemetry(rename = "...")]` and its bound:
+/// `max = N` (a count) or `max = "10m"` (a duration: ms, s, m, h), `buckets = "exp2"` or `"exp2/4"`, and for a
+/// version `precision = "major"`, `"minor"` or `"patch"` (with `max = 9`, `99`, … for each part).
 #[proc_macro_derive(TelemetryEvent, attributes(telemetry, serde))]
 pub fn derive_telemetry_event(input: TokenStream) -> TokenStream {
     let input = parse_macro_input!(input as DeriveInput);
@@ -31,8 +33,8 @@ pub fn derive_telemetry_event(input: TokenStream) -> TokenStream {
 }
 
 /// Derives `telemetry_schema::TelemetryGroup` for a struct of documented, collectable fields nested in an
-/// event. Attributes: `#[telemetry(rename_all = "...")]` on the struct, `#[telemetry(rename = "...")]` on a
-/// field.
+/// event. Attributes: `#[telemetry(rename_all = "...")]` on the struct; on a field `rename` and the bounds of
+/// [`TelemetryEvent`](derive@TelemetryEvent)'s fields.
 #[proc_macro_derive(TelemetryGroup, attributes(telemetry, serde))]
 pub fn derive_telemetry_group(input: TokenStream) -> TokenStream {
     let input = parse_macro_input!(input as DeriveInput);

@@ -421,6 +421,7 @@ pub fn format_millis(millis: u64) -> String {
     format!("{millis} ms")
 }
 
+#[cfg(feature = "schema")]
 /// The `pattern` of a version cut to `parts` parts of at most `digits` digits each.
 pub fn bounded_version_pattern(parts: usize, digits: usize) -> String {
     let part = if digits <= 1 { "(0|[1-9])".to_owned() } else { format!("(0|[1-9][0-9]{{0,{}}})", digits - 1) };
@@ -601,6 +602,7 @@ pub(crate) const fn field_bits(field: &FieldMeta, bound: Bound) -> f64 {
 }
 
 /// The largest value of a count's width (a `Duration`'s milliseconds: `u64::MAX`).
+#[cfg(feature = "schema")]
 pub(crate) const fn type_max(kind: &CollectableKind) -> Option<u64> {
     match kind {
         CollectableKind::Count(width) => Some(CountWidth::max(*width)),
