@@ -64,7 +64,7 @@ pub enum BodyError {
     },
     /// `Content-Encoding: gzip` but not gzip, or truncated.
     BadGzip(String),
-    /// A `Content-Encoding` other than gzip or identity.
+    /// A `Content-Encoding` other than gzip or identity, or more than one coding (gzip applied twice).
     UnsupportedEncoding(String),
 }
 
@@ -125,8 +125,9 @@ impl Ingest {
         self.limits
     }
 
-    /// Decompresses a body per its `Content-Encoding`, stopping as soon as the decompressed size passes the
-    /// limit. A gzip body whose trailer announces more than the limit is refused before any inflating.
+    /// Decompresses a body per its `Content-Encoding` (every field of the header, joined with commas), stopping
+    /// as soon as the decompressed size passes the limit. A gzip body whose trailer announces more than the limit
+    /// is refused before any inflating; a body that does not start like gzip is refused as not gzip.
     ///
     /// # Errors
     /// See [`BodyError`].
@@ -135,14 +136,28 @@ impl Ingest {
         if body.len() > self.limits.max_body_bytes {
             return Err(BodyError::TooLarge { what: "body", limit: self.limits.max_body_bytes });
         }
-        match content_encoding.map(str::trim) {
-            None | Some("") | Some("identity") => {
+        // A list of codings, in the order applied (several header fields are one comma-separated list);
+        // `identity` is no coding, and coding names are case-insensitive.
+        let mut codings = content_encoding
+            .unwrap_or_default()
+            .split(',')
+            .map(str::trim)
+            .filter(|coding| !coding.is_empty() && !coding.eq_ignore_ascii_case("identity"));
+        match (codings.next(), codings.next()) {
+            (None, _) => {
                 if body.len() > limit {
                     return Err(BodyError::TooLarge { what: "decompressed body", limit });
                 }
                 Ok(Cow::Borrowed(body))
             }
-            Some(encoding) if encoding.eq_ignore_ascii_case("gzip") || encoding.eq_ignore_ascii_case("x-gzip") => {
+            (Some(encoding), None)
+                if encoding.eq_ignore_ascii_case("gzip") || encoding.eq_ignore_ascii_case("x-gzip") =>
+            {
+                // Not gzip at all (a client that labels plain JSON gzip): say so, rather than read its last
+                // bytes as a trailer announcing gigabytes.
+                if !body.starts_with(&[0x1f, 0x8b]) {
+                    return Err(BodyError::BadGzip("it does not start with the gzip magic bytes 1f 8b".into()));
+                }
                 // The trailer's ISIZE is the size of the last member modulo 2^32: a cheap early refusal of an
                 // honest bomb; a lying trailer is still stopped by the capped read below.
                 if let Some(trailer) = body.len().checked_sub(4).and_then(|at| body.get(at..))
@@ -167,7 +182,7 @@ impl Ingest {
                 }
                 Ok(Cow::Owned(out))
             }
-            Some(other) => Err(BodyError::UnsupportedEncoding(cut(other).into_owned())),
+            _ => Err(BodyError::UnsupportedEncoding(cut(content_encoding.unwrap_or_default()).into_owned())),
         }
     }
 

@@ -1,0 +1,131 @@
+//! Inputs an attacker or a confused client sends that the first round of tests did not: header lists, bodies
+//! labelled with the wrong encoding, text a body smuggles into `quarantine.problems`, logs read next to the
+//! database, bundles whose event names collide, concurrent retries, broken start-ups.
+
+mod support;
+
+use std::time::Duration;
+
+use serde_json::{Value, json};
+use support::*;
+use telemetry_collector::model::Model;
+
+/// A request with its own headers, several of a name allowed (the support client sends each pair as given).
+fn post_with(addr: std::net::SocketAddr, headers: &[(&str, &str)], body: &[u8]) -> Response {
+    request(addr, "POST", "/v1/batch", headers, body)
+}
+
+fn quarantine_rows(db: &std::path::Path) -> i64 {
+    open_db(db).query_row("SELECT count(*) FROM quarantine", [], |r| r.get(0)).unwrap()
+}
+
+#[test]
+fn content_encoding_is_read_from_every_header_and_case_insensitively() {
+    let dir = temp_dir("encodings");
+    let collector = start(&dir, &[]);
+    let one = |n: u64| batch_body(&batch_id(n), &acme_envelopes(&acme_header())[..1]).into_bytes();
+
+    // Content codings are case-insensitive (RFC 9110 8.4.1): GZIP is accepted, and so must IDENTITY be.
+    let response = post_with(collector.addr, &[("Content-Encoding", "IDENTITY")], &one(1));
+    assert_eq!(response.status, 200, "{}", String::from_utf8_lossy(&response.body));
+
+    // Two header fields are one list (RFC 9110 5.3): `identity` then `gzip` is a gzip body.
+    let response =
+        post_with(collector.addr, &[("Content-Encoding", "identity"), ("Content-Encoding", "gzip")], &gzip(&one(2)));
+    assert_eq!(response.status, 200, "{}", String::from_utf8_lossy(&response.body));
+    assert_eq!(response.json()["stored"], 1);
+
+    // gzip applied twice is refused the same way whether it is said in one header or in two: 415, and nothing
+    // lands in quarantine (the body was never read as a batch).
+    let twice = gzip(&gzip(&one(3)));
+    let in_one = post_with(collector.addr, &[("Content-Encoding", "gzip, gzip")], &twice);
+    let in_two = post_with(collector.addr, &[("Content-Encoding", "gzip"), ("Content-Encoding", "gzip")], &twice);
+    assert_eq!(in_one.status, 415, "{}", String::from_utf8_lossy(&in_one.body));
+    assert_eq!(in_two.status, 415, "{}", String::from_utf8_lossy(&in_two.body));
+    assert_eq!(quarantine_rows(&collector.db), 0);
+}
+
+#[test]
+fn a_body_labelled_gzip_that_is_not_gzip_is_bad_gzip_not_too_large() {
+    let dir = temp_dir("not-gzip");
+    let collector = start(&dir, &[]);
+    // A client that says gzip and sends plain JSON: the last four bytes (`"]}` ...) read as a gzip trailer
+    // announce gigabytes. The answer must say what is wrong (not gzip), not "send smaller batches".
+    let plain = batch_body(&batch_id(1), &acme_envelopes(&acme_header())[..1]).into_bytes();
+    let response = post_with(collector.addr, &[("Content-Encoding", "gzip")], &plain);
+    assert_eq!(response.status, 400, "{}", String::from_utf8_lossy(&response.body));
+    assert_eq!(response.json()["error"], "bad_gzip");
+}
+
+#[test]
+fn one_batch_id_posted_concurrently_is_stored_once_and_every_post_is_acknowledged() {
+    let dir = temp_dir("race");
+    let collector = start(&dir, &[]);
+    let id = batch_id(5);
+    let body = batch_body(&id, &acme_envelopes(&acme_header()));
+    let addr = collector.addr;
+    let posters: Vec<_> = (0..8)
+        .map(|_| {
+            let body = body.clone();
+            std::thread::spawn(move || post(addr, body.as_bytes()))
+        })
+        .collect();
+    let mut statuses: Vec<String> = posters
+        .into_iter()
+        .map(|p| {
+            let response = p.join().unwrap();
+            assert_eq!(response.status, 200);
+            response.json()["status"].as_str().unwrap().to_owned()
+        })
+        .collect();
+    statuses.sort();
+    assert_eq!(statuses, [vec!["duplicate".to_owned(); 7], vec!["stored".to_owned()]].concat());
+    assert_eq!(event_rows(&open_db(&collector.db), &model()), 10);
+}
+
+#[test]
+fn a_reused_batch_id_with_other_events_is_a_duplicate_and_stores_nothing_more() {
+    // The batch id is the client's promise that the body is a retry. A different batch under a stored id is
+    // not detected: it is answered "duplicate" and its events are not stored (docs/collector.md says so).
+    let dir = temp_dir("reused-id");
+    let collector = start(&dir, &[]);
+    let id = batch_id(6);
+    let envelopes = acme_envelopes(&acme_header());
+    assert_eq!(post(collector.addr, batch_body(&id, &envelopes[..1]).as_bytes()).json()["stored"], 1);
+    let second = post(collector.addr, batch_body(&id, &envelopes[1..]).as_bytes());
+    assert_eq!(second.status, 200);
+    assert_eq!(second.json()["status"], "duplicate");
+    assert_eq!(event_rows(&open_db(&collector.db), &model()), 1);
+}
+
+#[test]
+fn broken_start_ups_exit_1_with_a_message_and_no_panic() {
+    let dir = temp_dir("start-ups");
+    let corrupt = dir.join("corrupt.db");
+    std::fs::write(&corrupt, b"SQLite format 3\0 and then nothing a database would hold".repeat(200)).unwrap();
+    let empty = dir.join("empty");
+    std::fs::create_dir_all(&empty).unwrap();
+    let malformed = dir.join("malformed");
+    std::fs::create_dir_all(&malformed).unwrap();
+    std::fs::write(malformed.join("bundle.json"), b"{\"$defs\": ").unwrap();
+    let taken = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let taken = taken.local_addr().unwrap().to_string();
+    let good_db = format!("sqlite:{}", dir.join("ok.db").display());
+    let schemas = schemas_dir();
+    let schemas = schemas.to_str().unwrap();
+    let corrupt = format!("sqlite:{}", corrupt.display());
+    let any = "127.0.0.1:0";
+    let cases: [([&str; 6], &str); 4] = [
+        (["--listen", any, "--schemas", schemas, "--store", &corrupt], "not a database"),
+        (["--listen", any, "--schemas", empty.to_str().unwrap(), "--store", &good_db], "bundle.json"),
+        (["--listen", any, "--schemas", malformed.to_str().unwrap(), "--store", &good_db], "not JSON"),
+        (["--listen", &taken, "--schemas", schemas, "--store", &good_db], "cannot listen"),
+    ];
+    for (args, message) in cases {
+        let output = std::process::Command::new(env!("CARGO_BIN_EXE_telemetry-collector")).args(args).output().unwrap();
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert_eq!(output.status.code(), Some(1), "{args:?}: {stderr}");
+        assert!(stderr.contains(message), "{args:?}: {stderr}");
+        assert!(!stderr.contains("panicked"), "{args:?}: {stderr}");
+    }
+}
