@@ -58,6 +58,23 @@ fn a_body_labelled_gzip_that_is_not_gzip_is_bad_gzip_not_too_large() {
 }
 
 #[test]
+fn debug_logs_do_not_pair_a_batch_id_with_its_exact_arrival_time() {
+    // Rows carry the batch id and a received time rounded to the hour. A log line with a microsecond timestamp
+    // and the batch id would undo the rounding for every row of the batch (install id included).
+    let dir = temp_dir("log-time");
+    let mut collector = start(&dir, &[]);
+    let id = batch_id(77);
+    let mut envelopes = acme_envelopes(&acme_header());
+    envelopes.push(acme_envelopes(&acme_header())[0].replace("\"deploy\"", "\"free text\""));
+    assert_eq!(post(collector.addr, batch_body(&id, &envelopes).as_bytes()).status, 200);
+    assert_eq!(post(collector.addr, batch_body(&id, &envelopes).as_bytes()).json()["status"], "duplicate");
+    assert!(collector.terminate(Duration::from_secs(30)).success());
+    let logs = collector.logs();
+    assert!(logs.contains("batch stored"), "debug logs were on:\n{logs}");
+    assert!(!logs.contains(&id), "a log line pairs the batch id with its exact time:\n{logs}");
+}
+
+#[test]
 fn one_batch_id_posted_concurrently_is_stored_once_and_every_post_is_acknowledged() {
     let dir = temp_dir("race");
     let collector = start(&dir, &[]);
