@@ -20,6 +20,9 @@ pub const MAX_PROBLEMS_IN_RESPONSE: usize = 20;
 pub const MAX_PROBLEMS_PER_EVENT: usize = 10;
 /// Pointers and event names from a hostile body are cut to this many bytes before they are stored or answered.
 const MAX_ECHOED_TEXT: usize = 128;
+/// A problem's explanation (`expected`) is cut to this many bytes: it can quote what was sent (an unknown
+/// field's name, a string that does not match), and `--quarantine-bytes` bounds only the bytes kept.
+const MAX_EXPLANATION: usize = 256;
 
 /// Bounds on what one request may cost.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -238,7 +241,7 @@ impl Ingest {
     }
 
     fn quarantine_body(&self, prepared: &mut Prepared, body: &[u8], reason: Reason, expected: String) {
-        let problem = json!({"pointer": "", "kind": reason.label(), "expected": expected});
+        let problem = json!({"pointer": "", "kind": reason.label(), "expected": cut_at(&expected, MAX_EXPLANATION)});
         prepared.body_reason = Some(reason);
         prepared.problems.push(problem.clone());
         prepared.quarantine_reasons.push(reason);
@@ -273,7 +276,7 @@ impl Ingest {
                     json!({
                         "pointer": cut(problem.pointer()),
                         "kind": Reason::of(problem.kind()).label(),
-                        "expected": problem.expected(),
+                        "expected": cut_at(problem.expected(), MAX_EXPLANATION),
                     })
                 })
                 .collect();
@@ -461,10 +464,15 @@ impl<'de> Visitor<'de> for NodeVisitor {
 
 /// Cuts text from a body to [`MAX_ECHOED_TEXT`] bytes, at a character boundary.
 fn cut(text: &str) -> Cow<'_, str> {
-    if text.len() <= MAX_ECHOED_TEXT {
+    cut_at(text, MAX_ECHOED_TEXT)
+}
+
+/// Cuts text to `max` bytes, at a character boundary, marking the cut with `…`.
+fn cut_at(text: &str, max: usize) -> Cow<'_, str> {
+    if text.len() <= max {
         return Cow::Borrowed(text);
     }
-    let mut end = MAX_ECHOED_TEXT;
+    let mut end = max;
     while !text.is_char_boundary(end) {
         end -= 1;
     }

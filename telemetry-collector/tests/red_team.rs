@@ -75,6 +75,44 @@ fn debug_logs_do_not_pair_a_batch_id_with_its_exact_arrival_time() {
 }
 
 #[test]
+fn problems_quote_a_bounded_slice_of_what_was_sent() {
+    // `--quarantine-bytes 0` keeps no bytes of a body; the problems must not carry the body in anyway, nor
+    // grow with it: whatever text they quote from a body is cut like pointers and event names are.
+    let dir = temp_dir("problems-echo");
+    let collector = start(&dir, &["--quarantine-bytes", "0"]);
+    let secret = format!("alice@example.com{}", "x".repeat(8_000));
+    let mut envelope: Value = serde_json::from_str(&acme_envelopes(&acme_header())[0]).unwrap();
+    envelope["payload"][secret.as_str()] = json!(1);
+    envelope["install_id"] = json!(secret);
+    let bodies = [
+        batch_body(&batch_id(1), &[envelope.to_string()]),
+        format!(r#"{{"batch_id":"{}","events":"{secret}"}}"#, batch_id(2)),
+        format!(r#"{{"batch_id":"{}","events":[],"{secret}":1}}"#, batch_id(3)),
+    ];
+    for body in &bodies {
+        let response = post(collector.addr, body.as_bytes());
+        assert!(response.body.len() < 4_096, "the answer quotes {} bytes", response.body.len());
+    }
+    let conn = open_db(&collector.db);
+    let mut statement = conn.prepare("SELECT length(body), problems FROM quarantine").unwrap();
+    let rows: Vec<(i64, String)> =
+        statement.query_map([], |r| Ok((r.get(0)?, r.get(1)?))).unwrap().map(Result::unwrap).collect();
+    assert_eq!(rows.len(), 3);
+    for (body, problems) in rows {
+        assert_eq!(body, 0);
+        assert!(problems.len() < 4_096, "problems of {} bytes: {}", problems.len(), &problems[..300]);
+        let problems: Value = serde_json::from_str(&problems).unwrap();
+        for problem in problems.as_array().unwrap() {
+            for key in ["pointer", "expected"] {
+                let text = problem[key].as_str().unwrap();
+                let quoted = text.matches('x').count();
+                assert!(quoted <= 256, "{key} quotes {quoted} bytes of the body: {text}");
+            }
+        }
+    }
+}
+
+#[test]
 fn one_batch_id_posted_concurrently_is_stored_once_and_every_post_is_acknowledged() {
     let dir = temp_dir("race");
     let collector = start(&dir, &[]);
