@@ -112,6 +112,32 @@ fn problems_quote_a_bounded_slice_of_what_was_sent() {
     }
 }
 
+/// The bundle with one more event: a copy of `ERROR_FEEDBACK.v1` named `name`.
+fn bundle_with_copy(name: &str) -> Value {
+    let mut bundle: Value = serde_json::from_slice(&std::fs::read(schemas_dir().join("bundle.json")).unwrap()).unwrap();
+    let copy = bundle["$defs"]["ERROR_FEEDBACK.v1"].clone();
+    bundle["$defs"][format!("{name}.v1")] = copy;
+    bundle
+}
+
+#[test]
+fn event_names_that_differ_only_in_case_do_not_share_a_table() {
+    // Event names are `[A-Za-z][A-Za-z0-9_]*` (`#[telemetry(name = "error_feedback")]` is legal next to
+    // ERROR_FEEDBACK). Both would be table `error_feedback_v1`, and rows of two events would mix in it with
+    // nothing to tell them apart. The collector must refuse such a bundle with a message instead.
+    let error = Model::from_bundle(&bundle_with_copy("error_feedback"))
+        .err()
+        .expect("colliding tables are refused")
+        .to_string();
+    assert!(error.contains("error_feedback_v1"), "{error}");
+    // SQL identifiers are case-insensitive too: two fields whose names differ in case share a column.
+    let mut bundle = bundle_with_copy("OTHER_FEEDBACK");
+    let code = bundle["$defs"]["OTHER_FEEDBACK.v1"]["properties"]["code"].clone();
+    bundle["$defs"]["OTHER_FEEDBACK.v1"]["properties"]["CODE"] = code;
+    let error = Model::from_bundle(&bundle).err().expect("colliding columns are refused").to_string();
+    assert!(error.contains("CODE") && error.contains("code"), "{error}");
+}
+
 #[test]
 fn one_batch_id_posted_concurrently_is_stored_once_and_every_post_is_acknowledged() {
     let dir = temp_dir("race");
