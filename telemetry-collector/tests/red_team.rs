@@ -210,3 +210,30 @@ fn broken_start_ups_exit_1_with_a_message_and_no_panic() {
         assert!(!stderr.contains("panicked"), "{args:?}: {stderr}");
     }
 }
+
+#[test]
+#[ignore = "open: payload columns are not prefixed, so a payload field named like an envelope column (sdk_version, \
+            install_id, a group `context` with `os`) refuses the whole bundle at start-up; fixing it is a change of \
+            the table layout that every store shares, a decision for the lead"]
+fn a_payload_field_named_like_an_envelope_column_gets_a_column_of_its_own() {
+    // `sdk_version: Version` compiles in an SDK (field names are `[A-Za-z][A-Za-z0-9_-]*`); the envelope's
+    // `sdk.version` is flattened to the same `sdk_version`.
+    let mut bundle = bundle_with_copy("SDK_INFO");
+    bundle["$defs"]["SDK_INFO.v1"]["properties"]["sdk_version"] = json!({"type": "boolean", "description": "x"});
+    let model = Model::from_bundle(&bundle).unwrap_or_else(|error| panic!("{error}"));
+    let (_, table) = model.table("SDK_INFO", 1).unwrap();
+    assert_eq!(table.columns.iter().filter(|c| c.path.last().is_some_and(|k| k == "sdk_version")).count(), 1);
+}
+
+#[test]
+#[ignore = "open: SQLite reserves table names starting with sqlite_, so an event SQLITE_QUERY (a plausible name for \
+            a database tool) stops the start-up with \"object name reserved for internal use\"; the fix is a \
+            table-naming decision for the lead"]
+fn an_event_named_sqlite_something_can_be_stored() {
+    use telemetry_collector::store::Store as _;
+    use telemetry_collector::store::sqlite::{SqliteOptions, SqliteStore};
+    let dir = temp_dir("sqlite-prefix");
+    let model = Model::from_bundle(&bundle_with_copy("SQLITE_QUERY")).unwrap();
+    let mut store = SqliteStore::open(&dir.join("t.db"), SqliteOptions::default()).unwrap();
+    store.migrate(&model).unwrap_or_else(|error| panic!("{error}"));
+}
