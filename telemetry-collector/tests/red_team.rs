@@ -242,3 +242,38 @@ fn an_event_named_sqlite_something_can_be_stored() {
     let mut store = SqliteStore::open(&dir.join("t.db"), SqliteOptions::default()).unwrap();
     store.migrate(&model).unwrap_or_else(|error| panic!("{error}"));
 }
+
+#[test]
+fn out_of_range_counts_are_refused_on_the_command_line_not_by_a_panic() {
+    // Semaphores and channels panic past 2^61 permits, and `--max-group` was an allocation of that many slots:
+    // the process panicked at start-up (after logging "collector ready", for --max-connections), or aborted
+    // out of memory, or lost its writer thread while the server kept answering.
+    let dir = temp_dir("counts");
+    let store = format!("sqlite:{}", dir.join("t.db").display());
+    let schemas = schemas_dir();
+    for option in ["--queue-capacity", "--max-in-flight", "--max-connections", "--max-group"] {
+        for value in ["18446744073709551615", "100000000000"] {
+            let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_telemetry-collector"))
+                .args(["--listen", "127.0.0.1:0", "--store", &store, option, value, "--schemas"])
+                .arg(&schemas)
+                .stdout(std::process::Stdio::null())
+                .stderr(std::process::Stdio::piped())
+                .spawn()
+                .unwrap();
+            // A collector that accepted the value would serve: stop it after a while and read what it said.
+            let deadline = std::time::Instant::now() + Duration::from_secs(20);
+            while child.try_wait().unwrap().is_none() && std::time::Instant::now() < deadline {
+                std::thread::sleep(Duration::from_millis(50));
+            }
+            let _ = child.kill();
+            let output = child.wait_with_output().unwrap();
+            let stderr = String::from_utf8_lossy(&output.stderr);
+            assert_eq!(output.status.code(), Some(2), "{option} {value}: {stderr}");
+            assert!(stderr.contains(option), "{option} {value}: {stderr}");
+            assert!(
+                !stderr.contains("panicked") && !stderr.contains("memory allocation"),
+                "{option} {value}: {stderr}"
+            );
+        }
+    }
+}
