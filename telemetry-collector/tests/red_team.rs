@@ -277,3 +277,33 @@ fn out_of_range_counts_are_refused_on_the_command_line_not_by_a_panic() {
         }
     }
 }
+
+/// A store whose commit panics, as a bug in a store would.
+struct PanickingStore;
+
+impl telemetry_collector::store::Store for PanickingStore {
+    fn migrate(&mut self, _: &Model) -> Result<Vec<String>, telemetry_collector::store::StoreError> {
+        Ok(Vec::new())
+    }
+    fn commit(
+        &mut self,
+        _: &[telemetry_collector::store::PreparedBatch],
+    ) -> Result<Vec<telemetry_collector::store::CommitOutcome>, telemetry_collector::store::StoreError> {
+        panic!("a bug in a store");
+    }
+    fn check(&mut self) -> Result<(), telemetry_collector::store::StoreError> {
+        Ok(())
+    }
+}
+
+#[test]
+fn a_writer_thread_that_died_makes_healthz_unhealthy() {
+    // Every batch is then answered 503 for ever; /healthz must not keep saying "ok".
+    let metrics = std::sync::Arc::new(telemetry_collector::metrics::Metrics::default());
+    let (handle, thread) = telemetry_collector::writer::spawn(Box::new(PanickingStore), 4, 4, metrics).unwrap();
+    assert!(handle.healthy());
+    let pending = handle.submit(telemetry_collector::store::PreparedBatch::default()).unwrap();
+    assert!(pending.blocking_recv().is_err(), "the writer died without answering");
+    assert!(thread.join().is_err());
+    assert!(!handle.healthy(), "a dead writer reported healthy");
+}
