@@ -87,7 +87,7 @@ pub struct Config {
     pub sqlite_synchronous: Synchronous,
 
     /// How long an SQLite commit waits for a lock held by another process before answering 503.
-    #[arg(long, value_name = "DURATION", default_value = "1s", value_parser = parse_duration, help_heading = "Store")]
+    #[arg(long, value_name = "DURATION", default_value = "1s", value_parser = parse_busy_timeout, help_heading = "Store")]
     pub sqlite_busy_timeout: Duration,
 
     /// Time given to in-flight requests after SIGTERM or Ctrl-C before their connections are closed.
@@ -122,6 +122,15 @@ pub const MAX_COUNT: u64 = 1_000_000;
 /// A count of connections, requests or batches, at most [`MAX_COUNT`].
 fn count() -> clap::builder::RangedU64ValueParser<usize> {
     clap::builder::RangedU64ValueParser::<usize>::new().range(0..=MAX_COUNT)
+}
+
+/// A duration SQLite's busy timeout can hold: an `i32` of milliseconds (24 days).
+fn parse_busy_timeout(text: &str) -> Result<Duration, String> {
+    let duration = parse_duration(text)?;
+    if duration.as_millis() > i32::MAX as u128 {
+        return Err(format!("{text:?} is longer than SQLite's busy timeout can be (24 days)"));
+    }
+    Ok(duration)
 }
 
 /// `90`, `90s`, `15m`, `1h`, `1d`, `250ms`.
