@@ -313,3 +313,26 @@ fn a_writer_thread_that_died_makes_healthz_unhealthy() {
     assert!(thread.join().is_err());
     assert!(!handle.healthy(), "a dead writer reported healthy");
 }
+
+#[test]
+#[ignore = "open: a request holds its --max-in-flight permit while its body trickles in (up to --body-timeout), so \
+            32 connections sending a byte now and then answer every other client 503 for 10 s at a time, again and \
+            again; the permit bounds memory, so the fix (a minimum body rate, or a byte budget instead of a count) \
+            is a design choice"]
+fn slow_bodies_do_not_shut_out_other_clients() {
+    use std::io::Write as _;
+    let dir = temp_dir("slow-bodies");
+    let collector = start(&dir, &["--max-in-flight", "2", "--body-timeout", "5s"]);
+    let slow: Vec<std::net::TcpStream> = (0..2)
+        .map(|_| {
+            let mut stream = std::net::TcpStream::connect(collector.addr).unwrap();
+            stream.write_all(b"POST /v1/batch HTTP/1.1\r\nHost: x\r\nContent-Length: 1000\r\n\r\n{").unwrap();
+            stream
+        })
+        .collect();
+    std::thread::sleep(Duration::from_millis(300));
+    let body = batch_body(&batch_id(1), &acme_envelopes(&acme_header())[..1]);
+    let response = post(collector.addr, body.as_bytes());
+    drop(slow);
+    assert_eq!(response.status, 200, "{}", String::from_utf8_lossy(&response.body));
+}
