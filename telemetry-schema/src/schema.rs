@@ -124,6 +124,10 @@ pub fn parse_bundle_def_key(key: &str) -> Option<(&str, u32)> {
 
 /// The schema of one event's payload: a closed object with one property per field, `required` listing every
 /// field that is not an `Option`, and the enums and groups it uses under `$defs`.
+///
+/// # Panics
+/// When [`EventMeta::check`] refuses the metadata (a name that is not an identifier, a group that contains itself,
+/// a hidden character in a doc): only metadata built with the unchecked constructors can be refused.
 pub fn event_schema(meta: &EventMeta, opts: &SchemaOptions) -> Value {
     let mut schema = event_schema_body(meta, opts);
     schema.insert("$schema".into(), DRAFT_2020_12.into());
@@ -131,6 +135,10 @@ pub fn event_schema(meta: &EventMeta, opts: &SchemaOptions) -> Value {
 }
 
 fn event_schema_body(meta: &EventMeta, opts: &SchemaOptions) -> Map<String, Value> {
+    // Names become `$id`s, keys and `$defs` names, and the renderer recurses into groups: never unchecked.
+    if let Err(error) = meta.check() {
+        panic!("telemetry_schema::schema: refusing to render the schema of event {:?}: {error}", meta.name());
+    }
     let mut defs = Defs::default();
     let mut schema = Map::new();
     schema.insert("$id".into(), opts.uri(&format!("events/{}", event_file_name(meta))).into());
@@ -248,6 +256,9 @@ pub fn batch_schema(opts: &SchemaOptions) -> Value {
 ///
 /// Events are sorted by name and version; an entry whose name and version both repeat an earlier one is left
 /// out (pass the list from [`events`](crate::events), which refuses duplicate names).
+///
+/// # Panics
+/// As [`event_schema`], for any of the events.
 pub fn bundle_schema(events: &[&EventMeta], opts: &SchemaOptions) -> Value {
     let mut sorted: Vec<&EventMeta> = events.to_vec();
     sorted.sort_by(|a, b| (a.name(), a.version()).cmp(&(b.name(), b.version())));

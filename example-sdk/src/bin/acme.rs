@@ -36,18 +36,30 @@ fn cli() -> Cli {
 /// The project's configuration file, in the directory `acme` runs in.
 const CONFIG_FILE: &str = "acme.config.json";
 
+/// The one key `acme` reads from the project's configuration. serde's derive refuses an object that repeats it,
+/// which `serde_json::Value` would not (it keeps the last).
+#[derive(serde::Deserialize)]
+struct ProjectConfig {
+    telemetry: Option<serde_json::Value>,
+}
+
 /// Whether the project's configuration turns telemetry off: it says `"telemetry": false`, or it exists but
-/// cannot be read or parsed (it might say so: fail closed). It is read the way the client reads its own files,
-/// so a named pipe, a device or a huge file at that path can neither hang nor bloat `acme`. A missing file, or
-/// any other value, leaves the decision to the environment, the saved choice and the default.
+/// cannot be read or parsed, or says `telemetry` twice (it might say so: fail closed). It is read the way the
+/// client reads its own files, so a named pipe, a device or a huge file at that path can neither hang nor bloat
+/// `acme`. A missing file, or any other value, leaves the decision to the environment, the saved choice and the
+/// default.
 fn project_disables_telemetry(path: &std::path::Path) -> bool {
     let bytes = match telemetry_client::read_small_file(path) {
         Ok(bytes) => bytes,
         Err(err) => return err.kind() != std::io::ErrorKind::NotFound,
     };
-    match serde_json::from_slice::<serde_json::Value>(&bytes) {
-        Ok(serde_json::Value::Object(config)) => config.get("telemetry") == Some(&serde_json::Value::Bool(false)),
-        Ok(_) | Err(_) => true,
+    // An object first: the derive would also take an array (`[false]`) as the struct.
+    if !matches!(serde_json::from_slice::<serde_json::Value>(&bytes), Ok(serde_json::Value::Object(_))) {
+        return true;
+    }
+    match serde_json::from_slice::<ProjectConfig>(&bytes) {
+        Ok(config) => config.telemetry == Some(serde_json::Value::Bool(false)),
+        Err(_) => true,
     }
 }
 
