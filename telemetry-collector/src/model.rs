@@ -131,9 +131,10 @@ impl Model {
             columns.extend(envelope_columns.iter().cloned());
             let mut payload = Flattener { resource: schema, resource_key: key, columns: &mut columns };
             payload.object(schema, &["payload".to_owned()], false, &[])?;
+            // SQL identifiers are case-insensitive: `code` and `CODE` are one column.
             let mut seen = BTreeMap::new();
             for column in &columns {
-                if let Some(other) = seen.insert(column.name.as_str(), &column.path) {
+                if let Some(other) = seen.insert(column.name.to_ascii_lowercase(), &column.path) {
                     return Err(ModelError(format!(
                         "in {key}, {} and {} are both stored in a column named {:?}; rename one of the fields",
                         display_path(other),
@@ -152,6 +153,18 @@ impl Model {
             });
         }
         tables.sort_by(|a, b| (a.event.as_str(), a.version).cmp(&(b.event.as_str(), b.version)));
+        // Event names may differ only in case (`ERROR_FEEDBACK`, `error_feedback`); their tables may not, or
+        // the rows of two events would mix in one table with nothing to tell them apart.
+        let mut names = BTreeMap::new();
+        for table in &tables {
+            if let Some(other) = names.insert(table.name.to_ascii_lowercase(), &table.event) {
+                return Err(ModelError(format!(
+                    "events {other:?} and {:?} (version {}) would both be stored in table {}; event names must \
+                     differ in more than case",
+                    table.event, table.version, table.name
+                )));
+            }
+        }
         Ok(Self { tables })
     }
 
