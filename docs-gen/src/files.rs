@@ -124,17 +124,32 @@ fn join(dir: &Path, relative: &str) -> Result<PathBuf, OutputError> {
         !part.contains('\\')
             && matches!(Path::new(part).components().collect::<Vec<_>>().as_slice(), [std::path::Component::Normal(name)] if *name == part)
     };
+    let refuse = |why: &'static str| OutputError {
+        action: "use the path",
+        path: PathBuf::from(relative),
+        source: io::Error::new(io::ErrorKind::InvalidInput, why),
+    };
     if !relative.split('/').all(plain) {
-        return Err(OutputError {
-            action: "use the path",
-            path: PathBuf::from(relative),
-            source: io::Error::new(
-                io::ErrorKind::InvalidInput,
-                "it is not a plain relative path inside the output directory; nothing was written there",
-            ),
-        });
+        return Err(refuse("it is not a plain relative path inside the output directory; nothing was written there"));
+    }
+    if relative.split('/').any(is_windows_device_name) {
+        return Err(refuse(
+            "a part of it is a device name on Windows (CON, PRN, AUX, NUL, COM0-9, LPT0-9, with any extension), which \
+             is not a file there; rename the event; nothing was written",
+        ));
     }
     Ok(relative.split('/').fold(dir.to_owned(), |path, part| path.join(part)))
+}
+
+/// Whether Windows reads `part` as a device rather than a file: `CON`, `PRN`, `AUX`, `NUL`, `COM0`-`COM9` and
+/// `LPT0`-`LPT9` in any case, alone or followed by an extension (`CON.v1.json`). An event with such a name (a valid
+/// identifier) would have its schema written to, or read from, a device by an SDK author on Windows.
+fn is_windows_device_name(part: &str) -> bool {
+    let stem = part.split('.').next().unwrap_or(part).trim_end_matches(' ').to_ascii_uppercase();
+    matches!(stem.as_str(), "CON" | "PRN" | "AUX" | "NUL")
+        || ((stem.starts_with("COM") || stem.starts_with("LPT"))
+            && stem.len() == 4
+            && stem.as_bytes()[3].is_ascii_digit())
 }
 
 /// Reads a file, `None` when it does not exist. Invalid UTF-8 is read lossily: it then simply differs.
