@@ -123,7 +123,7 @@ pub(crate) fn from_registry() -> Result<(&'static Product, Vec<&'static EventMet
 }
 
 /// Sorts events by name and version and refuses two with one name, or with names that differ only in case.
-pub(crate) fn sorted_unique<'a>(mut events: Vec<&'a EventMeta>) -> Result<Vec<&'a EventMeta>, Lints> {
+pub(crate) fn sorted_unique(mut events: Vec<&EventMeta>) -> Result<Vec<&EventMeta>, Lints> {
     events.sort_by(|a, b| (a.name(), a.version()).cmp(&(b.name(), b.version())));
     let mut problems: Vec<Lint> = name_clashes(&events)
         .into_iter()
