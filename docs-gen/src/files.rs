@@ -137,6 +137,35 @@ fn join(dir: &Path, relative: &str) -> Result<PathBuf, OutputError> {
     Ok(relative.split('/').fold(dir.to_owned(), |path, part| path.join(part)))
 }
 
+/// [`join`] for a file docs-gen generates, which must also be a file on every system the SDK is built on. (A stale
+/// file found on disk is only ever removed, so it is joined without this check.)
+fn join_generated(dir: &Path, relative: &str) -> Result<PathBuf, OutputError> {
+    let path = join(dir, relative)?;
+    if relative.split('/').any(is_windows_device_name) {
+        return Err(OutputError {
+            action: "use the path",
+            path: PathBuf::from(relative),
+            source: io::Error::new(
+                io::ErrorKind::InvalidInput,
+                "a part of it is a device name on Windows (CON, PRN, AUX, NUL, COM0-9, LPT0-9, with any extension), \
+                 which is not a file there; rename the event; nothing was written",
+            ),
+        });
+    }
+    Ok(path)
+}
+
+/// Whether Windows reads `part` as a device rather than a file: `CON`, `PRN`, `AUX`, `NUL`, `COM0`-`COM9` and
+/// `LPT0`-`LPT9` in any case, alone or followed by an extension (`CON.v1.json`). An event with such a name (a valid
+/// identifier) would have its schema written to, or read from, a device by an SDK author on Windows.
+fn is_windows_device_name(part: &str) -> bool {
+    let stem = part.split('.').next().unwrap_or(part).trim_end_matches(' ').to_ascii_uppercase();
+    matches!(stem.as_str(), "CON" | "PRN" | "AUX" | "NUL")
+        || ((stem.starts_with("COM") || stem.starts_with("LPT"))
+            && stem.len() == 4
+            && stem.as_bytes()[3].is_ascii_digit())
+}
+
 /// Reads a file, `None` when it does not exist. Invalid UTF-8 is read lossily: it then simply differs.
 fn read(path: &Path) -> Result<Option<String>, OutputError> {
     match fs::read(path) {
@@ -158,10 +187,10 @@ impl Generated {
         let mut report = Vec::with_capacity(self.files.len());
         // Every path is checked before anything is written, so a bad one leaves the directory untouched.
         for file in &self.files {
-            join(dir, &file.path)?;
+            join_generated(dir, &file.path)?;
         }
         for file in &self.files {
-            let path = join(dir, &file.path)?;
+            let path = join_generated(dir, &file.path)?;
             let status = match read(&path)? {
                 Some(existing) if existing == file.contents => WriteStatus::Unchanged,
                 Some(_) => WriteStatus::Updated,
@@ -190,7 +219,7 @@ impl Generated {
     pub fn check(&self, dir: &Path) -> Result<Vec<Difference>, OutputError> {
         let mut differences = Vec::new();
         for file in &self.files {
-            match read(&join(dir, &file.path)?)? {
+            match read(&join_generated(dir, &file.path)?)? {
                 None => differences.push(Difference::Missing { path: file.path.clone() }),
                 Some(existing) if existing != file.contents => differences.push(Difference::Changed {
                     path: file.path.clone(),

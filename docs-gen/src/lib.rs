@@ -174,6 +174,19 @@ pub enum GenerateError {
         /// What is wrong, and where.
         error: MetaError,
     },
+    /// Two events with one name, or with names that differ only in case (they would share a schema file on a
+    /// case-insensitive file system, and a collector table). [`Disclosure::new`] refuses them too; this catches a
+    /// `Disclosure` built directly.
+    EventNameClash {
+        /// The first name, in sorted order.
+        first: &'static str,
+        /// The other.
+        second: &'static str,
+    },
+    /// The [`Product`] breaks a rule of [`Product::validated`] (the message says which): it was documented without
+    /// going through `validated()` or `register_product!`. Its switches are what the client obeys, so the page must
+    /// not name an opt-out variable nobody can type.
+    InvalidProduct(&'static str),
     /// A text of the [`Product`] (which one is named) contains a character of
     /// [`HIDDEN_CHARACTERS`](telemetry_schema::HIDDEN_CHARACTERS).
     HiddenCharacterInProduct {
@@ -201,6 +214,15 @@ impl fmt::Display for GenerateError {
                 "error: event {event:?}: {error}; nothing was generated. Derive the event and its enums and groups \
                  rather than building their metadata by hand"
             ),
+            Self::EventNameClash { first, second } if first == second => {
+                write!(f, "error: two events are named `{first}`; every event needs its own name")
+            }
+            Self::EventNameClash { first, second } => write!(f, "error: {}", lint::case_clash(first, second)),
+            Self::InvalidProduct(problem) => write!(
+                f,
+                "error: the product is not valid ({problem}); nothing was generated. Define it as a `const` checked \
+                 with `.validated()` and register it with `telemetry_schema::register_product!`"
+            ),
             Self::HiddenCharacterInProduct { field, character } => write!(
                 f,
                 "error: the product's `{field}` contains U+{:04X}, {}: on the page it would hide or reorder the text \
@@ -222,7 +244,11 @@ fn check(disclosure: &Disclosure<'_>) -> Result<(), GenerateError> {
     for meta in &disclosure.events {
         meta.check().map_err(|error| GenerateError::InvalidMetadata { event: meta.name(), error })?;
     }
+    if let Some(&(first, second)) = lint::name_clashes(&disclosure.events).first() {
+        return Err(GenerateError::EventNameClash { first, second });
+    }
     let product = disclosure.product;
+    product.check().map_err(GenerateError::InvalidProduct)?;
     let texts = [
         ("name", Some(product.name)),
         ("purpose", Some(product.purpose)),

@@ -12,6 +12,9 @@ pub enum Lint {
     DuplicateEvents(RegistryError),
     /// Two events given to [`Disclosure::new`](crate::Disclosure::new) share a name.
     DuplicateName(&'static str),
+    /// Two events whose names differ only in case (`CLI_COMMAND`, `Cli_Command`): on a case-insensitive file system
+    /// (macOS, Windows) their schema files would be one file, and the collector would store both in one table.
+    NamesDifferOnlyInCase(&'static str, &'static str),
     /// No event is linked into the program: the binary does not link the SDK crate.
     NoEvents,
     /// No [`Product`] is registered.
@@ -38,6 +41,7 @@ impl fmt::Display for Lint {
                 "error: two events are named `{name}`; every event needs its own name (rename one with \
                  #[telemetry(name = \"...\")])"
             ),
+            Self::NamesDifferOnlyInCase(first, second) => write!(f, "error: {}", case_clash(first, second)),
             Self::NoEvents => f.write_str(
                 "error: no telemetry events are linked into this program, so there is nothing to document. \
                  docs-gen sees only the events of crates the binary links: add the SDK crate to the binary's \
@@ -118,14 +122,43 @@ pub(crate) fn from_registry() -> Result<(&'static Product, Vec<&'static EventMet
     }
 }
 
-/// Sorts events by name and version and refuses two with one name.
+/// Sorts events by name and version and refuses two with one name, or with names that differ only in case.
 pub(crate) fn sorted_unique(mut events: Vec<&EventMeta>) -> Result<Vec<&EventMeta>, Lints> {
     events.sort_by(|a, b| (a.name(), a.version()).cmp(&(b.name(), b.version())));
-    let mut problems: Vec<Lint> = events
-        .windows(2)
-        .filter(|pair| pair[0].name() == pair[1].name())
-        .map(|pair| Lint::DuplicateName(pair[0].name()))
+    let mut problems: Vec<Lint> = name_clashes(&events)
+        .into_iter()
+        .map(
+            |(first, second)| {
+                if first == second { Lint::DuplicateName(first) } else { Lint::NamesDifferOnlyInCase(first, second) }
+            },
+        )
         .collect();
     problems.dedup();
     if problems.is_empty() { Ok(events) } else { Err(Lints { problems }) }
+}
+
+/// Every pair of events (in the order given) whose names are equal ignoring ASCII case, the first of each name
+/// against each later one. Event names become file names and collector table names (in lower case), so names that
+/// differ only in case clash as surely as equal ones.
+pub(crate) fn name_clashes(events: &[&EventMeta]) -> Vec<(&'static str, &'static str)> {
+    let mut first_of: std::collections::BTreeMap<String, &'static str> = std::collections::BTreeMap::new();
+    let mut clashes = Vec::new();
+    for meta in events {
+        match first_of.entry(meta.name().to_ascii_lowercase()) {
+            std::collections::btree_map::Entry::Occupied(first) => clashes.push((*first.get(), meta.name())),
+            std::collections::btree_map::Entry::Vacant(slot) => {
+                slot.insert(meta.name());
+            }
+        }
+    }
+    clashes
+}
+
+/// The problem with two event names that differ only in case, in words.
+pub(crate) fn case_clash(first: &str, second: &str) -> String {
+    format!(
+        "the event names `{first}` and `{second}` differ only in case: on a case-insensitive file system (macOS, \
+         Windows) their schema files would be one file, and the collector would store both in one table; give one \
+         of them another name with #[telemetry(name = \"...\")]"
+    )
 }

@@ -362,16 +362,16 @@ impl<E: TelemetryEnum + Decode + Ord> Decode for BTreeSet<E> {
         impl<'de, E: TelemetryEnum + Decode + Ord> Visitor<'de> for V<E> {
             type Value = BTreeSet<E>;
             fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                write!(f, "an array of distinct {} values", E::META.name())
+                write!(f, "an array of distinct {} values", E::META_REF.name())
             }
             fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
                 let mut set = BTreeSet::new();
                 while let Some(item) = seq.next_element_seed(DecodeSeed::<E>::NEW)? {
                     if !set.insert(item) {
-                        let name = E::META.variants().get(item.variant_index()).map_or("?", |v| v.name());
+                        let name = E::META_REF.variants().get(item.variant_index()).map_or("?", |v| v.name());
                         return Err(A::Error::custom(format_args!(
                             "{name:?} appears twice in a set of {}",
-                            E::META.name()
+                            E::META_REF.name()
                         )));
                     }
                 }
@@ -497,7 +497,8 @@ macro_rules! impl_decode {
                 ) -> ::core::result::Result<Self, D::Error> {
                     let index = $crate::decode::decode_variant_index(
                         deserializer,
-                        &<$ty as $crate::TelemetryEnum>::META,
+                        // `META_REF`, as the serializer and the schema read it: never a second table.
+                        <$ty as $crate::TelemetryEnum>::META_REF,
                     )?;
                     const ALL: &[$ty] = &[$($ty::$variant),*];
                     // Matched by the index the type itself reports, so the list's order cannot matter.
@@ -512,8 +513,8 @@ macro_rules! impl_decode {
         };
     };
     (group $ty:ident { $($field:ident),* $(,)? }) => {
-        $crate::impl_decode!(@object $ty, <$ty as $crate::TelemetryGroup>::META.name(),
-            <$ty as $crate::TelemetryGroup>::META.fields(), { $($field),* });
+        $crate::impl_decode!(@object $ty, <$ty as $crate::TelemetryGroup>::META_REF.name(),
+            <$ty as $crate::TelemetryGroup>::META_REF.fields(), { $($field),* });
     };
     (event $ty:ident { $($field:ident),* $(,)? }) => {
         $crate::impl_decode!(@object $ty, <$ty as $crate::TelemetryEvent>::META.name(),

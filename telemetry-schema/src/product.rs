@@ -65,18 +65,37 @@ impl Product {
     /// environment prefix, a non-empty purpose and an `https://` (or, for local collectors and tests, `http://`)
     /// endpoint.
     pub const fn validated(self) -> Self {
-        assert!(crate::meta::is_valid_name(self.sdk_name), "telemetry: invalid sdk_name");
-        assert!(
-            is_env_prefix(self.env_prefix),
-            "telemetry: env_prefix must be upper-case ASCII letters, digits and '_', starting with a letter"
-        );
-        assert!(!self.name.trim_ascii().is_empty(), "telemetry: the product needs a name");
-        assert!(!self.purpose.trim_ascii().is_empty(), "telemetry: say why the product collects telemetry");
-        assert!(
-            starts_with(self.endpoint, "https://") || starts_with(self.endpoint, "http://"),
-            "telemetry: the endpoint must be an http(s) URL"
-        );
+        if let Err(problem) = self.check() {
+            panic!("{}", problem);
+        }
         self
+    }
+
+    /// What [`Self::validated`] refuses, as a message, without panicking: docs-gen runs it on whatever product it
+    /// is given, and [`RegisteredProduct::new`] at compile time, so a product registered or documented without
+    /// `validated()` cannot name an opt-out variable the user cannot type (`ACME\u{200B}` looks like `ACME`).
+    ///
+    /// # Errors
+    /// The first rule the product breaks.
+    pub const fn check(&self) -> Result<(), &'static str> {
+        if !crate::meta::is_valid_name(self.sdk_name) {
+            return Err("telemetry: invalid sdk_name");
+        }
+        if !is_env_prefix(self.env_prefix) {
+            return Err(
+                "telemetry: env_prefix must be upper-case ASCII letters, digits and '_', starting with a letter",
+            );
+        }
+        if self.name.trim_ascii().is_empty() {
+            return Err("telemetry: the product needs a name");
+        }
+        if self.purpose.trim_ascii().is_empty() {
+            return Err("telemetry: say why the product collects telemetry");
+        }
+        if !(starts_with(self.endpoint, "https://") || starts_with(self.endpoint, "http://")) {
+            return Err("telemetry: the endpoint must be an http(s) URL");
+        }
+        Ok(())
     }
 
     /// `<PREFIX>_TELEMETRY_DISABLED`: set to `1`, `true` or `yes` to turn telemetry off.
@@ -138,9 +157,13 @@ pub struct RegisteredProduct {
 }
 
 impl RegisteredProduct {
-    /// Used by [`register_product!`](crate::register_product!).
+    /// Used by [`register_product!`](crate::register_product!). Checks the product like [`Product::validated`]
+    /// (at compile time: the registration is a `static`), so a product registered by hand is checked too.
     #[doc(hidden)]
     pub const fn new(product: &'static Product) -> Self {
+        if let Err(problem) = product.check() {
+            panic!("{}", problem);
+        }
         Self { product }
     }
 }

@@ -203,3 +203,61 @@ fn numbers_that_are_not_plain_integers_are_refused_wherever_they_stand() {
         }
     }
 }
+
+/// A hand-written enum whose `META` lists two variants while `META_REF`, the table the serializer and the schema
+/// read, lists three: the typed decode must read the same table, or it refuses what the schema allows and accepts
+/// what it does not.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Tier {
+    Free,
+    Pro,
+    Team,
+}
+
+static SENT_TIERS: telemetry_schema::EnumMeta = telemetry_schema::EnumMeta::new(
+    "Tier",
+    "The plan.",
+    &[
+        telemetry_schema::VariantMeta::new("Free", "Free."),
+        telemetry_schema::VariantMeta::new("Pro", "Pro."),
+        telemetry_schema::VariantMeta::new("Team", "Team."),
+    ],
+);
+
+impl TelemetryEnum for Tier {
+    const META: telemetry_schema::EnumMeta = telemetry_schema::EnumMeta::new(
+        "Tier",
+        "The plan.",
+        &[telemetry_schema::VariantMeta::new("Free", "Free."), telemetry_schema::VariantMeta::new("Pro", "Pro.")],
+    );
+    const META_REF: &'static telemetry_schema::EnumMeta = &SENT_TIERS;
+    fn variant_index(self) -> usize {
+        self as usize
+    }
+}
+
+impl telemetry_schema::DerivedKind for Tier {
+    type Shape = telemetry_schema::EnumShape;
+}
+
+telemetry_schema::impl_decode!(
+    enum Tier {
+        Free,
+        Pro,
+        Team,
+    }
+);
+
+/// Sent with a tier.
+#[derive(Debug, PartialEq, TelemetryEvent)]
+struct TierChosen {
+    /// The tier.
+    tier: Tier,
+}
+
+#[test]
+fn the_typed_decode_reads_the_variant_table_the_serializer_writes() {
+    let json = to_json(&TierChosen { tier: Tier::Team }).unwrap();
+    assert_eq!(json, r#"{"tier":"Team"}"#);
+    assert_eq!(decode_payload::<TierChosen>(json.as_bytes()).unwrap(), TierChosen { tier: Tier::Team });
+}
