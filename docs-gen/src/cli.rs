@@ -12,10 +12,14 @@ use clap::{Arg, ArgAction, Command, value_parser};
 pub use telemetry_schema::SourceLocation;
 use telemetry_schema::schema::SchemaOptions;
 
-use crate::{Difference, Disclosure, Format, generate};
+use telemetry_schema::Date;
+
+use crate::{Archive, Difference, Disclosure, Format, generate_with_archive};
 
 /// `--check` found files that are out of date.
 pub const EXIT_OUT_OF_DATE: u8 = 1;
+/// How many days before an event's expiry date `--check` starts warning about it.
+pub const EXPIRY_WARNING_DAYS: u32 = 30;
 /// Nothing could be generated or compared.
 pub const EXIT_ERROR: u8 = 2;
 
@@ -93,6 +97,13 @@ fn command(binary: &Binary) -> Command {
                 .help("Write nothing: compare the files with what would be generated, print a diff and exit 1 if they differ"),
         )
         .arg(
+            Arg::new("today")
+                .long("today")
+                .value_name("YYYY-MM-DD")
+                .value_parser(|text: &str| Date::parse(text).ok_or("expected an existing date written YYYY-MM-DD"))
+                .help("The date expiry dates are checked against (default: today in UTC); nothing written depends on it"),
+        )
+        .arg(
             Arg::new("format")
                 .long("format")
                 .value_name("LIST")
@@ -136,10 +147,46 @@ fn run_inner(
             .join("\n")
     })?;
     let schema_options = SchemaOptions::for_product(disclosure.product);
-    let generated = generate(&disclosure, &formats, &schema_options).map_err(|error| error.to_string())?;
     let shown = out.display();
+    let check = matches.get_flag("check");
 
-    if matches.get_flag("check") {
+    // The archive decides before anything is written: a refused change must not overwrite the published entry
+    // the next run compares against.
+    let archive = Archive::load(&out).map_err(|error| error.to_string())?;
+    let archive = match archive.update(&disclosure).map_err(|error| error.to_string())? {
+        Ok(updated) => updated,
+        Err(problems) => {
+            for problem in &problems {
+                let _ = writeln!(stderr, "{problem}");
+            }
+            let _ = writeln!(
+                stderr,
+                "error: {} {} with the published versions in {shown}; nothing was {}",
+                problems.len(),
+                if problems.len() == 1 { "problem" } else { "problems" },
+                if check { "compared" } else { "written" }
+            );
+            return Ok(EXIT_OUT_OF_DATE);
+        }
+    };
+    let today = match matches.get_one::<Date>("today") {
+        Some(date) => Some(*date),
+        None => Date::today(),
+    };
+    let expired = today.map_or(0, |today| report_expiry(&disclosure, today, stderr));
+    let generated =
+        generate_with_archive(&disclosure, &archive, &formats, &schema_options).map_err(|error| error.to_string())?;
+
+    if check {
+        if expired > 0 {
+            let _ = writeln!(
+                stderr,
+                "error: {expired} expired {} still in the code; remove {} or move the date",
+                if expired == 1 { "event is" } else { "events are" },
+                if expired == 1 { "it" } else { "them" }
+            );
+            return Ok(EXIT_OUT_OF_DATE);
+        }
         let differences = generated.check(&out).map_err(|error| format!("error: {error}"))?;
         if differences.is_empty() {
             let _ =
@@ -177,6 +224,36 @@ fn run_inner(
         let _ = writeln!(stdout, "  {status:<9} {path}");
     }
     Ok(0)
+}
+
+/// Warns about every event that expires within [`EXPIRY_WARNING_DAYS`] of `today` and reports every event
+/// that expired before it; returns how many expired.
+fn report_expiry(disclosure: &Disclosure<'_>, today: Date, stderr: &mut dyn Write) -> usize {
+    let today_number = today.days_since_epoch();
+    let mut expired = 0;
+    for meta in &disclosure.events {
+        let Some(date) = meta.expires() else { continue };
+        let last = date.days_since_epoch();
+        if meta.is_expired_on(today_number) {
+            expired += 1;
+            let _ = writeln!(
+                stderr,
+                "error: {} expired on {date}: the client no longer sends it; remove the event, or give it a later \
+                 #[telemetry(expires = \"YYYY-MM-DD\")] if it is still needed",
+                meta.name()
+            );
+        } else if last - today_number <= EXPIRY_WARNING_DAYS {
+            let days = last - today_number;
+            let _ = writeln!(
+                stderr,
+                "warning: {} expires on {date}, in {days} {}: after that day the client drops it and --check fails; \
+                 remove the event or move the date",
+                meta.name(),
+                if days == 1 { "day" } else { "days" }
+            );
+        }
+    }
+    expired
 }
 
 /// The workspace root of the binary's crate: the runtime `CARGO_MANIFEST_DIR` when run by cargo (so a moved

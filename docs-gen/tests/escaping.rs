@@ -97,6 +97,7 @@ fn hostile_docs_stay_text_in_markdown() {
             "What is collected",
             "B_EVENT",
             "HOSTILE_EVENT",
+            "What changed",
             "What is sent with every event",
             "An example event",
             "What is never collected",
