@@ -46,6 +46,22 @@ pub struct Sampled {
     pub n: u32,
 }
 
+/// Sent by the tests until the end of 2020: expired for good.
+#[derive(Debug, Clone, TelemetryEvent)]
+#[telemetry(expires = "2020-12-31")]
+pub struct Expired {
+    /// A sequence number.
+    pub n: u32,
+}
+
+/// Sent by the tests until the last day the toolkit can write.
+#[derive(Debug, Clone, TelemetryEvent)]
+#[telemetry(expires = "9999-12-31")]
+pub struct ExpiresLater {
+    /// A sequence number.
+    pub n: u32,
+}
+
 /// Sent by the tests, throttled.
 #[derive(Debug, Clone, TelemetryEvent)]
 #[telemetry(dedup = "24h")]
