@@ -47,6 +47,8 @@ pub struct ArchivedVersion {
     pub fields: Value,
     /// The schema file's bytes as found in `schemas/events/` (`None` when absent or not read).
     pub schema: Option<String>,
+    /// The SHA-256 of the schema file as published (lower-case hex), so that an edit in place is noticed.
+    pub schema_sha256: Option<String>,
 }
 
 /// A version that is no longer accepted, from `schemas/retired.json`.
@@ -135,6 +137,11 @@ pub enum ArchiveProblem {
         /// Its path.
         path: String,
     },
+    /// An archived version's schema file is not the one published: it was edited in place.
+    EditedSchema {
+        /// Its path.
+        path: String,
+    },
     /// A schema file that is neither the code's nor in the archive.
     UnknownSchema {
         /// Its path.
@@ -187,6 +194,12 @@ impl fmt::Display for ArchiveProblem {
                 f,
                 "error: {path} is archived in {ARCHIVE_PATH} but missing: old clients still send it; restore it \
                  from version control (`git checkout -- {path}`)"
+            ),
+            Self::EditedSchema { path } => write!(
+                f,
+                "error: {path} differs from the version published (its SHA-256 is not the one in {ARCHIVE_PATH}): \
+                 a published version never changes; restore it from version control (`git checkout -- {path}`) \
+                 and publish the change as a new version"
             ),
             Self::UnknownSchema { path } => write!(
                 f,
@@ -289,6 +302,7 @@ impl Archive {
                     doc,
                     fields,
                     schema: None,
+                    schema_sha256: string("schema_sha256"),
                 });
             }
             out.versions.sort_by(|a, b| (&a.event, a.version).cmp(&(&b.event, b.version)));
@@ -387,6 +401,7 @@ impl Archive {
                         doc: meta.doc().to_owned(),
                         fields,
                         schema: None,
+                        schema_sha256: None,
                     });
                 }
             }
@@ -394,8 +409,14 @@ impl Archive {
         let is_current =
             |event: &str, version: u32| disclosure.events.iter().any(|m| m.name() == event && m.version() == version);
         for old in self.versions.iter().filter(|v| !is_current(&v.event, v.version)) {
-            if old.schema.is_none() {
-                problems.push(ArchiveProblem::MissingSchema { path: schema_file(&old.event, old.version) });
+            match (&old.schema, &old.schema_sha256) {
+                (None, _) => {
+                    problems.push(ArchiveProblem::MissingSchema { path: schema_file(&old.event, old.version) })
+                }
+                (Some(bytes), Some(published)) if sha256_hex(bytes) != *published => {
+                    problems.push(ArchiveProblem::EditedSchema { path: schema_file(&old.event, old.version) });
+                }
+                _ => {}
             }
             let mut kept = old.clone();
             if kept.retired_in.is_none() && self.retirement(&old.event, old.version).is_some() {
@@ -432,8 +453,8 @@ impl Archive {
         Ok(Self::default().update(disclosure)?.unwrap_or_default())
     }
 
-    /// `schemas/archive.json`.
-    pub(crate) fn render(&self) -> String {
+    /// `schemas/archive.json`; `current_schema` gives the generated schema of a version the code has.
+    pub(crate) fn render(&self, current_schema: impl Fn(&str, u32) -> Option<String>) -> String {
         let versions: Vec<Value> = self
             .versions
             .iter()
@@ -447,6 +468,13 @@ impl Archive {
                 }
                 entry.insert("doc".into(), v.doc.clone().into());
                 entry.insert("fields".into(), v.fields.clone());
+                let sha = match current_schema(&v.event, v.version) {
+                    Some(contents) => Some(sha256_hex(&contents)),
+                    None => v.schema_sha256.clone().or_else(|| v.schema.as_deref().map(sha256_hex)),
+                };
+                if let Some(sha) = sha {
+                    entry.insert("schema_sha256".into(), sha.into());
+                }
                 Value::Object(entry)
             })
             .collect();
@@ -476,4 +504,10 @@ impl Archive {
             .filter(|v| self.retirement(&v.event, v.version).is_none())
             .collect()
     }
+}
+
+/// The SHA-256 of `text`, in lower-case hex.
+pub(crate) fn sha256_hex(text: &str) -> String {
+    use sha2::{Digest, Sha256};
+    Sha256::digest(text.as_bytes()).iter().map(|byte| format!("{byte:02x}")).collect()
 }

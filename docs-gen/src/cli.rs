@@ -181,9 +181,8 @@ fn run_inner(
         if expired > 0 {
             let _ = writeln!(
                 stderr,
-                "error: {expired} expired {} still in the code; remove {} or move the date",
-                if expired == 1 { "event is" } else { "events are" },
-                if expired == 1 { "it" } else { "them" }
+                "error: {expired} {} an expiry date that must be fixed first",
+                if expired == 1 { "event has" } else { "events have" }
             );
             return Ok(EXIT_OUT_OF_DATE);
         }
@@ -227,12 +226,24 @@ fn run_inner(
 }
 
 /// Warns about every event that expires within [`EXPIRY_WARNING_DAYS`] of `today` and reports every event
-/// that expired before it; returns how many expired.
+/// that expired before it, or has no date when the product requires one; returns how many must be fixed.
 fn report_expiry(disclosure: &Disclosure<'_>, today: Date, stderr: &mut dyn Write) -> usize {
     let today_number = today.days_since_epoch();
     let mut expired = 0;
     for meta in &disclosure.events {
-        let Some(date) = meta.expires() else { continue };
+        let Some(date) = meta.expires() else {
+            if disclosure.product.require_expiry {
+                expired += 1;
+                let _ = writeln!(
+                    stderr,
+                    "error: {} has no expiry date, and {} requires one on every event: add \
+                     #[telemetry(expires = \"YYYY-MM-DD\")] with the last day it is needed",
+                    meta.name(),
+                    disclosure.product.name
+                );
+            }
+            continue;
+        };
         let last = date.days_since_epoch();
         if meta.is_expired_on(today_number) {
             expired += 1;

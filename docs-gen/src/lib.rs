@@ -39,6 +39,7 @@
 //!     purpose: "Tool counts how often it starts.",
 //!     cli_command: None,
 //!     config_switch: None,
+//!     require_expiry: false,
 //! };
 //!
 //! let disclosure = docs_gen::Disclosure::new(&PRODUCT, [&STARTED]).unwrap();
@@ -351,7 +352,14 @@ pub fn generate_with_archive(
         for (path, value) in schemas {
             generated.files.push(OutputFile { path: path.to_owned(), contents: to_canonical_string(&value) });
         }
-        generated.files.push(OutputFile { path: ARCHIVE_PATH.to_owned(), contents: archive.render() });
+        let current_schema = |event: &str, version: u32| {
+            let path = format!("{EVENT_SCHEMAS_DIR}/{event}.v{version}.json");
+            is_current(event, version)
+                .then(|| generated.files.iter().find(|f| f.path == path).map(|f| f.contents.clone()))
+                .flatten()
+        };
+        let contents = archive.render(current_schema);
+        generated.files.push(OutputFile { path: ARCHIVE_PATH.to_owned(), contents });
     }
     Ok(generated)
 }

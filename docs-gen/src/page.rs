@@ -506,7 +506,7 @@ fn lifetime_items(meta: &EventMeta, archive: &Archive) -> Vec<Item> {
     if let Some(date) = meta.expires() {
         items.push(item(vec![
             strong("Expires:"),
-            t(format!(" {date}. After this day the SDK no longer sends this event, whichever version you run.")),
+            t(format!(" {date}. After this day the SDK no longer sends this event.")),
         ]));
     }
     items

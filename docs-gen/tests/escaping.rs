@@ -72,6 +72,7 @@ fn hostile_product(purpose: &'static str) -> Product {
         purpose,
         cli_command: Some("evil `tele|metry`"),
         config_switch: Some("`evil: false` in <config> | \"file\""),
+        require_expiry: false,
     }
 }
 

@@ -33,7 +33,7 @@ type Output = Arc<Mutex<Box<dyn Write + Send>>>;
 /// # const PRODUCT: Product = Product {
 /// #     name: "Acme", sdk_name: "acme", sdk_version: telemetry_schema::version!("1.0.0"), env_prefix: "ACME",
 /// #     consent_default: ConsentDefault::OptOut, endpoint: "https://t.example/v1", purpose: "Why.",
-/// #     cli_command: Some("acme telemetry"), config_switch: None,
+/// #     cli_command: Some("acme telemetry"), config_switch: None, require_expiry: false,
 /// # };
 /// let dir = std::env::temp_dir().join("telemetry-client-doc-builder");
 /// let client = Client::builder(&PRODUCT)
@@ -532,7 +532,7 @@ enum Mode {
 /// # const PRODUCT: Product = Product {
 /// #     name: "Acme", sdk_name: "acme", sdk_version: telemetry_schema::version!("1.0.0"), env_prefix: "ACME",
 /// #     consent_default: ConsentDefault::OptOut, endpoint: "https://t.example/v1", purpose: "Why.",
-/// #     cli_command: Some("acme telemetry"), config_switch: None,
+/// #     cli_command: Some("acme telemetry"), config_switch: None, require_expiry: false,
 /// # };
 /// /// Sent when the development server starts.
 /// #[derive(TelemetryEvent)]

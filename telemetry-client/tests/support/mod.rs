@@ -18,6 +18,7 @@ pub const OPT_OUT: Product = Product {
     purpose: "Acme collects anonymous usage data.",
     cli_command: Some("acme telemetry"),
     config_switch: Some("`telemetry: false` in `acme.config.json`"),
+    require_expiry: false,
 }
 .validated();
 
