@@ -109,7 +109,7 @@ pub enum ArchiveProblem {
         /// The highest archived version.
         archived: u32,
     },
-    /// The code uses a version number that was retired.
+    /// The code uses a version number that was retired (whether it still sends it or went back to it).
     RetiredVersionReused {
         /// The event.
         event: String,
@@ -120,13 +120,6 @@ pub enum ArchiveProblem {
     },
     /// `schemas/retired.json` names a version that was never published.
     RetiredUnknown {
-        /// The event.
-        event: String,
-        /// The version.
-        version: u32,
-    },
-    /// `schemas/retired.json` names the version the code sends.
-    RetiredCurrent {
         /// The event.
         event: String,
         /// The version.
@@ -184,11 +177,6 @@ impl fmt::Display for ArchiveProblem {
                 f,
                 "error: {RETIRED_PATH} retires {event} version {version}, which was never published (it is not in \
                  {ARCHIVE_PATH})"
-            ),
-            Self::RetiredCurrent { event, version } => write!(
-                f,
-                "error: {RETIRED_PATH} retires {event} version {version}, which the code still sends: bump or \
-                 remove the event first"
             ),
             Self::MissingSchema { path } => write!(
                 f,
@@ -366,15 +354,11 @@ impl Archive {
             let fields = catalog::fields_value(meta.fields())?;
             let highest = self.versions.iter().filter(|v| v.event == event).map(|v| v.version).max();
             if self.retirement(event, version).is_some() {
-                if self.get(event, version).is_some() {
-                    problems.push(ArchiveProblem::RetiredCurrent { event: event.to_owned(), version });
-                } else {
-                    problems.push(ArchiveProblem::RetiredVersionReused {
-                        event: event.to_owned(),
-                        version,
-                        highest: highest.unwrap_or(version).max(version),
-                    });
-                }
+                problems.push(ArchiveProblem::RetiredVersionReused {
+                    event: event.to_owned(),
+                    version,
+                    highest: highest.unwrap_or(version).max(version),
+                });
             }
             if let Some(archived) = highest.filter(|highest| *highest > version) {
                 problems.push(ArchiveProblem::VersionWentDown { event: event.to_owned(), version, archived });

@@ -18,8 +18,6 @@ use crate::{Archive, Difference, Disclosure, Format, generate_with_archive};
 
 /// `--check` found files that are out of date.
 pub const EXIT_OUT_OF_DATE: u8 = 1;
-/// How many days before an event's expiry date `--check` starts warning about it.
-pub const EXPIRY_WARNING_DAYS: u32 = 30;
 /// Nothing could be generated or compared.
 pub const EXIT_ERROR: u8 = 2;
 
@@ -173,7 +171,11 @@ fn run_inner(
         Some(date) => Some(*date),
         None => Date::today(),
     };
-    let expired = today.map_or(0, |today| report_expiry(&disclosure, today, stderr));
+    let mut expired = 0;
+    for notice in today.map(|today| crate::expiry_notices(&disclosure, today)).unwrap_or_default() {
+        expired += usize::from(notice.is_error());
+        let _ = writeln!(stderr, "{notice}");
+    }
     let generated =
         generate_with_archive(&disclosure, &archive, &formats, &schema_options).map_err(|error| error.to_string())?;
 
@@ -223,48 +225,6 @@ fn run_inner(
         let _ = writeln!(stdout, "  {status:<9} {path}");
     }
     Ok(0)
-}
-
-/// Warns about every event that expires within [`EXPIRY_WARNING_DAYS`] of `today` and reports every event
-/// that expired before it, or has no date when the product requires one; returns how many must be fixed.
-fn report_expiry(disclosure: &Disclosure<'_>, today: Date, stderr: &mut dyn Write) -> usize {
-    let today_number = today.days_since_epoch();
-    let mut expired = 0;
-    for meta in &disclosure.events {
-        let Some(date) = meta.expires() else {
-            if disclosure.product.require_expiry {
-                expired += 1;
-                let _ = writeln!(
-                    stderr,
-                    "error: {} has no expiry date, and {} requires one on every event: add \
-                     #[telemetry(expires = \"YYYY-MM-DD\")] with the last day it is needed",
-                    meta.name(),
-                    disclosure.product.name
-                );
-            }
-            continue;
-        };
-        let last = date.days_since_epoch();
-        if meta.is_expired_on(today_number) {
-            expired += 1;
-            let _ = writeln!(
-                stderr,
-                "error: {} expired on {date}: the client no longer sends it; remove the event, or give it a later \
-                 #[telemetry(expires = \"YYYY-MM-DD\")] if it is still needed",
-                meta.name()
-            );
-        } else if last - today_number <= EXPIRY_WARNING_DAYS {
-            let days = last - today_number;
-            let _ = writeln!(
-                stderr,
-                "warning: {} expires on {date}, in {days} {}: after that day the client drops it and --check fails; \
-                 remove the event or move the date",
-                meta.name(),
-                if days == 1 { "day" } else { "days" }
-            );
-        }
-    }
-    expired
 }
 
 /// The workspace root of the binary's crate: the runtime `CARGO_MANIFEST_DIR` when run by cargo (so a moved

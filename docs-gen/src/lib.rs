@@ -54,6 +54,7 @@ mod catalog;
 pub mod cli;
 mod compat;
 mod example;
+mod expiry;
 mod files;
 mod html;
 mod json;
@@ -77,6 +78,7 @@ pub use archive::{
 };
 pub use catalog::CATALOG_FORMAT_VERSION;
 pub use compat::{Change, ChangeKind};
+pub use expiry::{EXPIRY_WARNING_DAYS, ExpiryNotice, expiry_notices};
 pub use files::{Difference, Generated, OutputError, OutputFile, WriteStatus};
 pub use lint::{Lint, Lints};
 pub use page::event_anchor;

@@ -562,7 +562,8 @@ fn what_changed(disclosure: &Disclosure<'_>, archive: &Archive, blocks: &mut Vec
                     }
                     for change in changes {
                         content.push(t(" "));
-                        content.push(t(capitalized(&change.to_string())));
+                        // Names in a change are in backticks, which `flow` turns into code.
+                        content.extend(text::flow(&capitalized(&change.to_string())));
                         content.push(t("."));
                     }
                     children.push(item(content));
@@ -571,11 +572,16 @@ fn what_changed(disclosure: &Disclosure<'_>, archive: &Archive, blocks: &mut Vec
         }
         for v in archive.versions.iter().filter(|v| v.retired_in.as_deref() == Some(release)) {
             let mut content = vec![t("Retired "), name(v), t(format!(" version {}", v.version))];
+            let mut end = ". It is no longer accepted.";
             if let Some(retirement) = archive.retirement(&v.event, v.version) {
                 content.push(t(format!(" on {}: ", retirement.date)));
-                content.extend(text::flow(&retirement.reason));
+                let reason = retirement.reason.trim();
+                content.extend(text::flow(reason));
+                if reason.ends_with(['.', '!', '?']) {
+                    end = " It is no longer accepted.";
+                }
             }
-            content.push(t(". It is no longer accepted."));
+            content.push(t(end));
             children.push(item(content));
         }
         list.push(Item { content: vec![strong(release)], children });

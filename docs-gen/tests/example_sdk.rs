@@ -296,3 +296,32 @@ fn committed_files_are_what_the_generator_writes() {
     let (code, stdout, stderr) = run(&["--out", &out_arg(root), "--check"]);
     assert_eq!(code, 0, "{stdout}{stderr}");
 }
+
+#[test]
+fn check_warns_before_an_expiry_date_fails_after_it_and_nothing_written_depends_on_the_day() {
+    let early = common::TempDir::new("today-early");
+    let late = common::TempDir::new("today-late");
+    assert_eq!(run(&["--out", &out_arg(early.path()), "--today", "2026-01-01"]).0, 0);
+    run(&["--out", &out_arg(late.path()), "--today", "2030-01-01"]);
+    for path in [MARKDOWN_PATH, HTML_PATH, CATALOG_PATH, BUNDLE_SCHEMA_PATH, docs_gen::ARCHIVE_PATH] {
+        assert_eq!(
+            std::fs::read(early.path().join(path)).unwrap(),
+            std::fs::read(late.path().join(path)).unwrap(),
+            "{path}"
+        );
+    }
+    let out = out_arg(early.path());
+    let (code, _, stderr) = run(&["--out", &out, "--check", "--today", "2027-05-30"]);
+    assert_eq!((code, stderr.as_str()), (0, ""));
+    let (code, _, stderr) = run(&["--out", &out, "--check", "--today", "2027-06-05"]);
+    assert_eq!(code, 0);
+    assert!(stderr.contains("warning: BUILD_FEATURE_USAGE expires on 2027-06-30, in 25 days"), "{stderr}");
+    let (code, _, stderr) = run(&["--out", &out, "--check", "--today", "2027-07-01"]);
+    assert_eq!(code, 1);
+    assert!(
+        stderr.contains("error: BUILD_FEATURE_USAGE expired on 2027-06-30: the client no longer sends it"),
+        "{stderr}"
+    );
+    let (code, _, stderr) = run(&["--out", &out, "--check", "--today", "2027-02-30"]);
+    assert_eq!(code, 2, "{stderr}");
+}
