@@ -317,6 +317,9 @@ impl Archive {
                         format!("an entry needs event, version, date (YYYY-MM-DD) and a reason: {entry}"),
                     ));
                 };
+                if !telemetry_schema::is_valid_event_name(event) {
+                    return Err(bad(RETIRED_PATH, format!("{event:?} is not an event name")));
+                }
                 if telemetry_schema::find_hidden_character(reason).is_some() {
                     return Err(bad(
                         RETIRED_PATH,
@@ -343,8 +346,11 @@ impl Archive {
     /// refreshed after checking that it only widened), retirements recorded, and every rule checked.
     ///
     /// # Errors
-    /// Every problem found (nothing should be written then), or a kind docs-gen cannot describe.
+    /// The outer error: metadata nothing may be generated from (see [`GenerateError`]). The inner one: every
+    /// problem with the published versions (nothing should be written then).
     pub fn update(&self, disclosure: &Disclosure<'_>) -> Result<Result<Self, Vec<ArchiveProblem>>, GenerateError> {
+        // Names become file names and the catalog recurses into groups: never unchecked.
+        crate::check(disclosure)?;
         let release = disclosure.product.sdk_version.to_string();
         let mut problems = Vec::new();
         let mut next =

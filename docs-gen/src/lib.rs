@@ -291,6 +291,7 @@ pub fn generate(
     formats: &[Format],
     schema: &SchemaOptions,
 ) -> Result<Generated, GenerateError> {
+    check(disclosure)?;
     generate_with_archive(disclosure, &Archive::fresh(disclosure)?, formats, schema)
 }
 
