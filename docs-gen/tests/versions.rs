@@ -267,3 +267,44 @@ fn expiry_is_warned_about_30_days_before_refused_after_and_required_when_the_pro
     assert!(notices[0].to_string().contains("add #[telemetry(expires = \"YYYY-MM-DD\")]"));
     assert_eq!(expiry_notices(&Disclosure::new(&STRICT, [&EXPIRING]).unwrap(), Date::new(2026, 11, 30)), []);
 }
+
+#[test]
+fn an_event_removed_from_the_code_stays_accepted_until_retired() {
+    const OTHER: EventMeta = EventMeta::new("STOPPED", 1, "Sent when the tool stops.", &[IS_CI]);
+    let dir = common::TempDir::new("versions-removed");
+    run(dir.path(), &PRODUCT, &[&STARTED_V1, &OTHER]).unwrap();
+    run(dir.path(), &PRODUCT_1_1, &[&OTHER]).unwrap();
+    assert!(dir.path().join("schemas/events/STARTED.v1.json").is_file());
+    let bundle = bundle(dir.path());
+    assert!(bundle["$defs"]["STARTED.v1"].is_object());
+    assert_eq!(bundle["properties"]["event"]["enum"], serde_json::json!(["STARTED", "STOPPED"]));
+    let page = read(dir.path(), MARKDOWN_PATH);
+    assert!(
+        page.contains("No longer sent by this release, but still accepted from earlier ones: `STARTED` version 1."),
+        "{page}"
+    );
+}
+
+#[test]
+fn malformed_archive_files_are_refused_with_their_path() {
+    let error =
+        |archive: Option<&str>, retired: Option<&str>| Archive::parse(archive, retired).unwrap_err().to_string();
+    assert!(error(Some("{"), None).starts_with("error: schemas/archive.json: "));
+    assert!(
+        error(Some(r#"{"archive_format_version": 2, "versions": []}"#), None)
+            .contains("archive_format_version is not 1")
+    );
+    assert!(
+        error(None, Some(r#"{"retired": [{"event": "STARTED", "version": 1, "date": "2026-02-30", "reason": "x"}]}"#))
+            .contains("an entry needs event, version, date (YYYY-MM-DD) and a reason")
+    );
+    assert!(
+        error(None, Some(r#"{"retired": [{"event": "STARTED", "version": 1, "date": "2026-02-03", "reason": " "}]}"#))
+            .contains("and a reason")
+    );
+    assert!(
+        error(None, Some(r#"{"retired": [{"event": "../x", "version": 1, "date": "2026-02-03", "reason": "x"}]}"#))
+            .contains("is not an event name")
+    );
+    assert_eq!(Archive::parse(None, None).unwrap(), Archive::default());
+}
