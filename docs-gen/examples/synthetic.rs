@@ -27,6 +27,7 @@ const PRODUCT: Product = Product {
     purpose: "Synthetic collects anonymous usage data to measure how fast docs-gen is.",
     cli_command: Some("synthetic telemetry"),
     config_switch: Some("`telemetry: false` in `synthetic.json`"),
+    require_expiry: false,
 };
 
 const GROUP_FIELDS: &[FieldMeta] = &[

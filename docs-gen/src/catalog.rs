@@ -7,17 +7,17 @@ use telemetry_schema::{
 
 use crate::json::Json;
 use crate::words::{self, Kind};
-use crate::{Disclosure, GenerateError, example, page};
+use crate::{Archive, Disclosure, GenerateError, example, page};
 
 /// The version of the catalog's own layout; raised when a key is renamed or removed.
 pub const CATALOG_FORMAT_VERSION: u64 = 1;
 
 /// The catalog as pretty-printed JSON, ending with one newline.
-pub(crate) fn render(disclosure: &Disclosure<'_>) -> Result<String, GenerateError> {
-    Ok(build(disclosure)?.pretty())
+pub(crate) fn render(disclosure: &Disclosure<'_>, archive: &Archive) -> Result<String, GenerateError> {
+    Ok(build(disclosure, archive)?.pretty())
 }
 
-pub(crate) fn build(disclosure: &Disclosure<'_>) -> Result<Json, GenerateError> {
+pub(crate) fn build(disclosure: &Disclosure<'_>, archive: &Archive) -> Result<Json, GenerateError> {
     let product = disclosure.product;
     let string = |s: &str| Json::String(s.to_owned());
     let optional = |s: Option<&str>| s.map_or(Json::Null, string);
@@ -69,7 +69,7 @@ pub(crate) fn build(disclosure: &Disclosure<'_>) -> Result<Json, GenerateError> 
 
     let mut events = Vec::with_capacity(disclosure.events.len());
     for meta in &disclosure.events {
-        events.push(event(meta)?);
+        events.push(event(meta, archive)?);
     }
 
     Ok(Json::Object(vec![
@@ -88,7 +88,8 @@ pub(crate) fn build(disclosure: &Disclosure<'_>) -> Result<Json, GenerateError> 
     ]))
 }
 
-fn event(meta: &EventMeta) -> Result<Json, GenerateError> {
+fn event(meta: &EventMeta, archive: &Archive) -> Result<Json, GenerateError> {
+    let older = archive.older_accepted(meta).iter().map(|v| Json::Number(u64::from(v.version))).collect();
     Ok(Json::Object(vec![
         ("name", Json::String(meta.name().to_owned())),
         ("version", Json::Number(u64::from(meta.version()))),
@@ -98,9 +99,16 @@ fn event(meta: &EventMeta) -> Result<Json, GenerateError> {
         ("sample_rate_per_million", Json::Number(u64::from(meta.sample_rate_per_million()))),
         ("dedup_window_secs", meta.dedup_window().map_or(Json::Null, |window| Json::Number(window.as_secs()))),
         ("frequency", Json::String(words::frequency(meta))),
+        ("older_versions_accepted", Json::Array(older)),
+        ("expires", meta.expires().map_or(Json::Null, |date| Json::String(date.to_string()))),
         ("fields", fields(meta.fields())?),
         ("example_payload", example::payload(meta)?),
     ]))
+}
+
+/// The catalog's description of `fields`, as data (what the archive stores and the compatibility gate compares).
+pub(crate) fn fields_value(fields: &[FieldMeta]) -> Result<serde_json::Value, GenerateError> {
+    Ok(self::fields(fields)?.to_value())
 }
 
 fn fields(fields: &[FieldMeta]) -> Result<Json, GenerateError> {

@@ -12,7 +12,9 @@ use clap::{Arg, ArgAction, Command, value_parser};
 pub use telemetry_schema::SourceLocation;
 use telemetry_schema::schema::SchemaOptions;
 
-use crate::{Difference, Disclosure, Format, generate};
+use telemetry_schema::Date;
+
+use crate::{Archive, Difference, Disclosure, Format, generate_with_archive};
 
 /// `--check` found files that are out of date.
 pub const EXIT_OUT_OF_DATE: u8 = 1;
@@ -93,6 +95,13 @@ fn command(binary: &Binary) -> Command {
                 .help("Write nothing: compare the files with what would be generated, print a diff and exit 1 if they differ"),
         )
         .arg(
+            Arg::new("today")
+                .long("today")
+                .value_name("YYYY-MM-DD")
+                .value_parser(|text: &str| Date::parse(text).ok_or("expected an existing date written YYYY-MM-DD"))
+                .help("The date expiry dates are checked against (default: today in UTC); nothing written depends on it"),
+        )
+        .arg(
             Arg::new("format")
                 .long("format")
                 .value_name("LIST")
@@ -136,10 +145,49 @@ fn run_inner(
             .join("\n")
     })?;
     let schema_options = SchemaOptions::for_product(disclosure.product);
-    let generated = generate(&disclosure, &formats, &schema_options).map_err(|error| error.to_string())?;
     let shown = out.display();
+    let check = matches.get_flag("check");
 
-    if matches.get_flag("check") {
+    // The archive decides before anything is written: a refused change must not overwrite the published entry
+    // the next run compares against.
+    let archive = Archive::load(&out).map_err(|error| error.to_string())?;
+    let archive = match archive.update(&disclosure).map_err(|error| error.to_string())? {
+        Ok(updated) => updated,
+        Err(problems) => {
+            for problem in &problems {
+                let _ = writeln!(stderr, "{problem}");
+            }
+            let _ = writeln!(
+                stderr,
+                "error: {} {} with the published versions in {shown}; nothing was {}",
+                problems.len(),
+                if problems.len() == 1 { "problem" } else { "problems" },
+                if check { "compared" } else { "written" }
+            );
+            return Ok(EXIT_OUT_OF_DATE);
+        }
+    };
+    let today = match matches.get_one::<Date>("today") {
+        Some(date) => Some(*date),
+        None => Date::today(),
+    };
+    let mut expired = 0;
+    for notice in today.map(|today| crate::expiry_notices(&disclosure, today)).unwrap_or_default() {
+        expired += usize::from(notice.is_error());
+        let _ = writeln!(stderr, "{notice}");
+    }
+    let generated =
+        generate_with_archive(&disclosure, &archive, &formats, &schema_options).map_err(|error| error.to_string())?;
+
+    if check {
+        if expired > 0 {
+            let _ = writeln!(
+                stderr,
+                "error: {expired} {} an expiry date that must be fixed first",
+                if expired == 1 { "event has" } else { "events have" }
+            );
+            return Ok(EXIT_OUT_OF_DATE);
+        }
         let differences = generated.check(&out).map_err(|error| format!("error: {error}"))?;
         if differences.is_empty() {
             let _ =

@@ -24,6 +24,21 @@ impl Json {
         out
     }
 
+    /// The same value as a `serde_json::Value` (whose objects may reorder keys: for data, not for output).
+    pub(crate) fn to_value(&self) -> serde_json::Value {
+        use serde_json::Value;
+        match self {
+            Self::Null => Value::Null,
+            Self::Bool(b) => Value::Bool(*b),
+            Self::Number(n) => Value::from(*n),
+            Self::String(s) => Value::String(s.clone()),
+            Self::Array(items) => Value::Array(items.iter().map(Self::to_value).collect()),
+            Self::Object(entries) => {
+                Value::Object(entries.iter().map(|(key, value)| ((*key).to_owned(), value.to_value())).collect())
+            }
+        }
+    }
+
     fn write(&self, out: &mut String, indent: usize) {
         match self {
             Self::Null => out.push_str("null"),

@@ -39,6 +39,7 @@
 //!     purpose: "Tool counts how often it starts.",
 //!     cli_command: None,
 //!     config_switch: None,
+//!     require_expiry: false,
 //! };
 //!
 //! let disclosure = docs_gen::Disclosure::new(&PRODUCT, [&STARTED]).unwrap();
@@ -48,9 +49,12 @@
 //! assert!(page.contains("`TOOL_TELEMETRY_DISABLED=1`"));
 //! ```
 
+mod archive;
 mod catalog;
 pub mod cli;
+mod compat;
 mod example;
+mod expiry;
 mod files;
 mod html;
 mod json;
@@ -63,11 +67,18 @@ mod words;
 use std::fmt;
 
 use telemetry_schema::schema::{
-    SchemaOptions, batch_schema, bundle_schema, envelope_schema, event_file_name, event_schema, to_canonical_string,
+    ArchivedSchema, SchemaOptions, batch_schema, bundle_schema_with_archive, envelope_schema, event_file_name,
+    event_schema, to_canonical_string,
 };
 use telemetry_schema::{EventMeta, MetaError, Product};
 
+pub use archive::{
+    ARCHIVE_FORMAT_VERSION, ARCHIVE_PATH, Archive, ArchiveError, ArchiveProblem, ArchivedVersion, RETIRED_PATH,
+    Retirement,
+};
 pub use catalog::CATALOG_FORMAT_VERSION;
+pub use compat::{Change, ChangeKind};
+pub use expiry::{EXPIRY_WARNING_DAYS, ExpiryNotice, expiry_notices};
 pub use files::{Difference, Generated, OutputError, OutputFile, WriteStatus};
 pub use lint::{Lint, Lints};
 pub use page::event_anchor;
@@ -165,6 +176,8 @@ pub enum GenerateError {
     UnknownKind(String),
     /// An enum without variants (the toolkit refuses these at compile time).
     EmptyEnum(&'static str),
+    /// An archived schema file that is not JSON.
+    BadArchivedSchema(String),
     /// Metadata that [`EventMeta::check`] refuses: a name that is not an identifier (it would become a file name,
     /// an anchor, a JSON key), a cycle, a blank doc or a doc with a hidden character. The derives and the checking
     /// constructors never produce it; hand-built metadata with the unchecked ones can.
@@ -205,6 +218,9 @@ impl fmt::Display for GenerateError {
                 "error: docs-gen cannot describe the kind {kind}; use the docs-gen version that matches the SDK's \
                  telemetry-schema version"
             ),
+            Self::BadArchivedSchema(path) => {
+                write!(f, "error: the archived schema {path} is not JSON; restore it from version control")
+            }
             Self::EmptyEnum(name) => {
                 write!(f, "error: the telemetry enum `{name}` has no variants; give it at least one documented variant")
             }
@@ -264,35 +280,35 @@ fn check(disclosure: &Disclosure<'_>) -> Result<(), GenerateError> {
     Ok(())
 }
 
-/// The disclosure page as Markdown.
+/// The disclosure page as Markdown, for a repository without an archive (every version first published now).
 ///
 /// # Errors
 /// See [`GenerateError`].
 pub fn render_markdown(disclosure: &Disclosure<'_>) -> Result<String, GenerateError> {
     check(disclosure)?;
-    Ok(markdown::render(&page::build(disclosure)?))
+    Ok(markdown::render(&page::build(disclosure, &Archive::fresh(disclosure)?)?))
 }
 
-/// The disclosure page as a self-contained HTML file.
+/// The disclosure page as a self-contained HTML file, for a repository without an archive.
 ///
 /// # Errors
 /// See [`GenerateError`].
 pub fn render_html(disclosure: &Disclosure<'_>) -> Result<String, GenerateError> {
     check(disclosure)?;
-    Ok(html::render(&page::build(disclosure)?))
+    Ok(html::render(&page::build(disclosure, &Archive::fresh(disclosure)?)?))
 }
 
-/// The catalog: the page's content as JSON.
+/// The catalog: the page's content as JSON, for a repository without an archive.
 ///
 /// # Errors
 /// See [`GenerateError`].
 pub fn render_catalog(disclosure: &Disclosure<'_>) -> Result<String, GenerateError> {
     check(disclosure)?;
-    catalog::render(disclosure)
+    catalog::render(disclosure, &Archive::fresh(disclosure)?)
 }
 
-/// Every file of the given formats, in a fixed order. Each format is generated at most once, whatever the order
-/// and repetitions in `formats`. `schema` says where the schemas will be published (their `$id`s).
+/// Every file of the given formats, in a fixed order, for a repository without an archive (every version in the
+/// code first published now). `schema` says where the schemas will be published (their `$id`s).
 ///
 /// # Errors
 /// See [`GenerateError`].
@@ -302,10 +318,27 @@ pub fn generate(
     schema: &SchemaOptions,
 ) -> Result<Generated, GenerateError> {
     check(disclosure)?;
+    generate_with_archive(disclosure, &Archive::fresh(disclosure)?, formats, schema)
+}
+
+/// Every file of the given formats, in a fixed order. Each format is generated at most once, whatever the order
+/// and repetitions in `formats`. `archive` is the archive after this run ([`Archive::update`] of the one on
+/// disk): its older versions are written back byte for byte and accepted by the bundle unless retired.
+///
+/// # Errors
+/// See [`GenerateError`].
+pub fn generate_with_archive(
+    disclosure: &Disclosure<'_>,
+    archive: &Archive,
+    formats: &[Format],
+    schema: &SchemaOptions,
+) -> Result<Generated, GenerateError> {
+    check(disclosure)?;
     let wants = |format| formats.contains(&format);
+    // Nothing is ever deleted from `schemas/events`: no owned directory.
     let mut generated = Generated { files: Vec::new(), owned_dirs: Vec::new() };
     if wants(Format::Markdown) || wants(Format::Html) {
-        let page = page::build(disclosure)?;
+        let page = page::build(disclosure, archive)?;
         if wants(Format::Markdown) {
             generated.files.push(OutputFile { path: MARKDOWN_PATH.to_owned(), contents: markdown::render(&page) });
         }
@@ -314,24 +347,48 @@ pub fn generate(
         }
     }
     if wants(Format::Catalog) {
-        generated.files.push(OutputFile { path: CATALOG_PATH.to_owned(), contents: catalog::render(disclosure)? });
+        generated
+            .files
+            .push(OutputFile { path: CATALOG_PATH.to_owned(), contents: catalog::render(disclosure, archive)? });
     }
     if wants(Format::Schemas) {
-        generated.owned_dirs.push(EVENT_SCHEMAS_DIR);
         for meta in &disclosure.events {
             generated.files.push(OutputFile {
                 path: event_schema_path(meta),
                 contents: to_canonical_string(&event_schema(meta, schema)),
             });
         }
+        let is_current =
+            |event: &str, version: u32| disclosure.events.iter().any(|m| m.name() == event && m.version() == version);
+        let mut older = Vec::new();
+        for old in archive.versions.iter().filter(|v| !is_current(&v.event, v.version)) {
+            let path = format!("{EVENT_SCHEMAS_DIR}/{}.v{}.json", old.event, old.version);
+            let Some(bytes) = &old.schema else { return Err(GenerateError::BadArchivedSchema(path)) };
+            if archive.retirement(&old.event, old.version).is_none() {
+                let parsed: serde_json::Value =
+                    serde_json::from_str(bytes).map_err(|_| GenerateError::BadArchivedSchema(path.clone()))?;
+                older.push((old.event.as_str(), old.version, parsed));
+            }
+            generated.files.push(OutputFile { path, contents: bytes.clone() });
+        }
+        let archived: Vec<ArchivedSchema<'_>> =
+            older.iter().map(|(name, version, schema)| ArchivedSchema { name, version: *version, schema }).collect();
         let schemas = [
             (ENVELOPE_SCHEMA_PATH, envelope_schema(schema)),
             (BATCH_SCHEMA_PATH, batch_schema(schema)),
-            (BUNDLE_SCHEMA_PATH, bundle_schema(&disclosure.events, schema)),
+            (BUNDLE_SCHEMA_PATH, bundle_schema_with_archive(&disclosure.events, &archived, schema)),
         ];
         for (path, value) in schemas {
             generated.files.push(OutputFile { path: path.to_owned(), contents: to_canonical_string(&value) });
         }
+        let current_schema = |event: &str, version: u32| {
+            let path = format!("{EVENT_SCHEMAS_DIR}/{event}.v{version}.json");
+            is_current(event, version)
+                .then(|| generated.files.iter().find(|f| f.path == path).map(|f| f.contents.clone()))
+                .flatten()
+        };
+        let contents = archive.render(current_schema);
+        generated.files.push(OutputFile { path: ARCHIVE_PATH.to_owned(), contents });
     }
     Ok(generated)
 }

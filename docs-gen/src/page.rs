@@ -6,7 +6,7 @@ use telemetry_schema::{
     TOOLKIT_VERSION, TelemetryGroup,
 };
 
-use crate::{Disclosure, GenerateError, example, text, words};
+use crate::{Archive, ArchivedVersion, Disclosure, GenerateError, compat, example, text, words};
 
 /// A whole page: a title and its blocks, in order.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -91,6 +91,7 @@ const EXAMPLE: &str = "example";
 const NEVER: &str = "never-collected";
 const SEE: &str = "see-what-is-sent";
 const OPT_OUT: &str = "opt-out";
+const CHANGES: &str = "what-changed";
 
 /// The stable anchor of an event's section: `event-` and the event name (which is an identifier).
 pub fn event_anchor(meta: &EventMeta) -> String {
@@ -98,7 +99,7 @@ pub fn event_anchor(meta: &EventMeta) -> String {
 }
 
 /// Builds the page.
-pub(crate) fn build(disclosure: &Disclosure<'_>) -> Result<Page, GenerateError> {
+pub(crate) fn build(disclosure: &Disclosure<'_>, archive: &Archive) -> Result<Page, GenerateError> {
     let product = disclosure.product;
     let mut page = Page { title: format!("What {} collects", product.name), blocks: Vec::new() };
     let blocks = &mut page.blocks;
@@ -115,7 +116,8 @@ pub(crate) fn build(disclosure: &Disclosure<'_>) -> Result<Page, GenerateError> 
     ))]));
 
     contents(disclosure, blocks);
-    collected(disclosure, blocks)?;
+    collected(disclosure, archive, blocks)?;
+    what_changed(disclosure, archive, blocks);
     envelope(disclosure, blocks)?;
     example_section(disclosure, blocks)?;
     never_collected(disclosure, blocks)?;
@@ -154,6 +156,7 @@ fn contents(disclosure: &Disclosure<'_>, blocks: &mut Vec<Block>) {
         disclosure.events.iter().map(|meta| item(vec![link(vec![code(meta.name())], &event_anchor(meta))])).collect();
     blocks.push(Block::List(vec![
         Item { content: vec![link(vec![t("What is collected")], COLLECTED)], children: events },
+        item(vec![link(vec![t("What changed")], CHANGES)]),
         item(vec![link(vec![t("What is sent with every event")], ENVELOPE)]),
         item(vec![link(vec![t("An example event")], EXAMPLE)]),
         item(vec![link(vec![t("What is never collected")], NEVER)]),
@@ -171,7 +174,7 @@ fn opt_out_title(disclosure: &Disclosure<'_>) -> &'static str {
 
 const FIELD_COLUMNS: [&str; 4] = ["Field", "Kind", "Present", "Description"];
 
-fn collected(disclosure: &Disclosure<'_>, blocks: &mut Vec<Block>) -> Result<(), GenerateError> {
+fn collected(disclosure: &Disclosure<'_>, archive: &Archive, blocks: &mut Vec<Block>) -> Result<(), GenerateError> {
     let product = disclosure.product;
     heading(blocks, 2, COLLECTED, vec![t("What is collected")]);
     let count = disclosure.events.len();
@@ -185,20 +188,22 @@ fn collected(disclosure: &Disclosure<'_>, blocks: &mut Vec<Block>) -> Result<(),
         if count == 1 { "kind of event" } else { "kinds of event" }
     ))]));
     for meta in &disclosure.events {
-        event_section(meta, blocks)?;
+        event_section(meta, archive, blocks)?;
     }
     Ok(())
 }
 
-fn event_section(meta: &EventMeta, blocks: &mut Vec<Block>) -> Result<(), GenerateError> {
+fn event_section(meta: &EventMeta, archive: &Archive, blocks: &mut Vec<Block>) -> Result<(), GenerateError> {
     heading(blocks, 3, &event_anchor(meta), vec![code(meta.name())]);
     for paragraph in text::paragraphs(meta.doc()) {
         blocks.push(Block::Paragraph(paragraph));
     }
-    blocks.push(Block::List(vec![
+    let mut facts = vec![
         item(vec![strong("How often:"), t(" "), t(words::frequency(meta))]),
         item(vec![strong("Schema version:"), t(format!(" {}", meta.version()))]),
-    ]));
+    ];
+    facts.extend(lifetime_items(meta, archive));
+    blocks.push(Block::List(facts));
     if meta.fields().is_empty() {
         blocks.push(Block::Paragraph(vec![t("This event has no fields: only the fact that it happened is sent.")]));
         return Ok(());
@@ -480,4 +485,124 @@ fn opt_out(disclosure: &Disclosure<'_>, blocks: &mut Vec<Block>) {
         code(product.endpoint_var()),
         t(" to its URL."),
     ]));
+}
+
+// Versions over time: the page's share of the archive (issue 10). Kept apart from the field tables so that other
+// per-event facts can be added next to them without touching this.
+
+/// The older versions still accepted, and the expiry date, as items of an event's fact list.
+fn lifetime_items(meta: &EventMeta, archive: &Archive) -> Vec<Item> {
+    let mut items = Vec::new();
+    let older = archive.older_accepted(meta);
+    if !older.is_empty() {
+        let numbers: Vec<String> = older.iter().map(|v| v.version.to_string()).collect();
+        items.push(item(vec![
+            strong("Older versions still accepted:"),
+            t(format!(" {} (sent by earlier releases of the SDK; see ", numbers.join(", "))),
+            link(vec![t("what changed")], CHANGES),
+            t(")"),
+        ]));
+    }
+    if let Some(date) = meta.expires() {
+        items.push(item(vec![
+            strong("Expires:"),
+            t(format!(" {date}. After this day the SDK no longer sends this event.")),
+        ]));
+    }
+    items
+}
+
+/// Which releases are newest first: by version when both parse, else by text.
+fn newest_first(a: &str, b: &str) -> std::cmp::Ordering {
+    match (a.parse::<telemetry_schema::Version>(), b.parse::<telemetry_schema::Version>()) {
+        (Ok(a), Ok(b)) => b.cmp(&a),
+        _ => b.cmp(a),
+    }
+}
+
+/// "What changed": per SDK release, newest first, the events added, the new versions with their field changes
+/// and the versions retired, all read from the archive.
+fn what_changed(disclosure: &Disclosure<'_>, archive: &Archive, blocks: &mut Vec<Block>) {
+    heading(blocks, 2, CHANGES, vec![t("What changed")]);
+    blocks.push(Block::Paragraph(vec![t(format!(
+        "Each event has a schema version, raised whenever what the event holds changes in a way older readers \
+         would not accept. Older versions stay accepted until they are retired, because installed copies of {} \
+         keep sending them. By release of {}, newest first:",
+        disclosure.product.name, disclosure.product.sdk_name
+    ))]));
+    let mut releases: Vec<&str> = archive
+        .versions
+        .iter()
+        .flat_map(|v| std::iter::once(v.published_in.as_str()).chain(v.retired_in.as_deref()))
+        .collect();
+    releases.sort_by(|a, b| newest_first(a, b));
+    releases.dedup();
+    let anchor_of =
+        |v: &ArchivedVersion| disclosure.events.iter().find(|m| m.name() == v.event).map(|meta| event_anchor(meta));
+    let name = |v: &ArchivedVersion| match anchor_of(v) {
+        Some(anchor) => link(vec![code(&v.event)], &anchor),
+        None => code(&v.event),
+    };
+    let mut list = Vec::new();
+    for release in releases {
+        let mut children = Vec::new();
+        for v in archive.versions.iter().filter(|v| v.published_in == release) {
+            let previous = archive.versions.iter().rfind(|p| p.event == v.event && p.version < v.version);
+            match previous {
+                None => children.push(item(vec![t("Added "), name(v), t(format!(" (version {}).", v.version))])),
+                Some(previous) => {
+                    let mut content = vec![
+                        t("New version of "),
+                        name(v),
+                        t(format!(": version {} (after version {}).", v.version, previous.version)),
+                    ];
+                    let changes = compat::diff(&previous.fields, &v.fields);
+                    if changes.is_empty() {
+                        content.push(t(" The fields are the same; what they mean changed."));
+                    }
+                    for change in changes {
+                        content.push(t(" "));
+                        // Names in a change are in backticks, which `flow` turns into code.
+                        content.extend(text::flow(&capitalized(&change.to_string())));
+                        content.push(t("."));
+                    }
+                    children.push(item(content));
+                }
+            }
+        }
+        for v in archive.versions.iter().filter(|v| v.retired_in.as_deref() == Some(release)) {
+            let mut content = vec![t("Retired "), name(v), t(format!(" version {}", v.version))];
+            let mut end = ". It is no longer accepted.";
+            if let Some(retirement) = archive.retirement(&v.event, v.version) {
+                content.push(t(format!(" on {}: ", retirement.date)));
+                let reason = retirement.reason.trim();
+                content.extend(text::flow(reason));
+                if reason.ends_with(['.', '!', '?']) {
+                    end = " It is no longer accepted.";
+                }
+            }
+            content.push(t(end));
+            children.push(item(content));
+        }
+        list.push(Item { content: vec![strong(release)], children });
+    }
+    blocks.push(Block::List(list));
+    let gone = archive.accepted_without_code(disclosure);
+    if !gone.is_empty() {
+        let mut content = vec![t("No longer sent by this release, but still accepted from earlier ones: ")];
+        for (i, v) in gone.iter().enumerate() {
+            if i > 0 {
+                content.push(t(", "));
+            }
+            content.push(code(&v.event));
+            content.push(t(format!(" version {}", v.version)));
+        }
+        content.push(t("."));
+        blocks.push(Block::Paragraph(content));
+    }
+}
+
+fn capitalized(text: &str) -> String {
+    let mut chars = text.chars();
+    chars.next().map(|first| first.to_uppercase().chain(chars).collect()).unwrap_or_default()
 }

@@ -72,6 +72,7 @@ fn hostile_product(purpose: &'static str) -> Product {
         purpose,
         cli_command: Some("evil `tele|metry`"),
         config_switch: Some("`evil: false` in <config> | \"file\""),
+        require_expiry: false,
     }
 }
 
@@ -97,6 +98,7 @@ fn hostile_docs_stay_text_in_markdown() {
             "What is collected",
             "B_EVENT",
             "HOSTILE_EVENT",
+            "What changed",
             "What is sent with every event",
             "An example event",
             "What is never collected",

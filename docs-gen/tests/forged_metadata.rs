@@ -21,6 +21,7 @@ const PRODUCT: Product = Product {
     purpose: "Tool counts how often it starts.",
     cli_command: None,
     config_switch: None,
+    require_expiry: false,
 };
 
 /// Every renderer refuses the disclosure, and each error says `expected`.

@@ -72,4 +72,5 @@ const PRODUCT: telemetry_schema::Product = telemetry_schema::Product {
     purpose: "Why.",
     cli_command: None,
     config_switch: None,
+    require_expiry: false,
 };

@@ -21,6 +21,7 @@ pub const PRODUCT: Product = Product {
               paths, environment variables, names, emails or IP addresses, and you can turn it off at any time.",
     cli_command: Some("acme telemetry"),
     config_switch: Some("`telemetry: false` in the `acme.config.json` of a project"),
+    require_expiry: false,
 }
 .validated();
 

@@ -8,7 +8,7 @@
 //! # const PRODUCT: Product = Product {
 //! #     name: "Acme", sdk_name: "acme", sdk_version: telemetry_schema::version!("1.0.0"), env_prefix: "ACME",
 //! #     consent_default: ConsentDefault::OptOut, endpoint: "https://t.example/v1", purpose: "Why.",
-//! #     cli_command: Some("acme telemetry"), config_switch: None,
+//! #     cli_command: Some("acme telemetry"), config_switch: None, require_expiry: false,
 //! # };
 //!
 //! let app = clap::Command::new("acme").subcommand(cli::command(&PRODUCT));

@@ -33,7 +33,7 @@ type Output = Arc<Mutex<Box<dyn Write + Send>>>;
 /// # const PRODUCT: Product = Product {
 /// #     name: "Acme", sdk_name: "acme", sdk_version: telemetry_schema::version!("1.0.0"), env_prefix: "ACME",
 /// #     consent_default: ConsentDefault::OptOut, endpoint: "https://t.example/v1", purpose: "Why.",
-/// #     cli_command: Some("acme telemetry"), config_switch: None,
+/// #     cli_command: Some("acme telemetry"), config_switch: None, require_expiry: false,
 /// # };
 /// let dir = std::env::temp_dir().join("telemetry-client-doc-builder");
 /// let client = Client::builder(&PRODUCT)
@@ -532,7 +532,7 @@ enum Mode {
 /// # const PRODUCT: Product = Product {
 /// #     name: "Acme", sdk_name: "acme", sdk_version: telemetry_schema::version!("1.0.0"), env_prefix: "ACME",
 /// #     consent_default: ConsentDefault::OptOut, endpoint: "https://t.example/v1", purpose: "Why.",
-/// #     cli_command: Some("acme telemetry"), config_switch: None,
+/// #     cli_command: Some("acme telemetry"), config_switch: None, require_expiry: false,
 /// # };
 /// /// Sent when the development server starts.
 /// #[derive(TelemetryEvent)]
@@ -611,13 +611,22 @@ impl Client {
     /// Records an event. Never blocks and never fails: when disabled it returns at once; in debug mode it
     /// prints the envelope to stderr; otherwise it applies the event's sample rate and queues the event for the
     /// background worker (dropping and counting it if the queue is full). Identical payloads of an event with
-    /// a dedup window are sent once per window.
+    /// a dedup window are sent once per window. An event past its `#[telemetry(expires = …)]` date is neither
+    /// sent nor printed, and counted in [`DeliveryStats::expired`].
     #[inline]
     pub fn track<E: TelemetryEvent + Send>(&self, event: E) {
         match &self.mode {
             Mode::Inert => {}
-            Mode::Debug(sink) => sink.print(&event),
+            Mode::Debug(sink) => {
+                if !has_expired::<E>() {
+                    sink.print(&event);
+                }
+            }
             Mode::Delivering(delivery) => {
+                if has_expired::<E>() {
+                    delivery.count_expired();
+                    return;
+                }
                 let rate = E::META.sample_rate_per_million();
                 if rate < 1_000_000 && !delivery.sampled_in(rate) {
                     return;
@@ -883,5 +892,16 @@ impl fmt::Display for Status {
             writeln!(f, "{how}")?;
         }
         write!(f, "To see what would be sent without sending anything, set {}=1.", p.debug_var())
+    }
+}
+
+/// Whether `E` has an expiry date and today (UTC) is after it. `E::META` is a constant, so for an event without
+/// the attribute this folds to `false` and costs nothing; with one, it reads the system clock. A clock that
+/// cannot be read (before 1970) sends the event.
+#[inline]
+fn has_expired<E: TelemetryEvent>() -> bool {
+    match E::META.expires() {
+        None => false,
+        Some(date) => telemetry_schema::Date::today().is_some_and(|today| today > date),
     }
 }

@@ -379,6 +379,7 @@ mod tests {
         purpose: "Why.",
         cli_command: None,
         config_switch: None,
+        require_expiry: false,
     };
 
     #[test]

@@ -14,6 +14,7 @@ const RENAME_ALL: &str = "rename_all";
 const RENAME: &str = "rename";
 const SAMPLE_RATE: &str = "sample_rate";
 const DEDUP: &str = "dedup";
+const EXPIRES: &str = "expires";
 
 /// Where an attribute list sits; each place accepts its own keys.
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -28,7 +29,7 @@ pub(crate) enum Position {
 impl Position {
     fn keys(self) -> &'static [&'static str] {
         match self {
-            Self::Event => &[NAME, VERSION, RENAME_ALL, SAMPLE_RATE, DEDUP],
+            Self::Event => &[NAME, VERSION, RENAME_ALL, SAMPLE_RATE, DEDUP, EXPIRES],
             Self::Group | Self::Enum => &[RENAME_ALL],
             Self::Field | Self::Variant => &[RENAME],
         }
@@ -71,6 +72,8 @@ pub(crate) struct Attrs {
     pub(crate) sample_per_million: Option<u32>,
     /// Seconds during which an identical payload is sent only once.
     pub(crate) dedup_secs: Option<u64>,
+    /// The last day the event is sent, as (year, month, day), checked to exist.
+    pub(crate) expires: Option<(u16, u8, u8)>,
 }
 
 /// Parses the `#[telemetry(...)]` attributes of an item, reporting unknown, duplicate and malformed keys and any
@@ -118,6 +121,7 @@ pub(crate) fn parse(cx: &mut Ctxt, attrs: &[Attribute], position: Position) -> A
                 RENAME_ALL => out.rename_all.is_some(),
                 SAMPLE_RATE => out.sample_per_million.is_some(),
                 DEDUP => out.dedup_secs.is_some(),
+                EXPIRES => out.expires.is_some(),
                 _ => out.rename.is_some(),
             };
             if already_set {
@@ -184,6 +188,17 @@ pub(crate) fn parse(cx: &mut Ctxt, attrs: &[Attribute], position: Position) -> A
                             &lit,
                             "dedup is a time window during which an identical payload is sent only once: a \
                              whole number followed by s, m, h or d, like \"24h\"",
+                        ),
+                    }
+                }
+                EXPIRES => {
+                    let lit: LitStr = meta.value()?.parse()?;
+                    match telemetry_date(&lit.value()) {
+                        Some(date) => out.expires = Some(date),
+                        None => cx.error_spanned_by(
+                            &lit,
+                            "expires is the last day the event is sent, an existing date written YYYY-MM-DD \
+                             between 1970 and 9999, like \"2027-06-30\"",
                         ),
                     }
                 }
@@ -324,4 +339,28 @@ impl RenameRule {
 /// `CliCommand` → `CLI_COMMAND`: the default event name.
 pub(crate) fn default_event_name(type_name: &str) -> String {
     type_name.to_shouty_snake_case()
+}
+
+/// `YYYY-MM-DD`, a date that exists, from 1970 to 9999 (what `telemetry_schema::Date::parse` accepts; the derive
+/// cannot depend on the schema crate, so the rule is repeated here and the expansion calls the checking
+/// `Date::new` again).
+fn telemetry_date(text: &str) -> Option<(u16, u8, u8)> {
+    let bytes = text.as_bytes();
+    if bytes.len() != 10 || bytes[4] != b'-' || bytes[7] != b'-' {
+        return None;
+    }
+    let digits = |range: std::ops::Range<usize>| {
+        let part = &text[range];
+        part.bytes().all(|b| b.is_ascii_digit()).then(|| part.parse::<u16>().ok()).flatten()
+    };
+    let (year, month, day) = (digits(0..4)?, digits(5..7)?, digits(8..10)?);
+    let leap = (year.is_multiple_of(4) && !year.is_multiple_of(100)) || year.is_multiple_of(400);
+    let days = match month {
+        1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
+        4 | 6 | 9 | 11 => 30,
+        2 if leap => 29,
+        2 => 28,
+        _ => return None,
+    };
+    ((1970..=9999).contains(&year) && (1..=days).contains(&day)).then_some((year, month as u8, day as u8))
 }

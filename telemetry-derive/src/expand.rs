@@ -99,6 +99,8 @@ fn expand_struct(model: &Struct<'_>) -> TokenStream {
             let rust_name = ast::unraw(ident);
             let sampling = model.attrs.sample_per_million.map(|ppm| quote!(.with_sample_rate_per_million(#ppm)));
             let dedup = model.attrs.dedup_secs.map(|secs| quote!(.with_dedup_window_secs(#secs)));
+            let expires =
+                model.attrs.expires.map(|(y, m, d)| quote!(.with_expires(::telemetry_schema::Date::new(#y, #m, #d))));
             quote! {
                 #[doc(hidden)]
                 const _: () = {
@@ -106,7 +108,7 @@ fn expand_struct(model: &Struct<'_>) -> TokenStream {
                     impl ::telemetry_schema::TelemetryEvent for #ident {
                         const META: ::telemetry_schema::EventMeta = ::telemetry_schema::EventMeta::__derived(
                             #name, #version, #doc, &[#(#fields),*],
-                        )#sampling #dedup;
+                        )#sampling #dedup #expires;
                         #visit_fn
                     }
                     ::telemetry_schema::__private::inventory::submit! {

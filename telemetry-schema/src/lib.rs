@@ -55,6 +55,7 @@
 // context) with them.
 extern crate self as telemetry_schema;
 
+mod date;
 #[cfg(feature = "serde")]
 pub mod decode;
 mod encode;
@@ -69,6 +70,7 @@ mod registry;
 pub mod schema;
 mod version;
 
+pub use date::Date;
 pub use encode::{EncodeError, EncodeProblem, Encoder, Fields, to_json, write_json};
 pub use envelope::{
     AnonymousId, Arch, BATCH_EVENTS_KEY, Context, ENVELOPE_FIELDS, EnvelopeField, EnvelopeFieldKind, EnvelopeHeader,

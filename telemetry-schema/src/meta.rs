@@ -4,6 +4,7 @@
 //! name that could break the wire format (or a missing description) is a build error even for hand-written impls.
 //! Docs-gen, the schema renderer and the serializer all read these types; nothing else describes an event.
 
+use crate::date::Date;
 use crate::kind::CollectableKind;
 
 /// Longest name (event, field, enum variant) the toolkit accepts.
@@ -18,6 +19,7 @@ pub struct EventMeta {
     fields: &'static [FieldMeta],
     sample_per_million: u32,
     dedup_window_secs: Option<u64>,
+    expires: Option<Date>,
 }
 
 impl EventMeta {
@@ -33,7 +35,7 @@ impl EventMeta {
         assert!(!is_blank(doc), "telemetry: every event needs a doc comment");
         assert!(is_visible_text(doc), "{}", HIDDEN_IN_DOC);
         assert!(fields_are_unique(fields), "telemetry: two fields of one event have the same name");
-        Self { name, version, doc, fields, sample_per_million: 1_000_000, dedup_window_secs: None }
+        Self { name, version, doc, fields, sample_per_million: 1_000_000, dedup_window_secs: None, expires: None }
     }
 
     /// Sends only this many occurrences per million (`#[telemetry(sample_rate = 0.1)]` is 100 000).
@@ -49,6 +51,25 @@ impl EventMeta {
     pub const fn with_dedup_window_secs(self, secs: u64) -> Self {
         assert!(secs >= 1, "telemetry: a dedup window is at least one second");
         Self { dedup_window_secs: Some(secs), ..self }
+    }
+
+    /// Stops sending the event after `date` (`#[telemetry(expires = "2027-06-30")]`): from the next day on, the
+    /// client drops it and `docs-gen --check` fails until the event is removed or given a later date.
+    pub const fn with_expires(self, date: Date) -> Self {
+        Self { expires: Some(date), ..self }
+    }
+
+    /// The last day the event is sent, if it expires.
+    pub const fn expires(&self) -> Option<Date> {
+        self.expires
+    }
+
+    /// Whether the event has expired on the day `days_since_epoch` (UTC): it has an expiry date before that day.
+    pub const fn is_expired_on(&self, days_since_epoch: u32) -> bool {
+        match self.expires {
+            Some(date) => date.days_since_epoch() < days_since_epoch,
+            None => false,
+        }
     }
 
     /// How many occurrences per million are sent; 1 000 000 (the default) sends every one.
@@ -70,7 +91,7 @@ impl EventMeta {
     /// [`MetaError`]).
     #[doc(hidden)]
     pub const fn __derived(name: &'static str, version: u32, doc: &'static str, fields: &'static [FieldMeta]) -> Self {
-        Self { name, version, doc, fields, sample_per_million: 1_000_000, dedup_window_secs: None }
+        Self { name, version, doc, fields, sample_per_million: 1_000_000, dedup_window_secs: None, expires: None }
     }
 
     /// The event name on the wire, e.g. `CLI_COMMAND`.

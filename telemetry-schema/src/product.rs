@@ -34,6 +34,7 @@ pub const DO_NOT_TRACK: &str = "DO_NOT_TRACK";
 ///     purpose: "Acme collects anonymous usage data to learn which features matter.",
 ///     cli_command: Some("acme telemetry"),
 ///     config_switch: Some("`telemetry: false` in `acme.config.json`"),
+///     require_expiry: false,
 /// }
 /// .validated();
 /// assert_eq!(PRODUCT.disabled_var(), "ACME_TELEMETRY_DISABLED");
@@ -58,6 +59,9 @@ pub struct Product {
     pub cli_command: Option<&'static str>,
     /// How to switch telemetry off in code or configuration, e.g. ``telemetry: false` in `acme.config``.
     pub config_switch: Option<&'static str>,
+    /// Whether every event must carry `#[telemetry(expires = "YYYY-MM-DD")]` (as Glean requires): docs-gen
+    /// refuses an event without one, so nothing is collected for ever by default.
+    pub require_expiry: bool,
 }
 
 impl Product {
@@ -184,7 +188,7 @@ pub fn products() -> Vec<&'static Product> {
 /// pub const PRODUCT: Product = Product {
 /// #   name: "Acme", sdk_name: "acme", sdk_version: telemetry_schema::version!("1.0.0"), env_prefix: "ACME",
 /// #   consent_default: ConsentDefault::OptOut, endpoint: "https://t.example/v1", purpose: "Why.",
-/// #   cli_command: None, config_switch: None,
+/// #   cli_command: None, config_switch: None, require_expiry: false,
 ///     // ...
 /// };
 /// telemetry_schema::register_product!(PRODUCT);

@@ -19,6 +19,7 @@ const PRODUCT: Product = Product {
     purpose: "To learn which features matter.",
     cli_command: None,
     config_switch: None,
+    require_expiry: false,
 }
 .validated();
 

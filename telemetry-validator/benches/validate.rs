@@ -32,6 +32,7 @@ const PRODUCT: telemetry_schema::Product = telemetry_schema::Product {
     purpose: "To learn which features matter.",
     cli_command: None,
     config_switch: None,
+    require_expiry: false,
 };
 
 /// A command.

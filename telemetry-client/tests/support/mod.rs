@@ -18,6 +18,7 @@ pub const OPT_OUT: Product = Product {
     purpose: "Acme collects anonymous usage data.",
     cli_command: Some("acme telemetry"),
     config_switch: Some("`telemetry: false` in `acme.config.json`"),
+    require_expiry: false,
 }
 .validated();
 
@@ -42,6 +43,22 @@ pub struct Counted {
 #[derive(Debug, Clone, TelemetryEvent)]
 #[telemetry(sample_rate = 0.1)]
 pub struct Sampled {
+    /// A sequence number.
+    pub n: u32,
+}
+
+/// Sent by the tests until the end of 2020: expired for good.
+#[derive(Debug, Clone, TelemetryEvent)]
+#[telemetry(expires = "2020-12-31")]
+pub struct Expired {
+    /// A sequence number.
+    pub n: u32,
+}
+
+/// Sent by the tests until the last day the toolkit can write.
+#[derive(Debug, Clone, TelemetryEvent)]
+#[telemetry(expires = "9999-12-31")]
+pub struct ExpiresLater {
     /// A sequence number.
     pub n: u32,
 }
