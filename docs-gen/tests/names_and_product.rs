@@ -18,6 +18,7 @@ const PRODUCT: Product = Product {
     purpose: "Tool counts how often it starts.",
     cli_command: None,
     config_switch: None,
+    require_expiry: false,
 };
 
 const BOOL_FIELD: &[FieldMeta] = &[FieldMeta::new("ok", "Whether it worked.", CollectableKind::Bool)];

@@ -13,6 +13,7 @@ static PRODUCT: Product = Product {
     purpose: "Acme counts its commands.",
     cli_command: None,
     config_switch: None,
+    require_expiry: false,
 };
 
 telemetry_schema::__private::inventory::submit! {
