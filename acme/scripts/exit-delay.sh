@@ -3,11 +3,11 @@
 # with telemetry disabled. The bar is 100 ms. Uses hyperfine when installed (apt-get install hyperfine),
 # otherwise a plain timing loop. Everything stays on loopback and in a temp home.
 #
-#   bash example-sdk/scripts/exit-delay.sh [runs]
+#   bash acme/scripts/exit-delay.sh [runs]
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 runs="${1:-30}"
-cargo build --release -q -p example-sdk --bin acme
+cargo build --release -q -p acme
 acme="$PWD/target/release/acme"
 home="$(mktemp -d)"
 trap 'kill "$hole_pid" 2>/dev/null || true; rm -rf "$home"' EXIT

@@ -2,9 +2,9 @@
 //! `acme telemetry status|enable|disable` is the toolkit's ready subcommand.
 //!
 //! ```text
-//! cargo run -p example-sdk --bin acme -- build
-//! ACME_TELEMETRY_DEBUG=1 cargo run -p example-sdk --bin acme -- build   # print events, send nothing
-//! cargo run -p example-sdk --bin acme -- telemetry disable
+//! cargo run -p acme -- build
+//! ACME_TELEMETRY_DEBUG=1 cargo run -p acme -- build   # print events, send nothing
+//! cargo run -p acme -- telemetry disable
 //! ```
 
 use std::collections::BTreeSet;
