@@ -115,6 +115,15 @@ impl ClientBuilder {
         self
     }
 
+    /// Trusts the CA certificates in `pem` (one or more PEM `CERTIFICATE` blocks) for an `https://` endpoint,
+    /// instead of the bundled Mozilla roots: for a self-hosted collector with a certificate from a private CA.
+    /// A bundle without any certificate makes telemetry send nothing, and `status` says why.
+    #[must_use]
+    pub fn root_certificates_pem(mut self, pem: impl Into<Vec<u8>>) -> Self {
+        self.http.root_certificates_pem = Some(pem.into());
+        self
+    }
+
     /// HTTP total timeout per request (default 5 s). It bounds the worker, never the host.
     #[must_use]
     pub fn total_timeout(mut self, timeout: Duration) -> Self {
@@ -250,7 +259,16 @@ impl ClientBuilder {
             Some(transport) => transport,
             None => match http_transport(&*env, &inner.endpoint, http) {
                 Ok(transport) => transport,
-                Err(problem) => return Client::inert_because(inner, problem),
+                Err(problem) => {
+                    // Telemetry is on and nothing can ever be sent: say so at once, so that the SDK's author sees it
+                    // on the first run rather than shipping a client that silently does nothing.
+                    let mut out = output.lock().unwrap_or_else(|p| p.into_inner());
+                    let _ =
+                        writeln!(out, "warning: {} telemetry is on but cannot send anything: {problem}", product.name);
+                    let _ = out.flush();
+                    drop(out);
+                    return Client::inert_because(inner, problem);
+                }
             },
         };
         let context = context();
@@ -699,6 +717,7 @@ impl Client {
             Mode::Delivering(delivery) => delivery.last_error(),
             Mode::Inert | Mode::Debug(_) => None,
         };
+        let cannot_send = inner.delivery_problem.is_some();
         let problem = inner.delivery_problem.clone().or(last_error);
         Status {
             product: inner.product,
@@ -710,6 +729,7 @@ impl Client {
                 Loaded::Missing | Loaded::Found(_) => None,
             },
             settings_exist: !matches!(loaded, Loaded::Missing),
+            cannot_send,
             endpoint: redact_url(&inner.endpoint),
             problem: problem.map(|problem| redact_in(&problem, &inner.endpoint)),
         }
@@ -808,6 +828,8 @@ pub struct Status {
     /// Why the settings file cannot be read, if it exists and cannot (telemetry is then off).
     pub settings_problem: Option<String>,
     settings_exist: bool,
+    /// Whether `problem` keeps anything from ever being sent (rather than a delivery that last failed).
+    cannot_send: bool,
     /// Where batches are sent, with any credentials (user, password, query values) replaced by `***`.
     pub endpoint: String,
     /// Why delivery cannot work or last failed, if it did.
@@ -857,8 +879,11 @@ impl Status {
 impl fmt::Display for Status {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let p = self.product;
-        let state = if self.consent.enabled { "enabled" } else { "disabled" };
-        writeln!(f, "{} telemetry is {state}.", p.name)?;
+        match (self.consent.enabled, &self.problem) {
+            (true, Some(_)) if self.cannot_send => writeln!(f, "{} telemetry is on but cannot send anything.", p.name)?,
+            (true, _) => writeln!(f, "{} telemetry is enabled.", p.name)?,
+            (false, _) => writeln!(f, "{} telemetry is disabled.", p.name)?,
+        }
         writeln!(f, "  reason:   {}", self.consent.reason(p))?;
         match &self.settings_path {
             Some(path) => match &self.settings_problem {

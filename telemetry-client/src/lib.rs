@@ -64,9 +64,10 @@
 //!
 //! # Cargo features
 //! - `cli` (default): the [`cli`] module, a mountable clap `telemetry status|enable|disable` subcommand.
-//! - `tls`: HTTPS delivery through rustls. Off by default so builds and CI compile no TLS stack; an SDK whose
-//!   endpoint is `https://` must enable it, otherwise the client reports (in `status`) that it cannot deliver
-//!   and stays inert.
+//! - `tls` (default): HTTPS delivery through rustls (ring), trusting Mozilla's root certificates, bundled
+//!   (webpki-roots), or the CA certificates given to [`ClientBuilder::root_certificates_pem`] for a self-hosted
+//!   collector. Built without it, an enabled client facing an `https://` endpoint prints a warning on stderr at
+//!   start-up, `status` says it cannot send anything, and it stays inert.
 //! - `gzip`: compress batch bodies (`Content-Encoding: gzip`).
 //!
 //! # Never hurting the host
