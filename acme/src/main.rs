@@ -33,23 +33,9 @@ fn cli() -> Cli {
         .subcommand(cli::command(&PRODUCT))
 }
 
-/// The project's configuration file, in the directory `acme` runs in.
+/// The project's configuration file, in the directory `acme` runs in. Its `"telemetry": false` is
+/// `PRODUCT`'s config switch, which the telemetry client reads and enforces itself.
 const CONFIG_FILE: &str = "acme.config.json";
-
-/// Whether the project's configuration turns telemetry off: it says `"telemetry": false`, or it exists but
-/// cannot be read or parsed (it might say so: fail closed). It is read the way the client reads its own files,
-/// so a named pipe, a device or a huge file at that path can neither hang nor bloat `acme`. A missing file, or
-/// any other value, leaves the decision to the environment, the saved choice and the default.
-fn project_disables_telemetry(path: &std::path::Path) -> bool {
-    let bytes = match telemetry_client::read_small_file(path) {
-        Ok(bytes) => bytes,
-        Err(err) => return err.kind() != std::io::ErrorKind::NotFound,
-    };
-    match serde_json::from_slice::<serde_json::Value>(&bytes) {
-        Ok(serde_json::Value::Object(config)) => config.get("telemetry") == Some(&serde_json::Value::Bool(false)),
-        Ok(_) | Err(_) => true,
-    }
-}
 
 fn main() -> ExitCode {
     let matches = cli().get_matches();
@@ -57,10 +43,10 @@ fn main() -> ExitCode {
         return ExitCode::FAILURE;
     };
     let mut builder = Client::builder(&PRODUCT);
-    // The `config_switch` that PRODUCT documents on the disclosure page: `"telemetry": false` in the project's
-    // acme.config.json is the setting in code, which wins over everything else.
-    if project_disables_telemetry(std::path::Path::new(CONFIG_FILE)) {
-        builder = builder.enabled(false);
+    // The project is the directory acme runs in: the client reads PRODUCT's config switch (`"telemetry": false`
+    // in its acme.config.json) there, and sends a salted hash of it as the project id.
+    if let Ok(root) = std::env::current_dir() {
+        builder = builder.project_root(root);
     }
 
     if name == cli::COMMAND_NAME {
@@ -76,10 +62,6 @@ fn main() -> ExitCode {
         };
     }
 
-    let builder = match std::env::current_dir() {
-        Ok(root) => builder.project_root(root),
-        Err(_) => builder,
-    };
     let telemetry = builder.build();
     // When main returns: flush for at most the budget (80 ms), then stop. No process is left behind.
     let _guard = telemetry.flush_guard();
@@ -91,7 +73,7 @@ fn main() -> ExitCode {
     };
     telemetry.track(CliCommand {
         command,
-        cli_version: PRODUCT.sdk_version,
+        cli_version: PRODUCT.sdk_version(),
         is_ci: telemetry_client::is_ci(&ProcessEnv),
         cpu_count: std::thread::available_parallelism().map_or(1, |n| u16::try_from(n.get()).unwrap_or(u16::MAX)),
         os: Os::CURRENT,

@@ -125,7 +125,9 @@ fn first_run_shows_the_notice_once_and_status_explains() {
     let vars: Vec<(&str, &str)> = vars.iter().map(|(k, v)| (*k, v.as_str())).collect();
     let first = acme(&home, &vars, &["dev"]);
     let stderr = String::from_utf8_lossy(&first.stderr);
-    assert!(stderr.contains("Attention: Acme collects completely anonymous telemetry"), "{stderr}");
+    assert!(stderr.starts_with("Acme collects usage data (telemetry), on unless you turn it off."), "{stderr}");
+    assert!(stderr.contains("a random install id, created on this machine and kept in"), "{stderr}");
+    assert!(stderr.contains("https://acme.example/docs/telemetry"), "{stderr}");
     assert!(acme(&home, &vars, &["dev"]).stderr.is_empty(), "shown once");
     assert!(acme(&home, &[("CI", "true")], &["telemetry"]).stderr.is_empty());
 
@@ -168,8 +170,11 @@ fn the_project_config_switch_documented_on_the_page_turns_telemetry_off() {
     assert_eq!(hole.connections.load(Ordering::SeqCst), 0, "nothing was sent");
     assert!(!home.0.join("config").exists(), "nothing was written");
 
-    // Any other value leaves the decision to the default.
+    // A value that is not a boolean fails closed; `true` leaves the decision to the default.
     std::fs::write(home.0.join("acme.config.json"), r#"{"telemetry": "off please"}"#).unwrap();
+    let status = acme(&home, &vars, &["telemetry", "status"]);
+    assert!(String::from_utf8_lossy(&status.stdout).contains("is disabled"));
+    std::fs::write(home.0.join("acme.config.json"), r#"{"telemetry": true}"#).unwrap();
     let status = acme(&home, &vars, &["telemetry", "status"]);
     assert!(String::from_utf8_lossy(&status.stdout).contains("is enabled"));
 }

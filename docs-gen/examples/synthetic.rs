@@ -14,20 +14,17 @@ use std::time::Instant;
 use docs_gen::{Disclosure, Format, generate};
 use telemetry_schema::schema::SchemaOptions;
 use telemetry_schema::{
-    CollectableKind, ConsentDefault, CountWidth, EnumMeta, EventMeta, FieldMeta, GroupMeta, Product, VariantMeta,
+    CollectableKind, ConfigSwitch, CountWidth, EnumMeta, EventMeta, FieldMeta, GroupMeta, Product, VariantMeta,
 };
 
-const PRODUCT: Product = Product {
-    name: "Synthetic",
-    sdk_name: "synthetic",
-    sdk_version: telemetry_schema::version!("1.0.0"),
-    env_prefix: "SYNTHETIC",
-    consent_default: ConsentDefault::OptOut,
-    endpoint: "https://telemetry.synthetic.example/v1/batch",
-    purpose: "Synthetic collects anonymous usage data to measure how fast docs-gen is.",
-    cli_command: Some("synthetic telemetry"),
-    config_switch: Some("`telemetry: false` in `synthetic.json`"),
-};
+const PRODUCT: Product = Product::builder("Synthetic", "synthetic", telemetry_schema::version!("1.0.0"))
+    .env_prefix("SYNTHETIC")
+    .opt_out()
+    .endpoint("https://telemetry.synthetic.example/v1/batch")
+    .purpose("Synthetic collects anonymous usage data to measure how fast docs-gen is.")
+    .cli_command("synthetic telemetry")
+    .config_switch(ConfigSwitch::json("synthetic.json", "telemetry"))
+    .build();
 
 const GROUP_FIELDS: &[FieldMeta] = &[
     FieldMeta::new("appearance", "Whether the appearance was customized.", CollectableKind::Bool),

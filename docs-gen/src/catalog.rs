@@ -23,20 +23,41 @@ pub(crate) fn build(disclosure: &Disclosure<'_>) -> Result<Json, GenerateError> 
     let optional = |s: Option<&str>| s.map_or(Json::Null, string);
 
     let product_json = Json::Object(vec![
-        ("name", string(product.name)),
-        ("sdk_name", string(product.sdk_name)),
-        ("sdk_version", Json::String(product.sdk_version.to_string())),
+        ("name", string(product.name())),
+        ("sdk_name", string(product.sdk_name())),
+        ("sdk_version", Json::String(product.sdk_version().to_string())),
         (
             "consent_default",
-            string(match product.consent_default {
+            string(match product.consent_default() {
                 ConsentDefault::OptOut => "opt-out",
                 ConsentDefault::OptIn => "opt-in",
             }),
         ),
-        ("purpose", string(product.purpose)),
-        ("endpoint", string(product.endpoint)),
-        ("cli_command", optional(product.cli_command)),
-        ("config_switch", optional(product.config_switch)),
+        ("purpose", string(product.purpose())),
+        ("endpoint", string(product.endpoint())),
+        ("cli_command", optional(product.cli_command())),
+        (
+            "config_switch",
+            product.config_switch().map_or(Json::Null, |switch| {
+                Json::Object(vec![
+                    ("file", string(switch.file())),
+                    (
+                        "format",
+                        string(match switch.format() {
+                            telemetry_schema::ConfigFormat::Json => "json",
+                            telemetry_schema::ConfigFormat::Toml => "toml",
+                            _ => "other",
+                        }),
+                    ),
+                    ("key", string(switch.key())),
+                    ("setting", Json::String(switch.setting())),
+                ])
+            }),
+        ),
+        ("page_url", optional(product.page_url())),
+        ("retention", optional(product.retention())),
+        ("contact", optional(product.contact())),
+        ("deletion", optional(product.deletion())),
         (
             "environment",
             Json::Object(vec![

@@ -170,8 +170,8 @@ fn run_inner(
         stdout,
         "docs-gen: documented {} events of {} {} in {shown}",
         disclosure.events.len(),
-        disclosure.product.sdk_name,
-        disclosure.product.sdk_version
+        disclosure.product.sdk_name(),
+        disclosure.product.sdk_version()
     );
     for (path, status) in report {
         let _ = writeln!(stdout, "  {status:<9} {path}");

@@ -61,8 +61,8 @@ pub(crate) fn envelope(meta: &EventMeta, product: &Product) -> Result<Json, Gene
             EnvelopeFieldKind::EventName => Json::String(meta.name().to_owned()),
             EnvelopeFieldKind::SchemaVersion => Json::Number(u64::from(meta.version())),
             EnvelopeFieldKind::Sdk => Json::Object(vec![
-                ("name", Json::String(product.sdk_name.to_owned())),
-                ("version", Json::String(product.sdk_version.to_string())),
+                ("name", Json::String(product.sdk_name().to_owned())),
+                ("version", Json::String(product.sdk_version().to_string())),
             ]),
             EnvelopeFieldKind::Version => Json::String(TOOLKIT_VERSION.to_string()),
             EnvelopeFieldKind::Id128 => Json::String("0".repeat(32)),

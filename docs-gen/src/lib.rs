@@ -25,21 +25,16 @@
 //! # As a library
 //!
 //! ```
-//! use telemetry_schema::{ConsentDefault, CollectableKind, EventMeta, FieldMeta, Product};
+//! use telemetry_schema::{CollectableKind, EventMeta, FieldMeta, Product};
 //!
 //! const FIELDS: &[FieldMeta] = &[FieldMeta::new("is_ci", "Whether the command runs in CI.", CollectableKind::Bool)];
 //! const STARTED: EventMeta = EventMeta::new("STARTED", 1, "Sent when the tool starts.", FIELDS);
-//! const PRODUCT: Product = Product {
-//!     name: "Tool",
-//!     sdk_name: "tool",
-//!     sdk_version: telemetry_schema::version!("1.0.0"),
-//!     env_prefix: "TOOL",
-//!     consent_default: ConsentDefault::OptIn,
-//!     endpoint: "https://telemetry.tool.example/v1",
-//!     purpose: "Tool counts how often it starts.",
-//!     cli_command: None,
-//!     config_switch: None,
-//! };
+//! const PRODUCT: Product = Product::builder("Tool", "tool", telemetry_schema::version!("1.0.0"))
+//!     .env_prefix("TOOL")
+//!     .opt_in()
+//!     .endpoint("https://telemetry.tool.example/v1")
+//!     .purpose("Tool counts how often it starts.")
+//!     .build();
 //!
 //! let disclosure = docs_gen::Disclosure::new(&PRODUCT, [&STARTED]).unwrap();
 //! let page = docs_gen::render_markdown(&disclosure).unwrap();

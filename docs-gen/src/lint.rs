@@ -108,7 +108,7 @@ pub(crate) fn from_registry() -> Result<(&'static Product, Vec<&'static EventMet
             None
         }
         several => {
-            problems.push(Lint::SeveralProducts(several.iter().map(|p| p.sdk_name).collect()));
+            problems.push(Lint::SeveralProducts(several.iter().map(|p| p.sdk_name()).collect()));
             None
         }
     };

@@ -91,6 +91,7 @@ const EXAMPLE: &str = "example";
 const NEVER: &str = "never-collected";
 const SEE: &str = "see-what-is-sent";
 const OPT_OUT: &str = "opt-out";
+const YOUR_DATA: &str = "your-data";
 
 /// The stable anchor of an event's section: `event-` and the event name (which is an identifier).
 pub fn event_anchor(meta: &EventMeta) -> String {
@@ -100,10 +101,10 @@ pub fn event_anchor(meta: &EventMeta) -> String {
 /// Builds the page.
 pub(crate) fn build(disclosure: &Disclosure<'_>) -> Result<Page, GenerateError> {
     let product = disclosure.product;
-    let mut page = Page { title: format!("What {} collects", product.name), blocks: Vec::new() };
+    let mut page = Page { title: format!("What {} collects", product.name()), blocks: Vec::new() };
     let blocks = &mut page.blocks;
 
-    for paragraph in text::paragraphs(product.purpose) {
+    for paragraph in text::paragraphs(product.purpose()) {
         blocks.push(Block::Paragraph(paragraph));
     }
     blocks.push(Block::Paragraph(consent_summary(disclosure)));
@@ -111,7 +112,9 @@ pub(crate) fn build(disclosure: &Disclosure<'_>) -> Result<Page, GenerateError> 
         "This page is generated from the source code of {} {} (telemetry toolkit {}). It lists every event the \
          SDK can send, every field of each event and every value a field can take, with the descriptions \
          written next to them in the code. Nothing that is not on this page can be sent.",
-        product.sdk_name, product.sdk_version, TOOLKIT_VERSION
+        product.sdk_name(),
+        product.sdk_version(),
+        TOOLKIT_VERSION
     ))]));
 
     contents(disclosure, blocks);
@@ -121,7 +124,36 @@ pub(crate) fn build(disclosure: &Disclosure<'_>) -> Result<Page, GenerateError> 
     never_collected(disclosure, blocks)?;
     see_what_is_sent(disclosure, blocks);
     opt_out(disclosure, blocks);
+    your_data(disclosure, blocks);
     Ok(page)
+}
+
+/// Whether the product says anything about what happens to the data once collected.
+fn has_data_policy(disclosure: &Disclosure<'_>) -> bool {
+    let product = disclosure.product;
+    product.retention().is_some() || product.contact().is_some() || product.deletion().is_some()
+}
+
+/// Retention, contact and deletion, when the product states them.
+fn your_data(disclosure: &Disclosure<'_>, blocks: &mut Vec<Block>) {
+    if !has_data_policy(disclosure) {
+        return;
+    }
+    let product = disclosure.product;
+    heading(blocks, 2, YOUR_DATA, vec![t("What happens to the data")]);
+    let mut items = Vec::new();
+    for (label, text) in [
+        ("How long it is kept:", product.retention()),
+        ("Who to contact:", product.contact()),
+        ("How to have it deleted:", product.deletion()),
+    ] {
+        if let Some(text) = text {
+            let mut content = vec![strong(label), t(" ")];
+            content.extend(text::flow(text));
+            items.push(item(content));
+        }
+    }
+    blocks.push(Block::List(items));
 }
 
 fn heading(blocks: &mut Vec<Block>, level: u8, id: &str, content: Vec<Inline>) {
@@ -130,7 +162,7 @@ fn heading(blocks: &mut Vec<Block>, level: u8, id: &str, content: Vec<Inline>) {
 
 fn consent_summary(disclosure: &Disclosure<'_>) -> Vec<Inline> {
     let product = disclosure.product;
-    let mut out = match product.consent_default {
+    let mut out = match product.consent_default() {
         ConsentDefault::OptOut => vec![
             strong("Telemetry is on by default."),
             t(" You can turn it off at any time: see "),
@@ -152,18 +184,22 @@ fn contents(disclosure: &Disclosure<'_>, blocks: &mut Vec<Block>) {
     heading(blocks, 2, CONTENTS, vec![t("Contents")]);
     let events =
         disclosure.events.iter().map(|meta| item(vec![link(vec![code(meta.name())], &event_anchor(meta))])).collect();
-    blocks.push(Block::List(vec![
+    let mut sections = vec![
         Item { content: vec![link(vec![t("What is collected")], COLLECTED)], children: events },
         item(vec![link(vec![t("What is sent with every event")], ENVELOPE)]),
         item(vec![link(vec![t("An example event")], EXAMPLE)]),
         item(vec![link(vec![t("What is never collected")], NEVER)]),
         item(vec![link(vec![t("How to see what is sent")], SEE)]),
         item(vec![link(vec![t(opt_out_title(disclosure))], OPT_OUT)]),
-    ]));
+    ];
+    if has_data_policy(disclosure) {
+        sections.push(item(vec![link(vec![t("What happens to the data")], YOUR_DATA)]));
+    }
+    blocks.push(Block::List(sections));
 }
 
 fn opt_out_title(disclosure: &Disclosure<'_>) -> &'static str {
-    match disclosure.product.consent_default {
+    match disclosure.product.consent_default() {
         ConsentDefault::OptOut => "How to turn it off",
         ConsentDefault::OptIn => "How to turn it on or off",
     }
@@ -180,7 +216,7 @@ fn collected(disclosure: &Disclosure<'_>, blocks: &mut Vec<Block>) -> Result<(),
          fields. The \"Present\" column says whether a field is always in the event or left out when the value \
          is not known. A field that is \"one of\" or \"a set of\" a list of values can only ever hold the \
          values listed under its table.",
-        product.name,
+        product.name(),
         count,
         if count == 1 { "kind of event" } else { "kinds of event" }
     ))]));
@@ -284,7 +320,7 @@ fn envelope(disclosure: &Disclosure<'_>, blocks: &mut Vec<Block>) -> Result<(), 
         "Every event is wrapped in an envelope that says which event it is and which SDK sent it, and adds a \
          few facts about the machine. The identifiers in it are random or salted: none is derived from your \
          name, account, machine name or network address. {} sends these fields:",
-        product.name
+        product.name()
     ))]));
     let mut table = Table { columns: FIELD_COLUMNS.to_vec(), rows: Vec::new() };
     let mut enums = EnumUses::default();
@@ -322,7 +358,7 @@ fn example_section(disclosure: &Disclosure<'_>, blocks: &mut Vec<Block>) -> Resu
         t(format!(
             " event as {} sends it, with example values and with line breaks added for reading. Real identifiers \
              are random, and an optional field is left out when its value is not known.",
-            product.name
+            product.name()
         )),
     ]));
     blocks.push(Block::Code { language: "json", text: example::envelope(meta, product)?.pretty() });
@@ -330,7 +366,7 @@ fn example_section(disclosure: &Disclosure<'_>, blocks: &mut Vec<Block>) -> Resu
         t("Events are sent in batches, as "),
         code(format!("{{\"batch_id\": \"...\", \"{BATCH_EVENTS_KEY}\": [ ... ]}}")),
         t(", posted to "),
-        code(product.endpoint),
+        code(product.endpoint()),
         t(". The batch id is 32 random hexadecimal digits, new for every batch and the same when a batch is sent \
            again, so that it is stored once; it says nothing about you or the machine."),
     ]));
@@ -345,7 +381,7 @@ fn never_collected(disclosure: &Disclosure<'_>, blocks: &mut Vec<Block>) -> Resu
         "{} is built with a telemetry toolkit that checks every field of every event when the SDK is compiled: \
          a field can only be one of a few kinds, and a field of any other type is a build error. The {} {} \
          above have {}, and they are all of these kinds:",
-        product.name,
+        product.name(),
         disclosure.events.len(),
         if disclosure.events.len() == 1 { "event" } else { "events" },
         words::plural(tally.total(), "field", "fields"),
@@ -376,7 +412,7 @@ fn never_collected(disclosure: &Disclosure<'_>, blocks: &mut Vec<Block>) -> Resu
            SDK's code: the toolkit guarantees its form (a whole number in the range shown, a version like 1.2.3), \
            not what it measures, and a number could in principle encode something else, such as an address; so \
            the description next to each one is "),
-        t(product.name),
+        t(product.name()),
         t("'s promise of what the number means. And the network connection that delivers a batch shows \
            its IP address to the server that receives it, as every connection does; the address is not part of \
            any event."),
@@ -396,7 +432,7 @@ fn see_what_is_sent(disclosure: &Disclosure<'_>, blocks: &mut Vec<Block>) {
              would be sent before deciding."),
     ]));
     blocks.push(Block::Code { language: "sh", text: format!("export {debug_var}=1\n") });
-    if let Some(command) = product.cli_command {
+    if let Some(command) = product.cli_command() {
         blocks.push(Block::Paragraph(vec![
             code(format!("{command} status")),
             t(" shows whether telemetry is on, what decided it, and where the setting is saved."),
@@ -407,10 +443,10 @@ fn see_what_is_sent(disclosure: &Disclosure<'_>, blocks: &mut Vec<Block>) {
 fn opt_out(disclosure: &Disclosure<'_>, blocks: &mut Vec<Block>) {
     let product = disclosure.product;
     heading(blocks, 2, OPT_OUT, vec![t(opt_out_title(disclosure))]);
-    if product.consent_default == ConsentDefault::OptIn {
+    if product.consent_default() == ConsentDefault::OptIn {
         let mut on =
             vec![t("Telemetry is off until you turn it on: set "), code(format!("{}=1", product.enabled_var()))];
-        if let Some(command) = product.cli_command {
+        if let Some(command) = product.cli_command() {
             on.push(t(" or run "));
             on.push(code(format!("{command} enable")));
         }
@@ -420,7 +456,7 @@ fn opt_out(disclosure: &Disclosure<'_>, blocks: &mut Vec<Block>) {
         blocks.push(Block::Paragraph(vec![t("Any one of these turns telemetry off:")]));
     }
     let mut ways = Vec::new();
-    if let Some(command) = product.cli_command {
+    if let Some(command) = product.cli_command() {
         ways.push(item(vec![
             t("Run "),
             code(format!("{command} disable")),
@@ -447,35 +483,66 @@ fn opt_out(disclosure: &Disclosure<'_>, blocks: &mut Vec<Block>) {
         code(format!("{DO_NOT_TRACK}=1")),
         t(", the cross-tool convention that many developer tools honour (read the same way)."),
     ]));
-    if let Some(switch) = product.config_switch {
-        let mut content = vec![t("In code or configuration: ")];
-        content.extend(text::flow(switch));
-        content.push(t("."));
-        ways.push(item(content));
+    if let Some(switch) = product.config_switch() {
+        ways.push(item(vec![
+            t("In a project: put "),
+            code(switch.setting()),
+            t(" in the "),
+            code(switch.file()),
+            t(format!(
+                " file at the project's root ({}). It turns telemetry off for everyone who runs {} in that project. \
+                 Any value there other than ",
+                words::config_format(switch.format()),
+                product.name()
+            )),
+            code("true"),
+            t(" counts as off, and so does a file that cannot be read or parsed."),
+        ]));
     }
     blocks.push(Block::List(ways));
     blocks.push(Block::Paragraph(vec![t(
         "While telemetry is off, nothing is sent and no identifier or file is created.",
     )]));
+    if product.consent_default() == ConsentDefault::OptOut {
+        let mut notice = vec![t(format!(
+            "The first time {} runs with telemetry on, it prints a notice on standard error that says what is \
+             collected and how to turn it off, before anything is sent. Continuous integration is no exception: \
+             events are sent from CI too, and the notice is printed there as well, in the build log (CI machines \
+             usually start fresh, so it appears in every build).",
+            product.name()
+        ))];
+        if let Some(command) = product.cli_command() {
+            notice.push(t(" Setting "));
+            notice.push(code(format!("{}=1", product.disabled_var())));
+            notice.push(t(" in the CI configuration, or running "));
+            notice.push(code(format!("{command} disable")));
+            notice.push(t(" in it, turns it off there."));
+        } else {
+            notice.push(t(" Setting "));
+            notice.push(code(format!("{}=1", product.disabled_var())));
+            notice.push(t(" in the CI configuration turns it off there."));
+        }
+        blocks.push(Block::Paragraph(notice));
+    }
     let mut order = vec![t(
         "When settings disagree, any one that turns telemetry off wins, whatever the others say. A settings file \
          that cannot be read keeps telemetry off too, until you delete it",
     )];
-    if let Some(command) = product.cli_command {
+    if let Some(command) = product.cli_command() {
         order.push(t(" or run "));
         order.push(code(format!("{command} disable")));
         order.push(t(" (or "));
         order.push(code(format!("{command} enable")));
         order.push(t(")"));
     }
-    order.push(t(match product.consent_default {
+    order.push(t(match product.consent_default() {
         ConsentDefault::OptOut => ". If nothing turns it off, telemetry is on, which is the default.",
         ConsentDefault::OptIn => ". If nothing turns it on, telemetry stays off, which is the default.",
     }));
     blocks.push(Block::Paragraph(order));
     blocks.push(Block::Paragraph(vec![
         t("Events are sent to "),
-        code(product.endpoint),
+        code(product.endpoint()),
         t(". To send them somewhere else instead, such as a collector you run yourself, set "),
         code(product.endpoint_var()),
         t(" to its URL."),

@@ -197,7 +197,7 @@ pub(crate) fn envelope_kind(kind: EnvelopeFieldKind, product: &Product) -> Resul
         EnvelopeFieldKind::EventName => vec![t("the event's name, one of those above")],
         EnvelopeFieldKind::SchemaVersion => vec![t("a whole number from 1")],
         EnvelopeFieldKind::Sdk => {
-            vec![t("the SDK's name ("), code(product.sdk_name), t(") and version number")]
+            vec![t("the SDK's name ("), code(product.sdk_name()), t(") and version number")]
         }
         EnvelopeFieldKind::Version => vec![t("a version number like 1.2.3")],
         EnvelopeFieldKind::Id128 => vec![t("a random identifier (32 hexadecimal digits)")],
@@ -267,6 +267,15 @@ fn kind_order(kind: Kind) -> u8 {
         Kind::Enum(_) => 4,
         Kind::EnumSet(_) => 5,
         Kind::Group(_) => 6,
+    }
+}
+
+/// How the page names a configuration file's format.
+pub(crate) fn config_format(format: telemetry_schema::ConfigFormat) -> &'static str {
+    match format {
+        telemetry_schema::ConfigFormat::Json => "a JSON file",
+        telemetry_schema::ConfigFormat::Toml => "a TOML file",
+        _ => "a configuration file",
     }
 }
 

@@ -5,7 +5,7 @@ mod common;
 
 use docs_gen::{Disclosure, render_catalog, render_html, render_markdown};
 use telemetry_schema::{
-    CollectableKind, ConsentDefault, CountWidth, EnumMeta, EventMeta, FieldMeta, GroupMeta, Product, VariantMeta,
+    CollectableKind, ConfigSwitch, CountWidth, EnumMeta, EventMeta, FieldMeta, GroupMeta, Product, VariantMeta,
 };
 
 /// Everything Markdown or HTML could mistake for markup, on several lines.
@@ -62,17 +62,17 @@ const BLOCK_STARTS: &str = "# Heading-like start\n\n> and a quote\n\n- a list-li
 const OTHER: EventMeta = EventMeta::new("B_EVENT", 3, BLOCK_STARTS, &[]);
 
 fn hostile_product(purpose: &'static str) -> Product {
-    Product {
-        name: "Evil <b>Corp</b> & | Co",
-        sdk_name: "evil",
-        sdk_version: telemetry_schema::version!("1.0.0"),
-        env_prefix: "EVIL",
-        consent_default: ConsentDefault::OptOut,
-        endpoint: "https://telemetry.evil.example/v1?a=1&b=<2>",
-        purpose,
-        cli_command: Some("evil `tele|metry`"),
-        config_switch: Some("`evil: false` in <config> | \"file\""),
-    }
+    Product::builder("Evil <b>Corp</b> & | Co", "evil", telemetry_schema::version!("1.0.0"))
+        .env_prefix("EVIL")
+        .opt_out()
+        .endpoint("https://telemetry.evil.example/v1?a=1&b=<2>")
+        .purpose(purpose)
+        .cli_command("evil `tele|metry`")
+        .config_switch(ConfigSwitch::json("<config> | \"file\"`.json", "evil"))
+        .retention("kept <forever> | `ever`")
+        .contact("<script>alert(1)</script>")
+        .deletion("ask | `nicely` & *twice*")
+        .build()
 }
 
 /// A very long doc (one line of about 17 000 characters, long words included), built at run time.
@@ -102,6 +102,7 @@ fn hostile_docs_stay_text_in_markdown() {
             "What is never collected",
             "How to see what is sent",
             "How to turn it off",
+            "What happens to the data",
         ]
     );
     // Two event tables (B_EVENT has no fields) and the envelope's: one per field row plus the header.
@@ -121,6 +122,15 @@ fn hostile_docs_stay_text_in_markdown() {
     }
     assert_eq!(common::row(fields, "choices")[3], "- starts like a list | and has a pipe");
     assert!(text.contains("evil `tele|metry` disable"), "CLI command with a pipe and backticks");
+    assert!(text.contains("<config> | \"file\"`.json"), "the config switch's file name, as written");
+    for (label, value) in [
+        // Backticks make a code span, as in doc comments.
+        ("How long it is kept:", "kept <forever> | ever"),
+        ("Who to contact:", "<script>alert(1)</script>"),
+        ("How to have it deleted:", "ask | nicely & *twice*"),
+    ] {
+        assert!(text.contains(&format!("{label} {value}")), "{label} {value:?} not shown as written");
+    }
     let block_starts = collapse(&BLOCK_STARTS.replace("\n\n", " "));
     assert!(text.contains(&block_starts), "a paragraph became a block: {block_starts:?} not in the page");
     assert!(markdown.ends_with('\n') && !markdown.ends_with("\n\n"));

@@ -73,8 +73,15 @@ fn markdown_page_is_well_formed_and_complete() {
         format!("`{}=1`", product.disabled_var()),
         format!("`{}=1`", telemetry_schema::DO_NOT_TRACK),
         format!("`{}`", product.endpoint_var()),
-        format!("`{} disable`", product.cli_command.unwrap()),
-        "`telemetry: false`".to_owned(),
+        format!("`{} disable`", product.cli_command().unwrap()),
+        // The config switch, printed from the same constant the client enforces.
+        format!(
+            "`{}` in the `{}` file",
+            product.config_switch().unwrap().setting(),
+            product.config_switch().unwrap().file()
+        ),
+        format!("**How long it is kept:** {}", product.retention().unwrap()),
+        format!("**Who to contact:** {}", product.contact().unwrap()),
         // The documented limit of the type rules.
         "A count, a duration or a version number is a number chosen by".to_owned(),
     ] {
@@ -149,8 +156,8 @@ fn the_example_on_the_page_is_what_the_serializer_writes_for_the_same_values() {
         session_max_age: Some(Duration::from_millis(1_500)),
     };
     let header = EnvelopeHeader {
-        sdk_name: example_sdk::PRODUCT.sdk_name,
-        sdk_version: example_sdk::PRODUCT.sdk_version,
+        sdk_name: example_sdk::PRODUCT.sdk_name(),
+        sdk_version: example_sdk::PRODUCT.sdk_version(),
         install_id: AnonymousId::from_random_bytes([0; 16]),
         project_id: Some(ProjectId::from_salted_digest([0; 32])),
         session_id: AnonymousId::from_random_bytes([0; 16]),

@@ -62,14 +62,10 @@ fn disclosure_new_refuses_duplicate_names_too() {
     assert!(lints.to_string().contains("two events are named `STARTED`"));
 }
 
-const PRODUCT: telemetry_schema::Product = telemetry_schema::Product {
-    name: "Tool",
-    sdk_name: "tool",
-    sdk_version: telemetry_schema::version!("1.0.0"),
-    env_prefix: "TOOL",
-    consent_default: telemetry_schema::ConsentDefault::OptIn,
-    endpoint: "https://telemetry.tool.example/v1",
-    purpose: "Why.",
-    cli_command: None,
-    config_switch: None,
-};
+const PRODUCT: telemetry_schema::Product =
+    telemetry_schema::Product::builder("Tool", "tool", telemetry_schema::version!("1.0.0"))
+        .env_prefix("TOOL")
+        .opt_in()
+        .endpoint("https://telemetry.tool.example/v1")
+        .purpose("Why.")
+        .build();

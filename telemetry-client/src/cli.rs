@@ -4,12 +4,10 @@
 //!
 //! ```
 //! use telemetry_client::cli::{self, TelemetryAction};
-//! # use telemetry_schema::{ConsentDefault, Product};
-//! # const PRODUCT: Product = Product {
-//! #     name: "Acme", sdk_name: "acme", sdk_version: telemetry_schema::version!("1.0.0"), env_prefix: "ACME",
-//! #     consent_default: ConsentDefault::OptOut, endpoint: "https://t.example/v1", purpose: "Why.",
-//! #     cli_command: Some("acme telemetry"), config_switch: None,
-//! # };
+//! # use telemetry_schema::Product;
+//! # const PRODUCT: Product = Product::builder("Acme", "acme", telemetry_schema::version!("1.0.0"))
+//! #     .env_prefix("ACME").opt_out().endpoint("https://t.example/v1").purpose("Why.")
+//! #     .cli_command("acme telemetry").build();
 //!
 //! let app = clap::Command::new("acme").subcommand(cli::command(&PRODUCT));
 //! let matches = app.try_get_matches_from(["acme", "telemetry", "disable"]).unwrap();
@@ -67,7 +65,7 @@ fn add_actions(cmd: Command) -> Command {
 pub fn command(product: &Product) -> Command {
     add_actions(
         Command::new(COMMAND_NAME)
-            .about(format!("Show or change whether {} sends anonymous usage data", product.name))
+            .about(format!("Show or change whether {} sends anonymous usage data", product.name()))
             .after_help(format!(
                 "Environment: {}=1 or DO_NOT_TRACK=1 turns telemetry off; {}=1 prints every event instead of \
                  sending it.",
@@ -171,7 +169,7 @@ pub fn run(client: &Client, action: TelemetryAction, out: &mut dyn Write) -> Res
 
 fn report_change(out: &mut dyn Write, what: &str, status: &crate::Status) -> io::Result<()> {
     let where_ = status.settings_path.as_ref().map(|p| format!(" (saved in {})", p.display())).unwrap_or_default();
-    writeln!(out, "Your choice is saved: {} telemetry {what}{where_}.", status.product.name)?;
+    writeln!(out, "Your choice is saved: {} telemetry {what}{where_}.", status.product.name())?;
     if what == "disabled" {
         writeln!(out, "The install id was deleted; nothing more is sent from this machine.")?;
     }

@@ -6,12 +6,10 @@
 //!
 //! ```no_run
 //! use telemetry_client::Client;
-//! # use telemetry_schema::{ConsentDefault, Product, TelemetryEvent};
-//! # const PRODUCT: Product = Product {
-//! #     name: "Acme", sdk_name: "acme", sdk_version: telemetry_schema::version!("1.0.0"), env_prefix: "ACME",
-//! #     consent_default: ConsentDefault::OptOut, endpoint: "https://t.example/v1", purpose: "Why.",
-//! #     cli_command: Some("acme telemetry"), config_switch: None,
-//! # };
+//! # use telemetry_schema::{Product, TelemetryEvent};
+//! # const PRODUCT: Product = Product::builder("Acme", "acme", telemetry_schema::version!("1.0.0"))
+//! #     .env_prefix("ACME").opt_out().endpoint("https://t.example/v1").purpose("Why.")
+//! #     .cli_command("acme telemetry").build();
 //! # /// Sent when a build finishes.
 //! # #[derive(TelemetryEvent)]
 //! # struct BuildFinished {
@@ -42,7 +40,7 @@
 //!    opt-out;
 //! 2. test runs (cargo-nextest, `cargo test` binaries) are off;
 //! 3. the user's saved `enable`;
-//! 4. the product's default: on for opt-out products (with a one-time notice on stderr, never in CI), off for
+//! 4. the product's default: on for opt-out products (with a one-time notice on stderr, in CI too), off for
 //!    opt-in products unless `<PREFIX>_TELEMETRY` is `1`, `true`, `yes` or `on`.
 //!
 //! [`Client::status`] says which of these decided. When telemetry is off the client is inert: it creates no
@@ -81,6 +79,7 @@ mod consent;
 mod delivery;
 mod env;
 mod ids;
+mod project;
 mod store;
 mod transport;
 

@@ -83,7 +83,10 @@ pub use kind::{
 pub use meta::{
     EnumMeta, EventMeta, FieldMeta, GroupMeta, MAX_NAME_LEN, VariantMeta, is_valid_event_name, is_valid_name,
 };
-pub use product::{ConsentDefault, DO_NOT_TRACK, Product, RegisteredProduct, products};
+pub use product::{
+    ConfigFormat, ConfigSwitch, ConsentDefault, DO_NOT_TRACK, Product, ProductBuilder, ProductError, RegisteredProduct,
+    products,
+};
 pub use registry::{DuplicateEvent, RegisteredEvent, RegistryError, SourceLocation, events, sorted_and_unique};
 pub use telemetry_derive::{TelemetryEnum, TelemetryEvent, TelemetryGroup};
 pub use version::{MAX_COMPONENT, PreRelease, PreTag, Version, VersionError, VersionProblem};
