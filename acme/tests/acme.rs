@@ -125,7 +125,7 @@ fn first_run_shows_the_notice_once_and_status_explains() {
     let vars: Vec<(&str, &str)> = vars.iter().map(|(k, v)| (*k, v.as_str())).collect();
     let first = acme(&home, &vars, &["dev"]);
     let stderr = String::from_utf8_lossy(&first.stderr);
-    assert!(stderr.starts_with("Acme collects usage data (telemetry), on unless you turn it off."), "{stderr}");
+    assert!(stderr.starts_with("Acme sends usage data (telemetry) unless you turn it off.\n"), "{stderr}");
     assert!(stderr.contains("a random install id, created on this machine and kept in"), "{stderr}");
     assert!(stderr.contains("https://acme.example/docs/telemetry"), "{stderr}");
     assert!(acme(&home, &vars, &["dev"]).stderr.is_empty(), "shown once");

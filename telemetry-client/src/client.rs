@@ -542,7 +542,7 @@ fn start_delivery(
 ///     .page_url("https://acme.example/telemetry")
 ///     .build();
 /// let notice = telemetry_client::first_run_notice(&PRODUCT, Some(std::path::Path::new("/home/jo/.config/acme/telemetry.json")), false);
-/// assert!(notice.starts_with("Acme collects usage data (telemetry), on unless you turn it off. Acme collects usage data to learn"));
+/// assert!(notice.starts_with("Acme sends usage data (telemetry) unless you turn it off.\nAcme collects usage data to learn"));
 /// assert!(notice.contains("a random install id, created on this machine and kept in /home/jo/.config/acme/telemetry.json"));
 /// assert!(notice.contains("run `acme telemetry disable`"));
 /// assert!(notice.contains("`telemetry = false` in acme.toml"));
@@ -551,7 +551,7 @@ fn start_delivery(
 pub fn first_run_notice(product: &Product, settings_path: Option<&Path>, sends_project_id: bool) -> String {
     let name = product.name();
     let mut notice =
-        format!("{name} collects usage data (telemetry), on unless you turn it off. {}\n", product.purpose().trim());
+        format!("{name} sends usage data (telemetry) unless you turn it off.\n{}\n", product.purpose().trim());
     let kept = settings_path.map(|path| format!(" and kept in {}", path.display())).unwrap_or_default();
     notice.push_str(&format!(
         "What is sent: which commands and features are used, counts, durations, versions, yes/no values and \
@@ -1021,7 +1021,7 @@ impl fmt::Display for Status {
             writeln!(f, "  project:  {}: {why}", path.display())?;
         }
         if let Some(id) = &self.install_id {
-            writeln!(f, "  install id: {id}")?;
+            writeln!(f, "  id:       {id} (this installation's install id)")?;
         }
         writeln!(f, "  endpoint: {}", self.endpoint)?;
         if self.debug {

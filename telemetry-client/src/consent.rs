@@ -75,7 +75,7 @@ impl Consent {
             ConsentSource::EnvEnabled => format!("{} is set", product.enabled_var()),
             ConsentSource::ProductDefault => match product.consent_default() {
                 ConsentDefault::OptOut => {
-                    format!("{} collects anonymous usage data unless you opt out", product.name())
+                    format!("{} collects usage data unless you opt out", product.name())
                 }
                 ConsentDefault::OptIn => format!("{} collects nothing unless you opt in", product.name()),
             },

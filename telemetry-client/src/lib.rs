@@ -74,6 +74,11 @@
 
 #[cfg(feature = "cli")]
 pub mod cli;
+
+// The README's snippets are compiled and run as doc tests of this crate.
+#[cfg(all(doctest, feature = "cli"))]
+#[doc = include_str!("../../README.md")]
+pub struct ReadmeDoctests;
 mod client;
 mod consent;
 mod delivery;

@@ -111,7 +111,7 @@ fn first_run_notice_is_shown_once_on_stderr_and_recorded() {
     // persistent id is sent, the id named with where it is kept, and every way out.
     assert!(
         notice.starts_with(
-            "Acme collects usage data (telemetry), on unless you turn it off. Acme collects anonymous usage data.\n"
+            "Acme sends usage data (telemetry) unless you turn it off.\nAcme collects anonymous usage data.\n"
         ),
         "{notice}"
     );
@@ -142,7 +142,7 @@ fn the_notice_is_shown_in_ci_too_since_events_are_sent_from_ci() {
     let ci = TempDir::new("notice-ci");
     let out = Captured::default();
     assert!(client(&OPT_OUT, MapEnv::new().with("CI", "1"), &ci, &out).is_enabled());
-    assert!(out.text().starts_with("Acme collects usage data"), "in the build log: {}", out.text());
+    assert!(out.text().starts_with("Acme sends usage data (telemetry)"), "in the build log: {}", out.text());
 }
 
 #[test]
@@ -432,9 +432,7 @@ fn cli_subcommand_shows_and_changes_the_setting() {
 
     let status = run(&["acme", "telemetry"]);
     assert!(
-        status.starts_with(
-            "Acme telemetry is enabled.\n  reason:   Acme collects anonymous usage data unless you opt out\n"
-        ),
+        status.starts_with("Acme telemetry is enabled.\n  reason:   Acme collects usage data unless you opt out\n"),
         "{status}"
     );
     assert!(status.contains("settings: ") && status.contains("ACME_TELEMETRY_DEBUG=1"), "{status}");
