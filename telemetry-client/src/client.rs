@@ -86,15 +86,18 @@ impl ClientBuilder {
         self
     }
 
-    /// The host's own setting, e.g. from `telemetry: false` in its configuration. It decides before every
-    /// other source; it is also the only way to switch telemetry on in a test run.
+    /// The host's own setting, e.g. from a command-line flag. Off decides before every other source; on
+    /// overrides only the defaults, and is the only way to switch telemetry on in a test run. (The product's
+    /// config switch needs no code: the client reads it itself.)
     #[must_use]
     pub fn enabled(mut self, enabled: bool) -> Self {
         self.enabled = Some(enabled);
         self
     }
 
-    /// Sends a project id: a salted SHA-256 of this path. The salt is random, stored locally and never sent.
+    /// The project's root directory. The client reads the product's config switch there (without it, in the
+    /// current directory), and sends a project id: a salted SHA-256 of this path. The salt is random, stored
+    /// locally and never sent.
     #[must_use]
     pub fn project_root(mut self, root: impl Into<PathBuf>) -> Self {
         self.project_root = Some(root.into());

@@ -27,12 +27,16 @@
 //!
 //! # Consent: any opt-out wins
 //! Each of these turns telemetry off, whatever else says on:
-//! 1. the host's own setting off ([`ClientBuilder::enabled`]`(false)`), e.g. `telemetry: false` in its config;
+//! 1. the host's own setting off ([`ClientBuilder::enabled`]`(false)`);
 //! 2. `<PREFIX>_TELEMETRY_DISABLED` or `DO_NOT_TRACK` set to any value but empty, `0`, `false`, `no` or `off`
 //!    (any case, surrounding spaces ignored; see [`is_opt_out_value`]);
-//! 3. the user's saved `disable` (`<cli> telemetry disable`), kept in a JSON file in the platform configuration
+//! 3. the product's config switch ([`Product::config_switch`](telemetry_schema::Product::config_switch)) in the
+//!    project's configuration file (in [`ClientBuilder::project_root`], else the current directory), read by the
+//!    client itself before any other file: `false`, any value but `true`, or a file that cannot be read or
+//!    parsed (read like the settings file: never waiting, a regular file of at most 64 KiB);
+//! 4. the user's saved `disable` (`<cli> telemetry disable`), kept in a JSON file in the platform configuration
 //!    directory (`$XDG_CONFIG_HOME/<sdk>/telemetry.json` on Linux);
-//! 4. a settings file that exists but cannot be read as settings (not valid JSON, not a regular file, larger
+//! 5. a settings file that exists but cannot be read as settings (not valid JSON, not a regular file, larger
 //!    than 64 KiB): it might hold a `disable`, so it fails closed until the user fixes or replaces it.
 //!
 //! Only when none applies do the opt-ins and defaults count, first that applies:
