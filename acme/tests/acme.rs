@@ -180,6 +180,20 @@ fn the_project_config_switch_documented_on_the_page_turns_telemetry_off() {
 }
 
 #[test]
+fn a_project_config_that_repeats_the_telemetry_key_turns_telemetry_off() {
+    // A hand edit that put `"telemetry": false` above the old line: readers disagree on which value counts
+    // (serde_json's `Value`, Python and JavaScript keep the last), so the file may say off: fail closed.
+    let home = Home::new("config-switch-twice");
+    let hole = BlackHole::start();
+    let endpoint = hole.endpoint();
+    let vars = [("ACME_TELEMETRY_ENDPOINT", endpoint.as_str())];
+    std::fs::write(home.0.join("acme.config.json"), "{\"telemetry\": false,\n \"telemetry\": true}").unwrap();
+    let status = acme(&home, &vars, &["telemetry", "status"]);
+    let status = String::from_utf8_lossy(&status.stdout);
+    assert!(status.contains("is disabled"), "{status}");
+}
+
+#[test]
 fn debug_mode_prints_every_event_and_sends_and_writes_nothing() {
     let home = Home::new("debug");
     let hole = BlackHole::start();

@@ -117,9 +117,24 @@ fn error(action: &'static str, path: &Path) -> impl FnOnce(io::Error) -> OutputE
     move |source| OutputError { action, path, source }
 }
 
-/// `relative` (with `/` separators) under `dir`.
-fn join(dir: &Path, relative: &str) -> PathBuf {
-    relative.split('/').fold(dir.to_owned(), |path, part| path.join(part))
+/// `relative` (with `/` separators) under `dir`, refusing any path that could leave `dir`: every part must be a
+/// plain name (no `..`, `.`, empty part, root, drive or backslash), whoever built the [`OutputFile`].
+fn join(dir: &Path, relative: &str) -> Result<PathBuf, OutputError> {
+    let plain = |part: &str| {
+        !part.contains('\\')
+            && matches!(Path::new(part).components().collect::<Vec<_>>().as_slice(), [std::path::Component::Normal(name)] if *name == part)
+    };
+    if !relative.split('/').all(plain) {
+        return Err(OutputError {
+            action: "use the path",
+            path: PathBuf::from(relative),
+            source: io::Error::new(
+                io::ErrorKind::InvalidInput,
+                "it is not a plain relative path inside the output directory; nothing was written there",
+            ),
+        });
+    }
+    Ok(relative.split('/').fold(dir.to_owned(), |path, part| path.join(part)))
 }
 
 /// Reads a file, `None` when it does not exist. Invalid UTF-8 is read lossily: it then simply differs.
@@ -141,8 +156,12 @@ impl Generated {
     /// The first file that cannot be read, written or removed, with its path.
     pub fn write(&self, dir: &Path) -> Result<Vec<(String, WriteStatus)>, OutputError> {
         let mut report = Vec::with_capacity(self.files.len());
+        // Every path is checked before anything is written, so a bad one leaves the directory untouched.
         for file in &self.files {
-            let path = join(dir, &file.path);
+            join(dir, &file.path)?;
+        }
+        for file in &self.files {
+            let path = join(dir, &file.path)?;
             let status = match read(&path)? {
                 Some(existing) if existing == file.contents => WriteStatus::Unchanged,
                 Some(_) => WriteStatus::Updated,
@@ -157,7 +176,7 @@ impl Generated {
             report.push((file.path.clone(), status));
         }
         for stale in self.stale_files(dir)? {
-            let path = join(dir, &stale);
+            let path = join(dir, &stale)?;
             fs::remove_file(&path).map_err(error("remove the stale file", &path))?;
             report.push((stale, WriteStatus::Removed));
         }
@@ -171,7 +190,7 @@ impl Generated {
     pub fn check(&self, dir: &Path) -> Result<Vec<Difference>, OutputError> {
         let mut differences = Vec::new();
         for file in &self.files {
-            match read(&join(dir, &file.path))? {
+            match read(&join(dir, &file.path)?)? {
                 None => differences.push(Difference::Missing { path: file.path.clone() }),
                 Some(existing) if existing != file.contents => differences.push(Difference::Changed {
                     path: file.path.clone(),
@@ -188,7 +207,7 @@ impl Generated {
     fn stale_files(&self, dir: &Path) -> Result<Vec<String>, OutputError> {
         let mut stale = Vec::new();
         for owned in &self.owned_dirs {
-            let path = join(dir, owned);
+            let path = join(dir, owned)?;
             let entries = match fs::read_dir(&path) {
                 Ok(entries) => entries,
                 Err(e) if e.kind() == io::ErrorKind::NotFound => continue,

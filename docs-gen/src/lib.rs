@@ -60,7 +60,7 @@ use std::fmt;
 use telemetry_schema::schema::{
     SchemaOptions, batch_schema, bundle_schema, envelope_schema, event_file_name, event_schema, to_canonical_string,
 };
-use telemetry_schema::{EventMeta, Product};
+use telemetry_schema::{EventMeta, MetaError, Product};
 
 pub use catalog::CATALOG_FORMAT_VERSION;
 pub use files::{Difference, Generated, OutputError, OutputFile, WriteStatus};
@@ -160,6 +160,24 @@ pub enum GenerateError {
     UnknownKind(String),
     /// An enum without variants (the toolkit refuses these at compile time).
     EmptyEnum(&'static str),
+    /// Metadata that [`EventMeta::check`] refuses: a name that is not an identifier (it would become a file name,
+    /// an anchor, a JSON key), a cycle, a blank doc or a doc with a hidden character. The derives and the checking
+    /// constructors never produce it; hand-built metadata with the unchecked ones can.
+    InvalidMetadata {
+        /// The event whose metadata it is (possibly the invalid name itself).
+        event: &'static str,
+        /// What is wrong, and where.
+        error: MetaError,
+    },
+    /// A text of the [`Product`] (which one is named) contains a character of
+    /// [`HIDDEN_CHARACTERS`](telemetry_schema::HIDDEN_CHARACTERS).
+    HiddenCharacterInProduct {
+        /// `name`, `purpose`, `endpoint`, `cli_command`, `config_switch`, `page_url`, `retention`, `contact` or
+        /// `deletion`.
+        field: &'static str,
+        /// The character.
+        character: char,
+    },
 }
 
 impl fmt::Display for GenerateError {
@@ -173,17 +191,59 @@ impl fmt::Display for GenerateError {
             Self::EmptyEnum(name) => {
                 write!(f, "error: the telemetry enum `{name}` has no variants; give it at least one documented variant")
             }
+            // `{:?}`: a refused name is shown escaped, never obeyed by the terminal.
+            Self::InvalidMetadata { event, error } => write!(
+                f,
+                "error: event {event:?}: {error}; nothing was generated. Derive the event and its enums and groups \
+                 rather than building their metadata by hand"
+            ),
+            Self::HiddenCharacterInProduct { field, character } => write!(
+                f,
+                "error: the product's `{field}` contains U+{:04X}, {}: on the page it would hide or reorder the text \
+                 around it; remove it",
+                u32::from(*character),
+                telemetry_schema::hidden_character_name(*character).unwrap_or("a hidden character")
+            ),
         }
     }
 }
 
 impl std::error::Error for GenerateError {}
 
+/// Refuses what no page, catalog or schema may be written from, whatever constructor built it: every name must be
+/// an identifier before it becomes a file name, an anchor or a key, groups must not nest without end, and no
+/// doc or product text may hide or reorder what a reader sees. `Disclosure`'s fields are public, so every
+/// renderer checks, not only [`Disclosure::new`].
+fn check(disclosure: &Disclosure<'_>) -> Result<(), GenerateError> {
+    for meta in &disclosure.events {
+        meta.check().map_err(|error| GenerateError::InvalidMetadata { event: meta.name(), error })?;
+    }
+    let product = disclosure.product;
+    let texts = [
+        ("name", Some(product.name())),
+        ("purpose", Some(product.purpose())),
+        ("endpoint", Some(product.endpoint())),
+        ("cli_command", product.cli_command()),
+        ("config_switch", product.config_switch().map(|switch| switch.file())),
+        ("page_url", product.page_url()),
+        ("retention", product.retention()),
+        ("contact", product.contact()),
+        ("deletion", product.deletion()),
+    ];
+    for (field, text) in texts {
+        if let Some((_, character)) = text.and_then(telemetry_schema::find_hidden_character) {
+            return Err(GenerateError::HiddenCharacterInProduct { field, character });
+        }
+    }
+    Ok(())
+}
+
 /// The disclosure page as Markdown.
 ///
 /// # Errors
 /// See [`GenerateError`].
 pub fn render_markdown(disclosure: &Disclosure<'_>) -> Result<String, GenerateError> {
+    check(disclosure)?;
     Ok(markdown::render(&page::build(disclosure)?))
 }
 
@@ -192,6 +252,7 @@ pub fn render_markdown(disclosure: &Disclosure<'_>) -> Result<String, GenerateEr
 /// # Errors
 /// See [`GenerateError`].
 pub fn render_html(disclosure: &Disclosure<'_>) -> Result<String, GenerateError> {
+    check(disclosure)?;
     Ok(html::render(&page::build(disclosure)?))
 }
 
@@ -200,6 +261,7 @@ pub fn render_html(disclosure: &Disclosure<'_>) -> Result<String, GenerateError>
 /// # Errors
 /// See [`GenerateError`].
 pub fn render_catalog(disclosure: &Disclosure<'_>) -> Result<String, GenerateError> {
+    check(disclosure)?;
     catalog::render(disclosure)
 }
 
@@ -213,6 +275,7 @@ pub fn generate(
     formats: &[Format],
     schema: &SchemaOptions,
 ) -> Result<Generated, GenerateError> {
+    check(disclosure)?;
     let wants = |format| formats.contains(&format);
     let mut generated = Generated { files: Vec::new(), owned_dirs: Vec::new() };
     if wants(Format::Markdown) || wants(Format::Html) {

@@ -9,8 +9,8 @@ use example_sdk::events::{AuthInit, BuildFinished, ComponentMounted};
 use proptest::prelude::*;
 use telemetry_schema::decode::{decode_envelope, peek_event};
 use telemetry_schema::schema::{SchemaOptions, bundle_schema};
-use telemetry_schema::validator::{Limits, Validator};
 use telemetry_schema::{AnonymousId, Arch, Context, EnvelopeHeader, Os, Version, write_envelope};
+use telemetry_validator::{Limits, Validator};
 
 static RAN: AtomicUsize = AtomicUsize::new(0);
 
@@ -86,7 +86,7 @@ fn exercise(bytes: &[u8]) {
     // The fast path may only accept what the exact path accepts; otherwise the exact path decides.
     assert_eq!(v.validate_batch(bytes), v.validate_batch_exact(bytes), "{}", String::from_utf8_lossy(bytes));
     assert_eq!(v.validate_envelope(bytes), v.validate_envelope_exact(bytes), "{}", String::from_utf8_lossy(bytes));
-    let _ = decode_envelope::<AuthInit>(bytes);
+    let _ = decode_envelope::<AuthInit>(bytes, &example_sdk::PRODUCT);
     let _ = peek_event(bytes);
 }
 

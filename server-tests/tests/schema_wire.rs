@@ -6,15 +6,15 @@ use proptest::prelude::*;
 use serde_json::{Map, Value, json};
 use telemetry_schema::decode::{Decode, decode_envelope};
 use telemetry_schema::schema::{SchemaOptions, bundle_schema};
-use telemetry_schema::validator::{Limits, Validator};
 use telemetry_schema::{
     AnonymousId, CollectableKind, CountWidth, EnvelopeHeader, EventMeta, FieldMeta, PreTag, ProjectId, TelemetryEvent,
     Version, write_envelope,
 };
+use telemetry_validator::{Limits, ProblemKind, Validator};
 
 /// Strictly decodes an envelope of `E` and writes it again: the round trip must give the same bytes.
 fn reencode<E: TelemetryEvent + Decode>(bytes: &[u8]) -> Result<String, String> {
-    let envelope = decode_envelope::<E>(bytes).map_err(|e| e.to_string())?;
+    let envelope = decode_envelope::<E>(bytes, &example_sdk::PRODUCT).map_err(|e| e.to_string())?;
     let h = envelope.header;
     assert_eq!(h.sdk_name, "acme", "the tests only send as acme");
     let header = EnvelopeHeader {
@@ -453,13 +453,276 @@ fn every_systematic_mutation_is_rejected_by_the_validator_and_the_typed_decode()
 }
 
 #[test]
-fn an_integer_written_as_a_float_is_a_known_difference() {
-    // JSON Schema's "integer" accepts 2.0 (a number with zero fraction); the typed decode, like the
-    // serializer, only knows integers without a fraction. Pinned so a change on either side is noticed.
-    let envelope = full_envelope(&ErrorFeedback::META);
+fn numbers_that_are_not_plain_integers_are_refused_by_the_validator_and_the_typed_decode() {
+    // JSON Schema's "integer" accepts 2.0, 1e2 and 14.000…0 (a number with zero fraction), and so do other
+    // validators; the client never writes one, so both of ours refuse any number token that is not digits.
+    let mut envelope = full_envelope(&ErrorFeedback::META);
+    envelope["context"]["cpu_count"] = json!(8);
+    envelope["schema_version"] = json!(1);
+    let envelope = serde_json::to_string(&envelope).unwrap();
+    let long = format!("2.{}", "0".repeat(129));
+    for token in ["2.0", "2e0", "0.2e1", "-0", long.as_str(), "18446744073709551616"] {
+        for (field, plain) in [("cpu_count", "8"), ("schema_version", "1")] {
+            let needle = format!("\"{field}\":{plain}");
+            assert!(envelope.contains(&needle), "{needle} in {envelope}");
+            let body = envelope.replacen(&needle, &format!("\"{field}\":{token}"), 1).into_bytes();
+            let rejection = validator().validate_envelope(&body).unwrap_err();
+            assert!(matches!(rejection.problems()[0].kind(), ProblemKind::NotAnInteger { .. }), "{rejection}");
+            assert!(reencode::<ErrorFeedback>(&body).is_err());
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Independent validators agree
+// ---------------------------------------------------------------------------------------------------------------
+
+/// Where the Rust validator may disagree with python-jsonschema or ajv, by design or by their parsers' limits
+/// (the list docs/SERVER.md gives servers in other languages). Any other disagreement fails the test.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Known {
+    /// Must be judged the same by all three.
+    Nothing,
+    /// A key repeated in one object: Python and JavaScript keep the last value; ours refuses the body.
+    DuplicateKey,
+    /// Larger than the Rust validator's body limit; the others have none.
+    BodySize,
+    /// A number with a fraction or an exponent, or `-0`, whose value is an integer (`2.0`, `2e0`): JSON Schema's
+    /// `integer` accepts it, ours refuses any number token that is not a plain integer.
+    NotPlainInteger,
+    /// A number above 2^53: JavaScript rounds it, so ajv may differ (the Rust validator and Python must agree).
+    AboveTwoPow53InAjv,
+}
+
+struct Body {
+    what: String,
+    known: Known,
+    bytes: String,
+}
+
+/// The JSON pointers of every string and every integer in `value`.
+fn leaves(value: &Value, at: &str, strings: &mut Vec<String>, integers: &mut Vec<String>) {
+    match value {
+        Value::String(_) => strings.push(at.to_owned()),
+        Value::Number(n) if n.is_u64() => integers.push(at.to_owned()),
+        Value::Array(items) => {
+            for (i, item) in items.iter().enumerate() {
+                leaves(item, &format!("{at}/{i}"), strings, integers);
+            }
+        }
+        Value::Object(map) => {
+            for (key, item) in map {
+                leaves(item, &format!("{at}/{key}"), strings, integers);
+            }
+        }
+        _ => {}
+    }
+}
+
+/// `envelope` with the value at `pointer` written as the raw token `token`.
+fn with_token(envelope: &Value, pointer: &str, token: &str) -> String {
     let mut e = envelope.clone();
-    e["context"]["cpu_count"] = json!(2.0);
-    let body = serde_json::to_vec(&e).unwrap();
-    assert!(validator().validate_envelope(&body).is_ok());
-    assert!(reencode::<ErrorFeedback>(&body).is_err());
+    *e.pointer_mut(pointer).unwrap() = json!("\u{1}TOKEN\u{1}");
+    serde_json::to_string(&e).unwrap().replacen("\"\\u0001TOKEN\\u0001\"", token, 1)
+}
+
+/// Good bodies, every systematic mutation, and hostile bodies of each class the issue names.
+fn cross_corpus() -> Vec<Body> {
+    let table = events();
+    let mut corpus = Vec::new();
+    let mut push = |what: String, known: Known, bytes: String| corpus.push(Body { what, known, bytes });
+    for (i, (meta, _)) in table.iter().enumerate() {
+        let name = meta.name();
+        for seed in 0..20 {
+            push(format!("{name}: random envelope {seed}"), Known::Nothing, random_envelope(meta, &mut Rng(seed)));
+        }
+        let other = table[(i + 1) % table.len()].0;
+        for mutation in mutations(meta, other) {
+            let known = if mutation.what == "body: oversized" { Known::BodySize } else { Known::Nothing };
+            push(format!("{name}: {}", mutation.what), known, String::from_utf8(mutation.body).unwrap());
+        }
+        let envelope = full_envelope(meta);
+        let (mut strings, mut integers) = (Vec::new(), Vec::new());
+        leaves(&envelope, "", &mut strings, &mut integers);
+        for pointer in &strings {
+            let text = envelope.pointer(pointer).unwrap().as_str().unwrap();
+            for (how, edited) in [
+                ("a trailing newline", format!("{text}\n")),
+                ("a leading newline", format!("\n{text}")),
+                ("a trailing carriage return", format!("{text}\r")),
+                ("a trailing NUL", format!("{text}\u{0}")),
+                ("a trailing line separator", format!("{text}\u{2028}")),
+            ] {
+                let token = serde_json::to_string(&edited).unwrap();
+                push(format!("{name}: {pointer} with {how}"), Known::Nothing, with_token(&envelope, pointer, &token));
+            }
+        }
+        for pointer in &integers {
+            let n = envelope.pointer(pointer).unwrap().as_u64().unwrap();
+            // Not JSON numbers at all (a leading zero or plus, a bare dot): refused by every parser.
+            for token in [format!("0{n}"), format!("+{n}"), format!("{n}.")] {
+                push(format!("{name}: {pointer} as {token}"), Known::Nothing, with_token(&envelope, pointer, &token));
+            }
+            for token in [
+                format!("{n}.0"),
+                format!("{n}e0"),
+                format!("{n}E+0"),
+                format!("{n}.{}", "0".repeat(129)),
+                "-0.0".into(),
+            ] {
+                push(
+                    format!("{name}: {pointer} as {token:.12}"),
+                    Known::NotPlainInteger,
+                    with_token(&envelope, pointer, &token),
+                );
+            }
+            if n == 0 {
+                push(format!("{name}: {pointer} as -0"), Known::NotPlainInteger, with_token(&envelope, pointer, "-0"));
+            }
+            // From 2^52 on a double cannot hold the half: Python and JavaScript read an integer.
+            let half = if n >= 1 << 52 { Known::NotPlainInteger } else { Known::Nothing };
+            push(
+                format!("{name}: {pointer} ({n}) plus a half"),
+                half,
+                with_token(&envelope, pointer, &format!("{n}.5")),
+            );
+            push(
+                format!("{name}: {pointer} negative"),
+                Known::Nothing,
+                with_token(&envelope, pointer, &format!("-{}", n.max(1))),
+            );
+            for token in ["9007199254740993", "18446744073709551615", "18446744073709551616", "1e400"] {
+                push(
+                    format!("{name}: {pointer} as {token}"),
+                    Known::AboveTwoPow53InAjv,
+                    with_token(&envelope, pointer, token),
+                );
+            }
+        }
+        let compact = serde_json::to_string(&envelope).unwrap();
+        let repeated = compact.replacen('{', &format!("{{\"event\":\"{}\",", other.name()), 1);
+        assert_eq!(repeated.matches("\"event\":").count(), 2);
+        push(format!("{name}: event key repeated, another event first"), Known::DuplicateKey, repeated);
+        let first = meta.fields()[0].name();
+        let first_value = serde_json::to_string(&envelope["payload"][first]).unwrap();
+        let repeated = compact.replacen("\"payload\":{", &format!("\"payload\":{{\"{first}\":{first_value},"), 1);
+        assert_ne!(repeated, compact);
+        push(format!("{name}: payload field repeated"), Known::DuplicateKey, repeated);
+        // Escapes: a key or a value spelled with `\u` escapes is the same key or value to every reader, so an
+        // escaped key repeats its plain spelling, and a lone surrogate is never one of the schema's strings.
+        let escaped = compact.replacen("\"event\":", "\"\\u0065vent\":", 1);
+        push(format!("{name}: event key spelled with an escape"), Known::Nothing, escaped);
+        let escaped_twice = compact.replacen('{', &format!("{{\"\\u0065vent\":\"{}\",", other.name()), 1);
+        push(format!("{name}: event key repeated, spelled with an escape"), Known::DuplicateKey, escaped_twice);
+        let surrogate = compact.replacen("\"event\":\"", "\"event\":\"\\ud800", 1);
+        push(format!("{name}: event with a lone surrogate"), Known::Nothing, surrogate);
+        for (what, body) in [
+            ("a byte order mark before the body", format!("\u{feff}{compact}")),
+            ("whitespace around the body", format!(" \t\r\n{compact} \n")),
+            ("a second document after the body", format!("{compact}{{}}")),
+            ("garbage after the body", format!("{compact}x")),
+            ("a NUL after the body", format!("{compact}\u{0}")),
+        ] {
+            push(format!("{name}: {what}"), Known::Nothing, body);
+        }
+        let mut with = |what: &str, f: &dyn Fn(&mut Value)| {
+            let mut e = envelope.clone();
+            f(&mut e);
+            push(format!("{name}: {what}"), Known::Nothing, serde_json::to_string(&e).unwrap());
+        };
+        with("sdk.name another well-formed name", &|e| e["sdk"]["name"] = json!("evil"));
+        with("payload with 1000 unknown keys", &|e| {
+            for k in 0..1000 {
+                e["payload"][format!("k{k}")] = json!(0);
+            }
+        });
+        with("payload key __proto__", &|e| e["payload"]["__proto__"] = json!({}));
+        with("payload an array", &|e| e["payload"] = json!([]));
+        with("first payload field a 10 000-item array", &|e| e["payload"][first] = json!(vec![0; 10_000]));
+        with("first payload field null", &|e| e["payload"][first] = json!(null));
+        for field in meta.fields() {
+            if let CollectableKind::EnumSet(set) = unwrap_optional(field.kind()) {
+                let one = set.variants()[0].name();
+                let many = vec![one; set.variants().len() + 1];
+                with(&format!("set {} with a repeated item past maxItems", field.name()), &|e| {
+                    e["payload"][field.name()] = json!(many);
+                });
+                with(&format!("set {} with a repeated item", field.name()), &|e| {
+                    e["payload"][field.name()] = json!([one, one]);
+                });
+            }
+        }
+    }
+    push("not JSON".into(), Known::Nothing, "{\"event\":".into());
+    push("NaN".into(), Known::Nothing, "NaN".into());
+    push("an empty object".into(), Known::Nothing, "{}".into());
+    push("nested far past any limit".into(), Known::Nothing, format!("{}{}", "[".repeat(5000), "]".repeat(5000)));
+    corpus
+}
+
+/// Runs one of the committed harnesses in `scripts/cross-validators/`; `None` when its runtime or its library is
+/// not installed.
+fn run_harness(program: &str, script: &str, bundle: &std::path::Path, corpus: &std::path::Path) -> Option<Vec<bool>> {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../scripts/cross-validators");
+    let output = std::process::Command::new(program).arg(dir.join(script)).arg(bundle).arg(corpus).output().ok()?;
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    if stderr.contains("No module named 'jsonschema'") || stderr.contains("Cannot find module 'ajv") {
+        return None;
+    }
+    assert!(output.status.success(), "{program} {script} failed ({}):\n{stderr}", output.status);
+    let verdicts = String::from_utf8(output.stdout).unwrap();
+    Some(verdicts.lines().map(|line| line == "valid").collect())
+}
+
+/// Says something the test runner does not capture: a skipped check must be seen.
+fn announce(message: &str) {
+    use std::io::Write as _;
+    let _ = writeln!(std::io::stderr().lock(), "{message}");
+}
+
+#[test]
+fn independent_validators_agree_on_good_and_hostile_bodies() {
+    let required = std::env::var_os("TELEMETRY_CROSS_VALIDATORS").is_some_and(|v| v == "1");
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+    let bundle = root.join("schemas/bundle.json");
+    let rust = Validator::from_bundle_file(&bundle).unwrap();
+    let corpus = cross_corpus();
+    let dir = std::env::temp_dir().join(format!("telemetry-cross-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let corpus_file = dir.join("corpus.json");
+    let texts: Vec<&str> = corpus.iter().map(|body| body.bytes.as_str()).collect();
+    std::fs::write(&corpus_file, serde_json::to_string(&texts).unwrap()).unwrap();
+    let python = run_harness("python3", "check.py", &bundle, &corpus_file);
+    let ajv = run_harness("node", "check.cjs", &bundle, &corpus_file);
+    std::fs::remove_dir_all(&dir).unwrap();
+    let (Some(python), Some(ajv)) = (python, ajv) else {
+        let missing = "python3 with jsonschema, and node with scripts/cross-validators/node_modules (pip install \
+                       jsonschema; npm ci --prefix scripts/cross-validators)";
+        assert!(!required, "TELEMETRY_CROSS_VALIDATORS=1 but the independent validators are missing: {missing}");
+        announce(&format!("SKIPPED independent_validators_agree_on_good_and_hostile_bodies: needs {missing}"));
+        return;
+    };
+    assert_eq!((python.len(), ajv.len()), (corpus.len(), corpus.len()));
+    let mut disagreements = Vec::new();
+    let (mut valid, mut known) = (0, 0);
+    for ((body, py), js) in corpus.iter().zip(python).zip(ajv) {
+        let ours = rust.validate_envelope(body.bytes.as_bytes()).is_ok();
+        valid += usize::from(ours);
+        let allowed = match body.known {
+            Known::Nothing => ours == py && ours == js,
+            Known::DuplicateKey | Known::BodySize | Known::NotPlainInteger => !ours,
+            Known::AboveTwoPow53InAjv => ours == py,
+        };
+        if !allowed {
+            disagreements.push(format!("{} (known: {:?}): rust {ours}, python {py}, ajv {js}", body.what, body.known));
+        } else if !(ours == py && ours == js) {
+            known += 1;
+        }
+    }
+    println!(
+        "cross-validators: {} bodies, {valid} valid; {known} known disagreements; {} unexpected",
+        corpus.len(),
+        disagreements.len()
+    );
+    assert!(disagreements.is_empty(), "the validators disagree:\n{}", disagreements.join("\n"));
 }

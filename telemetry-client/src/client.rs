@@ -477,7 +477,7 @@ fn settle_ids(inner: &Inner, path: Option<&Path>, loaded: &Loaded, wants_salt: b
         }
         // Nothing can be written there, by a `disable` either: ids for this run only. Where the file system
         // cannot lock, the bookkeeping is not saved either, so it can never overwrite a concurrent `disable`.
-        Err(store::LockError::Io(_) | store::LockError::NoLocking) => in_memory,
+        Err(store::LockError::Io | store::LockError::NoLocking) => in_memory,
     }
 }
 
@@ -616,9 +616,11 @@ impl DebugSink {
         line.push_str("[telemetry] ");
         // Encoding runs the event's own `visit_fields`: a hand-written one that panics costs that event's line,
         // never the host (as on the delivery worker).
-        let encoded = catch_unwind(AssertUnwindSafe(|| write_envelope(&mut line, &self.header, event)));
-        if !matches!(encoded, Ok(Ok(()))) {
-            return;
+        match catch_unwind(AssertUnwindSafe(|| write_envelope(&mut line, &self.header, event))) {
+            Ok(Ok(())) => {}
+            Ok(Err(_)) => return,
+            // The payload is leaked, not dropped: a hand-written impl may panic with one whose `Drop` panics.
+            Err(payload) => return std::mem::forget(payload),
         }
         line.push('\n');
         let mut out = self.output.lock().unwrap_or_else(|p| p.into_inner());
@@ -891,14 +893,15 @@ impl Client {
         };
         match store::with_lock(&path, CHOICE_LOCK_WAIT, save) {
             Ok(result) => result,
-            // The user's choice must be saved even where the file system cannot lock (first runs there never
-            // write, see `settle_ids`).
-            Err(store::LockError::NoLocking) => save(),
+            // The user's choice must be saved even where the file system cannot lock, or the lock file is unusable
+            // (a pipe, a directory or a device at its path): first runs never write without the lock (see
+            // `settle_ids`), so nothing can overwrite it. Where the directory itself cannot be written, saving
+            // fails with the reason.
+            Err(store::LockError::NoLocking | store::LockError::Io) => save(),
             Err(store::LockError::Busy) => Err(SaveError::new(
                 &path,
                 io::Error::new(io::ErrorKind::WouldBlock, "another process kept the settings locked"),
             )),
-            Err(store::LockError::Io(err)) => Err(SaveError::new(&path, err)),
         }
     }
 }

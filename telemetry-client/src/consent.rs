@@ -33,7 +33,7 @@ pub enum ConsentSource {
     TestRunner,
     /// The user's saved choice (`<cli> telemetry enable|disable`).
     Persisted,
-    /// The settings file exists but cannot be read as settings (not valid JSON, not a regular file, larger
+    /// The settings file exists but cannot be read as settings (not valid JSON, a key twice, not a regular file, larger
     /// than 64 KiB, no permission): telemetry stays off until it is fixed, since it may hold a `disable`.
     SettingsUnreadable,
     /// The product is opt-in and `<PREFIX>_TELEMETRY` is `1`, `true`, `yes` or `on`.

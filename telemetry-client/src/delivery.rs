@@ -340,7 +340,12 @@ impl Worker {
             match encoded {
                 Ok(None) => outcome.throttled += 1,
                 Ok(Some(Ok(envelope))) => envelopes.push(envelope),
-                Ok(Some(Err(_))) | Err(_) => outcome.encode_errors += 1,
+                Ok(Some(Err(_))) => outcome.encode_errors += 1,
+                // Leaked, not dropped: a payload whose `Drop` panics would take the worker down.
+                Err(payload) => {
+                    std::mem::forget(payload);
+                    outcome.encode_errors += 1;
+                }
             }
         }
         if envelopes.is_empty() {
@@ -366,8 +371,10 @@ impl Worker {
 
     /// Sends, turning a panicking custom transport into a failed batch.
     fn send(&mut self, batch: &Batch) -> Result<(), TransportError> {
-        catch_unwind(AssertUnwindSafe(|| self.transport.send(batch)))
-            .unwrap_or_else(|_| Err(TransportError::permanent("the transport panicked")))
+        catch_unwind(AssertUnwindSafe(|| self.transport.send(batch))).unwrap_or_else(|payload| {
+            std::mem::forget(payload); // its `Drop` may panic too
+            Err(TransportError::permanent("the transport panicked"))
+        })
     }
 
     /// Sleeps the retry backoff, or longer if the endpoint asked (`Retry-After`, capped by the transport);

@@ -45,12 +45,69 @@ pub(crate) fn read(switch: &ConfigSwitch, path: &Path) -> ProjectSetting {
             Err(err) => ProjectSetting::Unreadable(format!("it is not valid TOML ({})", first_line(&err.to_string()))),
         },
         // JSON, and any format added later that this client does not know: fail closed.
-        ConfigFormat::Json => match serde_json::from_str::<serde_json::Value>(text) {
-            Ok(serde_json::Value::Object(object)) => walk_json(switch, &object),
+        ConfigFormat::Json => match serde_json::from_str::<UniqueKeys>(text) {
+            Ok(UniqueKeys(serde_json::Value::Object(object))) => walk_json(switch, &object),
             Ok(_) => ProjectSetting::Unreadable("it is not a JSON object".to_owned()),
             Err(err) => ProjectSetting::Unreadable(format!("it is not valid JSON ({err})")),
         },
         _ => ProjectSetting::Unreadable("this client cannot read its format".to_owned()),
+    }
+}
+
+/// A JSON value in which no object, at any depth, repeats a key: readers disagree on which of two values counts
+/// (serde_json, Python and JavaScript keep the last), and a hand edit may have put `false` first, so a file with
+/// a repeated key cannot be read as configuration and fails closed. (TOML refuses repeated keys itself.)
+struct UniqueKeys(serde_json::Value);
+
+impl<'de> serde::Deserialize<'de> for UniqueKeys {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        use serde::de::{Error, MapAccess, SeqAccess, Visitor};
+        use serde_json::Value;
+
+        struct Strict;
+        impl<'de> Visitor<'de> for Strict {
+            type Value = UniqueKeys;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a JSON value")
+            }
+            fn visit_bool<E: Error>(self, v: bool) -> Result<UniqueKeys, E> {
+                Ok(UniqueKeys(Value::Bool(v)))
+            }
+            fn visit_i64<E: Error>(self, v: i64) -> Result<UniqueKeys, E> {
+                Ok(UniqueKeys(Value::from(v)))
+            }
+            fn visit_u64<E: Error>(self, v: u64) -> Result<UniqueKeys, E> {
+                Ok(UniqueKeys(Value::from(v)))
+            }
+            fn visit_f64<E: Error>(self, v: f64) -> Result<UniqueKeys, E> {
+                Ok(UniqueKeys(Value::from(v)))
+            }
+            fn visit_str<E: Error>(self, v: &str) -> Result<UniqueKeys, E> {
+                Ok(UniqueKeys(Value::from(v)))
+            }
+            fn visit_unit<E: Error>(self) -> Result<UniqueKeys, E> {
+                Ok(UniqueKeys(Value::Null))
+            }
+            fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<UniqueKeys, A::Error> {
+                let mut items = Vec::new();
+                while let Some(UniqueKeys(item)) = seq.next_element()? {
+                    items.push(item);
+                }
+                Ok(UniqueKeys(Value::Array(items)))
+            }
+            fn visit_map<A: MapAccess<'de>>(self, mut access: A) -> Result<UniqueKeys, A::Error> {
+                let mut map = serde_json::Map::new();
+                while let Some(key) = access.next_key::<String>()? {
+                    if map.contains_key(&key) {
+                        return Err(A::Error::custom(format_args!("the key {key:?} appears twice")));
+                    }
+                    let UniqueKeys(value) = access.next_value()?;
+                    map.insert(key, value);
+                }
+                Ok(UniqueKeys(Value::Object(map)))
+            }
+        }
+        deserializer.deserialize_any(Strict)
     }
 }
 
@@ -134,6 +191,19 @@ mod tests {
             assert!(matches!(read(&switch, p), ProjectSetting::Unreadable(why) if why.contains("not valid JSON")));
         });
         assert_eq!(read(&switch, Path::new("/nonexistent/dir/tool.json")), ProjectSetting::Silent);
+        // A repeated key, at the top or deeper, fails closed: the first may be the `false` a hand edit added.
+        for (name, content) in [
+            ("h.json", r#"{"tool": {"acme": {"telemetry": false, "telemetry": true}}}"#),
+            ("i.json", r#"{"tool": {"acme": {"telemetry": true}}, "tool": {}}"#),
+            ("j.json", r#"{"other": [{"x": 1, "x": 2}], "tool": {"acme": {"telemetry": true}}}"#),
+        ] {
+            with_file(name, content, |p| {
+                assert!(
+                    matches!(read(&switch, p), ProjectSetting::Unreadable(why) if why.contains("appears twice")),
+                    "{content}"
+                );
+            });
+        }
     }
 
     #[test]
@@ -146,6 +216,9 @@ mod tests {
         });
         with_file("d.toml", "name = \"x\"\n", |p| assert_eq!(read(&switch, p), ProjectSetting::Silent));
         with_file("e.toml", "[tool.acme]\ntelemetry = 0\n", |p| assert!(read(&switch, p).turns_off()));
+        with_file("g.toml", "[tool.acme]\ntelemetry = false\ntelemetry = true\n", |p| {
+            assert!(matches!(read(&switch, p), ProjectSetting::Unreadable(_)), "TOML refuses a repeated key");
+        });
         with_file("f.toml", "[tool.acme\ntelemetry = true\n", |p| {
             assert!(matches!(read(&switch, p), ProjectSetting::Unreadable(why) if why.contains("not valid TOML")));
         });

@@ -106,24 +106,15 @@ fn new_batch_id() -> String {
 /// http://jane:pw@t.example/v1?key=abc#x  ->  http://***@t.example/v1?key=***#***
 /// ```
 pub(crate) fn redact_url(url: &str) -> String {
-    let (scheme, rest) = match url.split_once("://") {
-        Some((scheme, rest)) => (Some(scheme), rest),
-        None => (None, url),
-    };
+    let (scheme, userinfo, rest) = split_userinfo(url);
     let authority_end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
-    let (authority, tail) = rest.split_at(authority_end);
+    let (host, tail) = rest.split_at(authority_end);
     let mut out = String::with_capacity(url.len());
-    if let Some(scheme) = scheme {
-        out.push_str(scheme);
-        out.push_str("://");
+    out.push_str(scheme);
+    if userinfo.is_some() {
+        out.push_str("***@");
     }
-    match authority.rsplit_once('@') {
-        Some((_, host)) => {
-            out.push_str("***@");
-            out.push_str(host);
-        }
-        None => out.push_str(authority),
-    }
+    out.push_str(host);
     let (before_fragment, fragment) = match tail.split_once('#') {
         Some((before, _)) => (before, Some("***")),
         None => (tail, None),
@@ -151,6 +142,32 @@ pub(crate) fn redact_url(url: &str) -> String {
     out
 }
 
+/// Splits `url` into its `scheme://` (empty when it has none), its user information (without the `@`), and the
+/// rest (host, path, query, fragment). Lenient, since it serves redaction of URLs that may not parse: the user
+/// information ends at the last `@` of the authority, or, when the authority as delimited by the first `/`, `?`
+/// or `#` holds none, at the last `@` anywhere (a password with an unescaped `/`, `?` or `#`; a scheme with one
+/// slash), unless that `@` is in the query or fragment of a URL whose authority ends at its path. So an `@` in a
+/// path hides the host too: more is hidden, never a credential shown.
+fn split_userinfo(url: &str) -> (&str, Option<&str>, &str) {
+    let (scheme, rest) = match url.find("://") {
+        Some(at) => url.split_at(at + 3),
+        None => ("", url),
+    };
+    let authority_end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
+    let at = match rest[..authority_end].rfind('@') {
+        Some(at) => at,
+        None => {
+            let Some(at) = rest.rfind('@') else { return (scheme, None, rest) };
+            let query_start = rest.find(['?', '#']).unwrap_or(rest.len());
+            if rest.as_bytes().get(authority_end) == Some(&b'/') && at > query_start {
+                return (scheme, None, rest);
+            }
+            at
+        }
+    };
+    (scheme, Some(&rest[..at]), &rest[at + 1..])
+}
+
 /// `text` with every occurrence of `url` (and of its credential parts) redacted, for messages that quote it.
 pub(crate) fn redact_in(text: &str, url: &str) -> String {
     let redacted = redact_url(url);
@@ -158,14 +175,9 @@ pub(crate) fn redact_in(text: &str, url: &str) -> String {
         return text.to_owned();
     }
     let mut text = text.replace(url, &redacted);
-    let rest = url.split_once("://").map_or(url, |(_, rest)| rest);
-    let authority = &rest[..rest.find(['/', '?', '#']).unwrap_or(rest.len())];
-    let secrets = authority
-        .rsplit_once('@')
-        .map(|(userinfo, _)| userinfo)
-        .into_iter()
-        .chain(rest.split_once('?').map(|(_, query)| query.split('#').next().unwrap_or_default()));
-    for secret in secrets.filter(|s| !s.is_empty()) {
+    let (_, userinfo, rest) = split_userinfo(url);
+    let query = rest.split_once('?').map(|(_, query)| query.split('#').next().unwrap_or_default());
+    for secret in userinfo.into_iter().chain(query).filter(|s| !s.is_empty()) {
         text = text.replace(secret, "***");
     }
     text
@@ -320,6 +332,8 @@ pub struct HttpTransport {
     /// The longest `Retry-After` honoured: the request timeout, so a retry stays within the time one request
     /// may take anyway.
     max_retry_after: Duration,
+    /// The proxy URL, to redact its credentials from errors.
+    proxy: Option<String>,
 }
 
 impl fmt::Debug for HttpTransport {
@@ -341,7 +355,11 @@ impl HttpTransport {
         }
         let proxy = match &options.proxy {
             Some(url) => Some(ureq::Proxy::new(url).map_err(|err| {
-                TransportError::permanent(format!("the proxy {url:?} is not a valid proxy URL: {err}"))
+                TransportError::permanent(format!(
+                    "the proxy {:?} is not a valid proxy URL: {}",
+                    redact_url(url),
+                    redact_in(&err.to_string(), url)
+                ))
             })?),
             None => None,
         };
@@ -357,7 +375,12 @@ impl HttpTransport {
             .max_redirects_will_error(false)
             .user_agent(concat!("telemetry-client/", env!("CARGO_PKG_VERSION")))
             .build();
-        Ok(Self { agent: config.into(), endpoint: endpoint.to_owned(), max_retry_after: options.total_timeout })
+        Ok(Self {
+            agent: config.into(),
+            endpoint: endpoint.to_owned(),
+            max_retry_after: options.total_timeout,
+            proxy: options.proxy.clone(),
+        })
     }
 
     /// The URL batches are posted to.
@@ -398,7 +421,14 @@ impl Transport for HttpTransport {
                     _ => Err(TransportError::permanent(format!("the endpoint answered {status}"))),
                 }
             }
-            Err(err) => Err(TransportError::retryable(format!("could not reach the endpoint: {err}"))),
+            Err(err) => {
+                // The HTTP stack's message may quote the endpoint or the proxy, credentials included.
+                let mut message = redact_in(&format!("could not reach the endpoint: {err}"), &self.endpoint);
+                if let Some(proxy) = &self.proxy {
+                    message = redact_in(&message, proxy);
+                }
+                Err(TransportError::retryable(message))
+            }
         }
     }
 }
@@ -535,6 +565,15 @@ mod tests {
         assert_eq!(redact_url("http://u:p@h.example:1/x"), "http://***@h.example:1/x");
         assert_eq!(redact_url("http://h/x?key=abc&flag&b=2#frag"), "http://h/x?key=***&***&b=***#***");
         assert_eq!(redact_url("u:p@h/x"), "***@h/x");
+        // Credentials in URLs that do not parse, and `@`s that are not credentials.
+        assert_eq!(redact_url("https://u:p/w@h.example/x"), "https://***@h.example/x");
+        assert_eq!(redact_url("https://u:p?w@h.example/x"), "https://***@h.example/x");
+        assert_eq!(redact_url("https://u:p#w@h.example/x"), "https://***@h.example/x");
+        assert_eq!(redact_url("http:/u:p@h.example/x"), "***@h.example/x");
+        assert_eq!(redact_url("https://:p@[::1]:9/x"), "https://***@[::1]:9/x");
+        assert_eq!(redact_url("https://u:p@h.example/x?e=a@b"), "https://***@h.example/x?e=***");
+        assert_eq!(redact_url("https://h.example/x?e=a@b#c@d"), "https://h.example/x?e=***#***");
+        assert_eq!(redact_url("https://h.example/@scope/x"), "https://***@scope/x", "over-redacted, never leaked");
         let message = "could not reach http://u:p@h/x?key=abc: refused (u:p, key=abc)";
         let scrubbed = redact_in(message, "http://u:p@h/x?key=abc");
         assert!(!scrubbed.contains("u:p") && !scrubbed.contains("abc"), "{scrubbed}");

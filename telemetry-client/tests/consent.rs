@@ -476,6 +476,57 @@ fn debug_mode_catches_a_panicking_hand_written_event_as_delivery_does() {
     assert!(text.contains(r#""event":"COUNTED""#), "later events are still printed: {text}");
 }
 
+/// A panic payload that panics again when dropped.
+struct PanicsWhenDropped;
+
+impl Drop for PanicsWhenDropped {
+    fn drop(&mut self) {
+        panic!("a payload that panics when dropped")
+    }
+}
+
+/// A hand-written event that panics with a [`PanicsWhenDropped`] payload: whoever catches the panic and drops the
+/// payload panics again.
+struct PanicsWithABomb;
+
+impl telemetry_schema::TelemetryEvent for PanicsWithABomb {
+    const META: telemetry_schema::EventMeta = telemetry_schema::EventMeta::new("BOMB", 1, "Panics.", &[]);
+    fn visit_fields(&self, _: &mut telemetry_schema::Fields<'_>) {
+        std::panic::panic_any(PanicsWhenDropped)
+    }
+}
+
+#[test]
+fn a_panic_payload_that_panics_when_dropped_reaches_neither_the_host_nor_the_worker() {
+    let dir = TempDir::new("debug-bomb");
+    let out = Captured::default();
+    let debug = Client::builder(&OPT_OUT)
+        .env(MapEnv::new().with("ACME_TELEMETRY_DEBUG", "1"))
+        .config_dir(dir.path())
+        .transport(MemoryTransport::new())
+        .stderr(out.clone())
+        .build();
+    let tracked = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| debug.track(PanicsWithABomb)));
+    // Dropping the payload here would panic again: leak it, whatever happened.
+    assert!(tracked.map_err(std::mem::forget).is_ok(), "the panic reached the host");
+    debug.track(Counted { n: 1 });
+    assert!(out.text().contains(r#""event":"COUNTED""#), "later events are still printed: {}", out.text());
+
+    let sent = MemoryTransport::new();
+    let delivering = Client::builder(&OPT_OUT)
+        .env(MapEnv::new())
+        .config_dir(dir.path())
+        .enabled(true)
+        .transport(sent.clone())
+        .stderr(Captured::default())
+        .build();
+    delivering.track(PanicsWithABomb);
+    delivering.track(Counted { n: 2 });
+    let flushed = delivering.flush(std::time::Instant::now() + std::time::Duration::from_secs(5));
+    assert!(flushed.is_complete(), "the worker survived and settled both events");
+    assert_eq!(sent.envelopes().len(), 1, "the other event was sent");
+}
+
 #[test]
 fn status_redacts_credentials_in_the_endpoint() {
     let dir = TempDir::new("redact");
@@ -495,6 +546,49 @@ fn status_redacts_credentials_in_the_endpoint() {
     }
     assert!(text.contains("endpoint: http://***@collector.example:8080/v1/batch?token=***&region=***"), "{text}");
     drop(client.flush_guard().with_budget(std::time::Duration::ZERO));
+}
+
+#[test]
+fn status_redacts_credentials_in_malformed_endpoints_and_proxies() {
+    // A password holding `/`, `?` or `#` unescaped, a scheme with one slash: the URL does not parse, and status
+    // is where the user looks to see why. Whatever precedes the last `@` of the authority is hidden.
+    for endpoint in [
+        "https://jane:pa/s3cret@collector.example/v1",
+        "https://jane:pa?s3cret@collector.example/v1",
+        "https://jane:pa#s3cret@collector.example/v1",
+        "http:/jane:s3cret@collector.example/v1",
+        "https:jane:s3cret@collector.example/v1",
+    ] {
+        let dir = TempDir::new("redact-malformed");
+        let client = Client::builder(&OPT_OUT)
+            .env(MapEnv::new().with("ACME_TELEMETRY_ENDPOINT", endpoint))
+            .config_dir(dir.path())
+            .enabled(true)
+            .stderr(Captured::default())
+            .build();
+        let text = client.status().to_string();
+        for secret in ["jane", "s3cret"] {
+            assert!(!text.contains(secret), "{secret:?} of {endpoint:?} in {text}");
+        }
+        assert!(text.contains("collector.example"), "the host is still shown: {text}");
+    }
+    // A proxy URL with credentials that the HTTP stack refuses: its error names the proxy.
+    let dir = TempDir::new("redact-proxy");
+    let client = Client::builder(&OPT_OUT)
+        .env(
+            MapEnv::new()
+                .with("ACME_TELEMETRY_ENDPOINT", "http://collector.example/v1")
+                .with("HTTP_PROXY", "socks9://puser:ppass@proxy.example"),
+        )
+        .config_dir(dir.path())
+        .enabled(true)
+        .stderr(Captured::default())
+        .build();
+    let text = client.status().to_string();
+    assert!(text.contains("proxy"), "status says the proxy is the problem: {text}");
+    for secret in ["puser", "ppass"] {
+        assert!(!text.contains(secret), "{secret:?} in {text}");
+    }
 }
 
 #[test]

@@ -15,7 +15,7 @@ use support::{Captured, Counted, OPT_OUT, TempDir};
 use telemetry_client::{Client, ClientBuilder, MapEnv};
 use telemetry_schema::TelemetryEvent;
 use telemetry_schema::schema;
-use telemetry_schema::validator::Validator;
+use telemetry_validator::Validator;
 
 /// The flush guard's budget in these tests, and the slack allowed on top for a loaded machine. A request to a
 /// black hole would otherwise take the 10 s total timeout.

@@ -235,8 +235,9 @@ fn one_of(keys: &[&str]) -> String {
 }
 
 /// The doc comment of an item: its `///` lines joined with newlines, one leading space removed per line, blank
-/// lines at either end dropped. `None` when there is no doc or it is blank.
-pub(crate) fn doc(attrs: &[Attribute]) -> Option<String> {
+/// lines at either end dropped. `None` when there is no doc or it is blank. A doc line with a character that
+/// would hide or reorder text on the page (bidi, zero-width, control…) is reported at that line.
+pub(crate) fn doc(cx: &mut Ctxt, attrs: &[Attribute]) -> Option<String> {
     let mut lines = Vec::new();
     for attr in attrs {
         if !attr.path().is_ident("doc") {
@@ -245,8 +246,19 @@ pub(crate) fn doc(attrs: &[Attribute]) -> Option<String> {
         if let Meta::NameValue(nv) = &attr.meta
             && let Expr::Lit(ExprLit { lit: Lit::Str(text), .. }) = &nv.value
         {
+            let text = text.value();
+            if let Some((c, what)) = crate::hidden::find(&text) {
+                cx.error_spanned_by(
+                    attr,
+                    format_args!(
+                        "this doc comment contains U+{:04X}, {what}: on the \"what is collected\" page it would hide \
+                         or reorder the text around it; remove it and write the text with visible characters only",
+                        u32::from(c)
+                    ),
+                );
+            }
             // `split`, not `lines`: a blank `///` line is an empty string, and it separates paragraphs.
-            for line in text.value().split('\n') {
+            for line in text.split('\n') {
                 lines.push(line.strip_prefix(' ').unwrap_or(line).trim_end().to_owned());
             }
         }

@@ -46,7 +46,9 @@ fn doc_or_fallback(doc: Option<&String>) -> &str {
     doc.map_or("", String::as_str)
 }
 
-/// `<Ty as Collectable>::KIND`, spanned at the field's type so an uncollectable type is reported there.
+/// `codec::<Ty>().kind`, spanned at the field's type so an uncollectable type is reported there (once: the visitor
+/// calls the same `codec::<Ty>()` at the same span). A struct literal and one call per field: the const evaluator
+/// charges for every call, and every event's metadata is evaluated at compile time.
 fn field_metas(model: &Struct<'_>) -> Vec<TokenStream> {
     model
         .fields
@@ -55,8 +57,8 @@ fn field_metas(model: &Struct<'_>) -> Vec<TokenStream> {
             let name = model.wire_name(field);
             let doc = doc_or_fallback(field.doc.as_ref());
             let ty = field.ty;
-            let kind = quote_spanned!(ty.span()=> ::telemetry_schema::__private::codec::<#ty>().kind());
-            quote!(::telemetry_schema::FieldMeta::__derived(#name, #doc, #kind))
+            let kind = quote_spanned!(ty.span()=> ::telemetry_schema::__private::codec::<#ty>().kind);
+            quote!(::telemetry_schema::FieldMeta { name: #name, doc: #doc, kind: #kind })
         })
         .collect()
 }
@@ -122,11 +124,13 @@ fn expand_struct(model: &Struct<'_>) -> TokenStream {
             quote! {
                 #[doc(hidden)]
                 const _: () = {
+                    // One address for the whole program, so the serializer recognizes the metadata by identity.
+                    static __TELEMETRY_META: ::telemetry_schema::GroupMeta =
+                        ::telemetry_schema::GroupMeta::__derived(#type_name, #doc, &[#(#fields),*]);
                     #[automatically_derived]
                     impl ::telemetry_schema::TelemetryGroup for #ident {
-                        const META: ::telemetry_schema::GroupMeta = ::telemetry_schema::GroupMeta::__derived(
-                            #type_name, #doc, &[#(#fields),*],
-                        );
+                        const META: ::telemetry_schema::GroupMeta = __TELEMETRY_META;
+                        const META_REF: &'static ::telemetry_schema::GroupMeta = &__TELEMETRY_META;
                         #visit_fn
                     }
                     #[automatically_derived]
@@ -157,11 +161,13 @@ fn expand_enum(model: &Enum<'_>) -> TokenStream {
     quote! {
         #[doc(hidden)]
         const _: () = {
+            // One address for the whole program, so the serializer recognizes the metadata by identity.
+            static __TELEMETRY_META: ::telemetry_schema::EnumMeta =
+                ::telemetry_schema::EnumMeta::__derived(#type_name, #doc, &[#(#variants),*]);
             #[automatically_derived]
             impl ::telemetry_schema::TelemetryEnum for #ident {
-                const META: ::telemetry_schema::EnumMeta = ::telemetry_schema::EnumMeta::__derived(
-                    #type_name, #doc, &[#(#variants),*],
-                );
+                const META: ::telemetry_schema::EnumMeta = __TELEMETRY_META;
+                const META_REF: &'static ::telemetry_schema::EnumMeta = &__TELEMETRY_META;
                 #[inline]
                 fn variant_index(self) -> usize {
                     match self {

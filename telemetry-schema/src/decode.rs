@@ -3,7 +3,9 @@
 //!
 //! It accepts exactly what the schema accepts (and the serializer writes), and refuses unknown or repeated
 //! fields, missing required fields, `null`, wrong JSON types, negative or out-of-range counts, unknown enum
-//! variants, repeated set items, and versions that are not privacy-safe (build metadata, free-text tags).
+//! variants, repeated set items, versions that are not privacy-safe (build metadata, free-text tags), an
+//! `sdk.name` other than the product's, and any number that is not written as a plain integer (`1.0`, `1e2`,
+//! `-0`: the client never writes one; JSON Schema's `integer`, and so other validators, would accept them).
 //!
 //! A type becomes decodable through [`Decode`]. The toolkit implements it for every collectable kind; enums,
 //! groups and events get it from their derives (which emit [`impl_decode!`](crate::impl_decode)), so a server
@@ -52,6 +54,7 @@ use crate::envelope::{AnonymousId, Context, ProjectId};
 use crate::event::TelemetryEvent;
 use crate::kind::{CountWidth, TelemetryEnum};
 use crate::meta::{EnumMeta, FieldMeta};
+use crate::product::Product;
 use crate::version::Version;
 
 /// A value that can be decoded strictly from the wire format.
@@ -127,14 +130,19 @@ pub fn decode_payload<E: TelemetryEvent + Decode>(bytes: &[u8]) -> Result<E, Dec
 }
 
 /// Decodes an envelope around an event of type `E` from JSON bytes, checking that it names `E` and its schema
-/// version.
+/// version, and that its `sdk.name` is `product`'s, as the schema docs-gen writes for the product pins it
+/// ([`SchemaOptions::for_product`](crate::schema::SchemaOptions::for_product)).
 ///
 /// # Errors
-/// When the bytes are not exactly an envelope the client could have written for `E`.
-pub fn decode_envelope<E: TelemetryEvent + Decode>(bytes: &[u8]) -> Result<Envelope<E>, DecodeError> {
+/// When the bytes are not exactly an envelope `product`'s client could have written for `E`.
+pub fn decode_envelope<E: TelemetryEvent + Decode>(
+    bytes: &[u8],
+    product: &Product,
+) -> Result<Envelope<E>, DecodeError> {
     check_size(bytes)?;
     with_deserializer!(bytes, |deserializer| {
-        let envelope = EnvelopeSeed::<E>::NEW.deserialize(&mut deserializer).map_err(DecodeError)?;
+        let seed = EnvelopeSeed::<E> { sdk_name: product.sdk_name(), event: PhantomData };
+        let envelope = seed.deserialize(&mut deserializer).map_err(DecodeError)?;
         deserializer.end().map_err(DecodeError)?;
         Ok(envelope)
     })
@@ -202,7 +210,7 @@ pub struct Envelope<E> {
 /// The envelope fields around the payload, as received.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ReceivedHeader {
-    /// The SDK's name (checked to be a valid name).
+    /// The SDK's name: always the product's (anything else is refused).
     pub sdk_name: String,
     /// The SDK's version.
     pub sdk_version: Version,
@@ -574,13 +582,13 @@ macro_rules! impl_decode {
 
 // `Os`, `Arch` and `Context` get their `Decode` impls from their derives, like every user type.
 
-struct EnvelopeSeed<E>(PhantomData<fn() -> E>);
-
-impl<E> EnvelopeSeed<E> {
-    const NEW: Self = Self(PhantomData);
+struct EnvelopeSeed<'p, E> {
+    /// The one `sdk.name` accepted.
+    sdk_name: &'p str,
+    event: PhantomData<fn() -> E>,
 }
 
-impl<'de, E: TelemetryEvent + Decode> DeserializeSeed<'de> for EnvelopeSeed<E> {
+impl<'de, E: TelemetryEvent + Decode> DeserializeSeed<'de> for EnvelopeSeed<'_, E> {
     type Value = Envelope<E>;
 
     fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<Envelope<E>, D::Error> {
@@ -601,7 +609,7 @@ const ENVELOPE_KEYS: [&str; 9] = [
     "payload",
 ];
 
-impl<'de, E: TelemetryEvent + Decode> Visitor<'de> for EnvelopeSeed<E> {
+impl<'de, E: TelemetryEvent + Decode> Visitor<'de> for EnvelopeSeed<'_, E> {
     type Value = Envelope<E>;
 
     fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -645,7 +653,7 @@ impl<'de, E: TelemetryEvent + Decode> Visitor<'de> for EnvelopeSeed<E> {
                         )));
                     }
                 }
-                2 => sdk = Some(map.next_value_seed(SdkSeed)?),
+                2 => sdk = Some(map.next_value_seed(SdkSeed { sdk_name: self.sdk_name })?),
                 3 => toolkit_version = Some(map.next_value_seed(DecodeSeed::<Version>::NEW)?),
                 4 => install_id = Some(map.next_value_seed(StrSeed(parse_id128))?),
                 5 => project_id = Some(map.next_value_seed(StrSeed(parse_id256))?),
@@ -692,17 +700,19 @@ impl<'de, T, F: FnOnce(&str) -> Result<T, String>> DeserializeSeed<'de> for StrS
     }
 }
 
-/// `{"name": <name>, "version": <version>}`.
-struct SdkSeed;
+/// `{"name": <name>, "version": <version>}`, the name being exactly `sdk_name`.
+struct SdkSeed<'p> {
+    sdk_name: &'p str,
+}
 
-impl<'de> DeserializeSeed<'de> for SdkSeed {
+impl<'de> DeserializeSeed<'de> for SdkSeed<'_> {
     type Value = (String, Version);
     fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<Self::Value, D::Error> {
         deserializer.deserialize_map(self)
     }
 }
 
-impl<'de> Visitor<'de> for SdkSeed {
+impl<'de> Visitor<'de> for SdkSeed<'_> {
     type Value = (String, Version);
 
     fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -714,11 +724,12 @@ impl<'de> Visitor<'de> for SdkSeed {
         while let Some(key) = map.next_key::<StrKey<'de>>()? {
             match key.as_str() {
                 "name" if name.is_none() => {
+                    let expected = self.sdk_name;
                     name = Some(map.next_value_seed(StrSeed(|text: &str| {
-                        if crate::meta::is_valid_name(text) {
+                        if text == expected {
                             Ok(text.to_owned())
                         } else {
-                            Err(format!("{text:?} is not a valid SDK name"))
+                            Err(format!("sdk.name {text:?} is not {expected:?}, the SDK's name"))
                         }
                     }))?);
                 }

@@ -263,7 +263,8 @@ pub fn write_envelope<E: TelemetryEvent + ?Sized>(
 ) -> Result<(), EncodeError> {
     use fmt::Write as _;
     let start = out.len();
-    let meta = &E::META;
+    // The event name and version are copied verbatim: read them only through the compile-time check.
+    let meta = crate::meta::Checked::<E>::META;
     if !crate::meta::is_valid_name(header.sdk_name) {
         return Err(EncodeError::new(meta.name(), crate::EncodeProblem::InvalidSdkName));
     }

@@ -67,8 +67,6 @@ mod product;
 mod registry;
 #[cfg(feature = "schema")]
 pub mod schema;
-#[cfg(feature = "validator")]
-pub mod validator;
 mod version;
 
 pub use encode::{EncodeError, EncodeProblem, Encoder, Fields, to_json, write_json};
@@ -81,7 +79,9 @@ pub use kind::{
     Collectable, CollectableKind, CountWidth, DerivedKind, EnumShape, GroupShape, Shape, TelemetryEnum, TelemetryGroup,
 };
 pub use meta::{
-    EnumMeta, EventMeta, FieldMeta, GroupMeta, MAX_NAME_LEN, VariantMeta, is_valid_event_name, is_valid_name,
+    EnumMeta, EventMeta, FieldMeta, GroupMeta, HIDDEN_CHARACTERS, MAX_GROUP_DEPTH, MAX_NAME_LEN, MetaError,
+    MetaProblem, VariantMeta, find_hidden_character, hidden_character_name, is_valid_event_name, is_valid_name,
+    is_visible_text,
 };
 pub use product::{
     ConfigFormat, ConfigSwitch, ConsentDefault, DO_NOT_TRACK, Product, ProductBuilder, ProductError, RegisteredProduct,
@@ -113,7 +113,9 @@ pub mod __private {
     /// once, at the field's type, with [`Collectable`]'s own message.
     #[derive(Debug)]
     pub struct Codec<T: ?Sized> {
-        kind: CollectableKind,
+        /// The field's kind, for its `FieldMeta` (a field, not a method: one call less per field for the const
+        /// evaluator, which evaluates every event's metadata at compile time).
+        pub kind: CollectableKind,
         write: fn(&mut Fields<'_>, &T),
     }
 
@@ -127,7 +129,15 @@ pub mod __private {
     /// See [`Codec`].
     #[inline(always)]
     pub const fn codec<T: Collectable>() -> Codec<T> {
-        Codec { kind: T::KIND, write: write_field::<T> }
+        Codec { kind: T::KIND, write: WriteField::<T>::WRITE }
+    }
+
+    /// The function pointer, made once per type: reifying it in every `codec::<T>()` call made the const evaluator
+    /// create a new function allocation per field of every event.
+    struct WriteField<T>(std::marker::PhantomData<T>);
+
+    impl<T: Collectable> WriteField<T> {
+        const WRITE: fn(&mut Fields<'_>, &T) = write_field::<T>;
     }
 
     fn write_field<T: Collectable>(fields: &mut Fields<'_>, value: &T) {
@@ -135,7 +145,7 @@ pub mod __private {
     }
 
     impl<T: ?Sized> Codec<T> {
-        /// The field's kind, for its `FieldMeta`.
+        /// The field's kind.
         #[inline(always)]
         pub const fn kind(self) -> CollectableKind {
             self.kind

@@ -218,6 +218,34 @@ impl ProductBuilder {
         if is_blank(self.retention) || is_blank(self.contact) || is_blank(self.deletion) {
             return product_error("telemetry: retention, contact and deletion, when given, must say something");
         }
+        // Printed on the page, in the first-run notice and in `status`: nothing in them may hide or reorder text,
+        // or drive the terminal (control characters such as ESC).
+        let texts = [
+            Some(self.name),
+            Some(self.endpoint),
+            Some(self.purpose),
+            self.cli_command,
+            self.page_url,
+            self.retention,
+            self.contact,
+            self.deletion,
+            match self.config_switch {
+                Some(switch) => Some(switch.file),
+                None => None,
+            },
+        ];
+        let mut i = 0;
+        while i < texts.len() {
+            if let Some(text) = texts[i]
+                && crate::meta::find_hidden_character(text).is_some()
+            {
+                return product_error(
+                    "telemetry: a product text contains a hidden or control character (bidi override, zero-width, \
+                     private-use or a terminal control); remove it",
+                );
+            }
+            i += 1;
+        }
         Ok(Product {
             name: self.name,
             sdk_name: self.sdk_name,
@@ -624,6 +652,12 @@ mod tests {
         assert!(error(base().retention(" ")).contains("retention"));
         assert!(error(base().page_url("acme.example")).contains("page_url"));
         assert!(error(Product::builder("Acme", "ac me", Version::new(1, 0, 0)).opt_in()).contains("sdk_name"));
+        for hidden in ["Tool counts \u{202E}nothing\u{202C} you type.", "Why.\u{1b}[2J", "zero\u{200B}width"] {
+            assert!(error(base().purpose(hidden)).contains("hidden or control character"), "{hidden:?}");
+            assert!(error(base().retention(hidden)).contains("hidden or control character"), "{hidden:?}");
+        }
+        let switch = ConfigSwitch::json("acme\u{202E}nosj.json", "telemetry");
+        assert!(error(base().config_switch(switch)).contains("hidden or control character"));
     }
 
     #[test]

@@ -29,7 +29,7 @@
 //!
 //! The bundle embeds the envelope under `$defs/envelope` and each event's payload schema under
 //! `$defs/<EVENT>.v<N>`, each keeping its own `$id`, and dispatches on the envelope's `event` and
-//! `schema_version` with `if`/`then`. The validator (feature `validator`) reads that layout back.
+//! `schema_version` with `if`/`then`. The server-side validator (crate `telemetry-validator`) reads that layout back.
 
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
@@ -106,9 +106,15 @@ pub(crate) fn bundle_def_key(meta: &EventMeta) -> String {
     format!("{}.v{}", meta.name(), meta.version())
 }
 
-#[cfg_attr(not(feature = "validator"), allow(dead_code))]
-/// Parses a bundle `$defs` key `<EVENT_NAME>.v<N>` back into the name and version.
-pub(crate) fn parse_bundle_def_key(key: &str) -> Option<(&str, u32)> {
+/// Parses a bundle `$defs` key `<EVENT_NAME>.v<N>` back into the name and version, as a server reading
+/// `bundle.json` does (`telemetry-validator`). Only the form [`event_file_name`] writes (without `.json`) parses.
+///
+/// ```
+/// use telemetry_schema::schema::parse_bundle_def_key;
+/// assert_eq!(parse_bundle_def_key("CLI_COMMAND.v2"), Some(("CLI_COMMAND", 2)));
+/// assert_eq!(parse_bundle_def_key("CLI_COMMAND.v02"), None);
+/// ```
+pub fn parse_bundle_def_key(key: &str) -> Option<(&str, u32)> {
     let (name, digits) = key.rsplit_once(".v")?;
     let version: u32 = digits.parse().ok()?;
     // Only the form `bundle_def_key` writes: no sign, no leading zero, no version 0.
@@ -118,6 +124,10 @@ pub(crate) fn parse_bundle_def_key(key: &str) -> Option<(&str, u32)> {
 
 /// The schema of one event's payload: a closed object with one property per field, `required` listing every
 /// field that is not an `Option`, and the enums and groups it uses under `$defs`.
+///
+/// # Panics
+/// When [`EventMeta::check`] refuses the metadata (a name that is not an identifier, a group that contains itself,
+/// a hidden character in a doc): only metadata built with the unchecked constructors can be refused.
 pub fn event_schema(meta: &EventMeta, opts: &SchemaOptions) -> Value {
     let mut schema = event_schema_body(meta, opts);
     schema.insert("$schema".into(), DRAFT_2020_12.into());
@@ -125,6 +135,10 @@ pub fn event_schema(meta: &EventMeta, opts: &SchemaOptions) -> Value {
 }
 
 fn event_schema_body(meta: &EventMeta, opts: &SchemaOptions) -> Map<String, Value> {
+    // Names become `$id`s, keys and `$defs` names, and the renderer recurses into groups: never unchecked.
+    if let Err(error) = meta.check() {
+        panic!("telemetry_schema::schema: refusing to render the schema of event {:?}: {error}", meta.name());
+    }
     let mut defs = Defs::default();
     let mut schema = Map::new();
     schema.insert("$id".into(), opts.uri(&format!("events/{}", event_file_name(meta))).into());
@@ -156,16 +170,25 @@ fn envelope_schema_body(opts: &SchemaOptions) -> Map<String, Value> {
                 "properties": {
                     "name": match &opts.sdk_name {
                         Some(name) => json!({"const": name, "description": "The SDK's name."}),
-                        None => json!({"type": "string", "pattern": NAME_PATTERN, "description": "The SDK's name."}),
+                        None => {
+                            let mut name = string_pattern(NAME_PATTERN);
+                            name.insert("description".into(), "The SDK's name.".into());
+                            Value::Object(name)
+                        }
                     },
-                    "version": {"type": "string", "pattern": VERSION_PATTERN, "description": "The SDK's version."},
+                    "version": {
+                        "description": "The SDK's version.",
+                        "type": "string",
+                        "pattern": VERSION_PATTERN,
+                        "not": no_newline(),
+                    },
                 },
                 "required": ["name", "version"],
                 "additionalProperties": false,
             })),
             EnvelopeFieldKind::Version => string_pattern(VERSION_PATTERN),
-            EnvelopeFieldKind::Id128 => string_pattern("^[0-9a-f]{32}$"),
-            EnvelopeFieldKind::Id256 => string_pattern("^[0-9a-f]{64}$"),
+            EnvelopeFieldKind::Id128 => hex_string(32),
+            EnvelopeFieldKind::Id256 => hex_string(64),
             EnvelopeFieldKind::Context => kind_schema(&<Context as Collectable>::KIND, &mut defs),
             EnvelopeFieldKind::Payload => object(json!({"type": "object"})),
         };
@@ -192,8 +215,14 @@ fn envelope_schema_body(opts: &SchemaOptions) -> Map<String, Value> {
     schema
 }
 
-/// The schema of the batch the client posts: `{"events": [<envelope>, ...]}`, with the generic envelope
-/// embedded under `$defs` so the file is self-contained.
+/// The `pattern` of a batch's `batch_id`: 32 lower-case hex digits (128 random bits).
+pub const BATCH_ID_PATTERN: &str = "^[0-9a-f]{32}$";
+
+/// The schema of the batch the client posts: `{"batch_id": "<32 hex>", "events": [<envelope>, ...]}`, with the
+/// generic envelope embedded under `$defs` so the file is self-contained.
+///
+/// `batch_id` is required: it is how a collector stores a retried batch once. A collector cannot derive it from
+/// the body instead, since envelopes carry no timestamp: two real batches can be byte-identical.
 pub fn batch_schema(opts: &SchemaOptions) -> Value {
     let envelope_id = opts.uri("envelope.json");
     json!({
@@ -203,13 +232,19 @@ pub fn batch_schema(opts: &SchemaOptions) -> Value {
         "description": "What the client posts: a batch of envelopes, in the order the events happened.",
         "type": "object",
         "properties": {
+            "batch_id": {
+                "description": "A random identifier of the batch, the same on every retry of it, so that the \
+                                collector stores it once. It says nothing about the machine or the user.",
+                "type": "string",
+                "pattern": BATCH_ID_PATTERN,
+            },
             crate::envelope::BATCH_EVENTS_KEY: {
                 "description": "The envelopes.",
                 "type": "array",
                 "items": {"$ref": envelope_id},
             },
         },
-        "required": [crate::envelope::BATCH_EVENTS_KEY],
+        "required": ["batch_id", crate::envelope::BATCH_EVENTS_KEY],
         "additionalProperties": false,
         "$defs": {BUNDLE_ENVELOPE_DEF: Value::Object(envelope_schema_body(opts))},
     })
@@ -221,6 +256,9 @@ pub fn batch_schema(opts: &SchemaOptions) -> Value {
 ///
 /// Events are sorted by name and version; an entry whose name and version both repeat an earlier one is left
 /// out (pass the list from [`events`](crate::events), which refuses duplicate names).
+///
+/// # Panics
+/// As [`event_schema`], for any of the events.
 pub fn bundle_schema(events: &[&EventMeta], opts: &SchemaOptions) -> Value {
     let mut sorted: Vec<&EventMeta> = events.to_vec();
     sorted.sort_by(|a, b| (a.name(), a.version()).cmp(&(b.name(), b.version())));
@@ -241,6 +279,7 @@ pub fn bundle_schema(events: &[&EventMeta], opts: &SchemaOptions) -> Value {
         .map(|(name, versions)| {
             let then = match versions.as_slice() {
                 [only] => json!({
+                    "type": "object",
                     "properties": {"schema_version": {"const": only.version()}, "payload": payload_ref(only)},
                 }),
                 several => {
@@ -249,15 +288,23 @@ pub fn bundle_schema(events: &[&EventMeta], opts: &SchemaOptions) -> Value {
                         .iter()
                         .map(|meta| {
                             json!({
-                                "if": {"properties": {"schema_version": {"const": meta.version()}}},
-                                "then": {"properties": {"payload": payload_ref(meta)}},
+                                "if": {"type": "object", "properties": {"schema_version": {"const": meta.version()}}},
+                                "then": {"type": "object", "properties": {"payload": payload_ref(meta)}},
                             })
                         })
                         .collect();
-                    json!({"properties": {"schema_version": {"enum": numbers}}, "allOf": per_version})
+                    json!({
+                        "type": "object",
+                        "properties": {"schema_version": {"enum": numbers}},
+                        "allOf": per_version,
+                    })
                 }
             };
-            json!({"if": {"properties": {"event": {"const": name}}, "required": ["event"]}, "then": then})
+            // Every subschema that uses `properties` says `"type": "object"`: ajv's strict mode requires it.
+            json!({
+                "if": {"type": "object", "properties": {"event": {"const": name}}, "required": ["event"]},
+                "then": then,
+            })
         })
         .collect();
     let names: Vec<&str> = by_name.keys().copied().collect();
@@ -276,6 +323,7 @@ pub fn bundle_schema(events: &[&EventMeta], opts: &SchemaOptions) -> Value {
         .into(),
     );
     schema.insert("$ref".into(), opts.uri("envelope.json").into());
+    schema.insert("type".into(), "object".into());
     schema.insert("properties".into(), json!({"event": {"enum": names}}));
     if !dispatch.is_empty() {
         schema.insert("allOf".into(), Value::Array(dispatch));
@@ -345,8 +393,21 @@ fn object(value: Value) -> Map<String, Value> {
     }
 }
 
+/// A string matching `pattern`, which is anchored (`^…$`), and holding no line feed: Python's `re.search`, which
+/// python-jsonschema uses, lets `$` match before a final `\n`, so `"1.2.3\n"` would pass the pattern alone there
+/// (ECMA-262 validators such as ajv, and ours, refuse it). The `not` makes every validator refuse it.
 fn string_pattern(pattern: &str) -> Map<String, Value> {
-    object(json!({"type": "string", "pattern": pattern}))
+    object(json!({"type": "string", "pattern": pattern, "not": no_newline()}))
+}
+
+/// The strings [`string_pattern`] refuses whatever the pattern says: any holding a line feed.
+fn no_newline() -> Value {
+    json!({"type": "string", "pattern": "\n"})
+}
+
+/// `digits` lower-case hex digits. The length also refuses a trailing `\n` that Python's `$` lets through.
+fn hex_string(digits: usize) -> Map<String, Value> {
+    object(json!({"type": "string", "pattern": format!("^[0-9a-f]{{{digits}}}$"), "maxLength": digits}))
 }
 
 /// Fills `type`, `properties`, `required` and `additionalProperties` of a closed object.

@@ -5,9 +5,33 @@ use std::time::Duration;
 
 use telemetry_schema::decode::{decode_envelope, decode_payload, peek_event};
 use telemetry_schema::{
-    AnonymousId, Arch, Context, EnvelopeHeader, Os, ProjectId, TelemetryEnum, TelemetryEvent, TelemetryGroup, Version,
-    to_json, write_envelope,
+    AnonymousId, Arch, Context, EnvelopeHeader, Os, Product, ProjectId, TelemetryEnum, TelemetryEvent, TelemetryGroup,
+    Version, to_json, write_envelope,
 };
+
+const PRODUCT: Product = Product::builder("Acme", "acme-sdk", Version::new(3, 0, 1))
+    .env_prefix("ACME")
+    .opt_out()
+    .endpoint("https://telemetry.acme.example/v1/batch")
+    .purpose("To learn which features matter.")
+    .build();
+
+fn header() -> EnvelopeHeader {
+    EnvelopeHeader {
+        sdk_name: PRODUCT.sdk_name(),
+        sdk_version: Version::new(3, 0, 1),
+        install_id: AnonymousId::from_random_bytes([0xab; 16]),
+        project_id: Some(ProjectId::from_salted_digest([0x01; 32])),
+        session_id: AnonymousId::from_random_bytes([0x10; 16]),
+        context: Context { os: Os::MacOs, arch: Arch::X86_64, cpu_count: 12, is_ci: false, is_tty: true },
+    }
+}
+
+fn painted_envelope() -> String {
+    let mut out = String::new();
+    write_envelope(&mut out, &header(), &painted()).unwrap();
+    out
+}
 
 /// A colour.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, TelemetryEnum)]
@@ -68,17 +92,9 @@ fn payloads_round_trip() {
 
 #[test]
 fn envelopes_round_trip_and_name_their_event() {
-    let header = EnvelopeHeader {
-        sdk_name: "acme-sdk",
-        sdk_version: Version::new(3, 0, 1),
-        install_id: AnonymousId::from_random_bytes([0xab; 16]),
-        project_id: Some(ProjectId::from_salted_digest([0x01; 32])),
-        session_id: AnonymousId::from_random_bytes([0x10; 16]),
-        context: Context { os: Os::MacOs, arch: Arch::X86_64, cpu_count: 12, is_ci: false, is_tty: true },
-    };
-    let mut out = String::new();
-    write_envelope(&mut out, &header, &painted()).unwrap();
-    let envelope = decode_envelope::<Painted>(out.as_bytes()).unwrap();
+    let header = header();
+    let out = painted_envelope();
+    let envelope = decode_envelope::<Painted>(out.as_bytes(), &PRODUCT).unwrap();
     assert_eq!(envelope.event, painted());
     assert_eq!(envelope.header.sdk_name, "acme-sdk");
     assert_eq!(envelope.header.context, header.context);
@@ -86,11 +102,13 @@ fn envelopes_round_trip_and_name_their_event() {
     assert_eq!(peek_event(out.as_bytes()).unwrap(), ("PAINTED".to_owned(), 2));
 
     let renamed = out.replace("\"PAINTED\"", "\"PAINTED_X\"");
-    assert!(decode_envelope::<Painted>(renamed.as_bytes()).unwrap_err().to_string().contains("not PAINTED"));
+    assert!(decode_envelope::<Painted>(renamed.as_bytes(), &PRODUCT).unwrap_err().to_string().contains("not PAINTED"));
     let other_version = out.replace("\"schema_version\":2", "\"schema_version\":1");
-    assert!(decode_envelope::<Painted>(other_version.as_bytes()).is_err());
+    assert!(decode_envelope::<Painted>(other_version.as_bytes(), &PRODUCT).is_err());
     let no_session = out.replace(&format!(",\"session_id\":\"{}\"", header.session_id), "");
-    assert!(decode_envelope::<Painted>(no_session.as_bytes()).unwrap_err().to_string().contains("session_id"));
+    assert!(
+        decode_envelope::<Painted>(no_session.as_bytes(), &PRODUCT).unwrap_err().to_string().contains("session_id")
+    );
 }
 
 #[test]
@@ -126,6 +144,56 @@ fn strictness_each_case_is_refused_with_a_reason() {
 fn hostile_bytes_never_panic() {
     for input in [&b""[..], b"\xff", b"[", b"{\"coats\":", &b"[".repeat(10_000), b"{\"coats\":1e999}"] {
         assert!(decode_payload::<Painted>(input).is_err());
-        assert!(decode_envelope::<Painted>(input).is_err());
+        assert!(decode_envelope::<Painted>(input, &PRODUCT).is_err());
+    }
+}
+
+#[test]
+fn the_sdk_name_is_pinned_to_the_product_as_the_schema_pins_it() {
+    let good = painted_envelope();
+    decode_envelope::<Painted>(good.as_bytes(), &PRODUCT).unwrap();
+    // Well-formed names that are not the product's: each could carry whatever the host put there.
+    for name in ["evil", "jane-doe", "acme", "acme-sdk2", "Acme-sdk"] {
+        let other = good.replacen("\"name\":\"acme-sdk\"", &format!("\"name\":\"{name}\""), 1);
+        assert_ne!(other, good);
+        let err = decode_envelope::<Painted>(other.as_bytes(), &PRODUCT).unwrap_err().to_string();
+        assert!(err.contains("acme-sdk"), "{name}: {err}");
+    }
+}
+
+/// Every way of writing a number that is not a plain integer, some with the value of one.
+const NOT_PLAIN_INTEGERS: &[&str] = &[
+    "2.0",
+    "1.0",
+    "0.0",
+    "-0",
+    "-0.0",
+    "1e2",
+    "1E2",
+    "2e0",
+    "1e+2",
+    "9e-999",
+    "0.5",
+    "-1.5",
+    "18446744073709551616",
+    "100000000000000000000000000000",
+];
+
+#[test]
+fn numbers_that_are_not_plain_integers_are_refused_wherever_they_stand() {
+    let payload = to_json(&painted()).unwrap();
+    let envelope = painted_envelope();
+    let long = format!("2.{}", "0".repeat(129));
+    for token in NOT_PLAIN_INTEGERS.iter().copied().chain([long.as_str()]) {
+        for (field, plain) in [("coats", "255"), ("took", "1500")] {
+            let input = payload.replacen(&format!("\"{field}\":{plain}"), &format!("\"{field}\":{token}"), 1);
+            assert_ne!(input, payload);
+            assert!(decode_payload::<Painted>(input.as_bytes()).is_err(), "{input}");
+        }
+        for (field, plain) in [("schema_version", "2"), ("cpu_count", "12"), ("coats", "255")] {
+            let input = envelope.replacen(&format!("\"{field}\":{plain}"), &format!("\"{field}\":{token}"), 1);
+            assert_ne!(input, envelope);
+            assert!(decode_envelope::<Painted>(input.as_bytes(), &PRODUCT).is_err(), "{input}");
+        }
     }
 }

@@ -1,13 +1,15 @@
 //! The server-side validator: accepts what the serializer writes, rejects the rest with structured problems,
 //! and enforces its limits before parsing the whole body.
 
+use std::collections::BTreeSet;
+
 use serde_json::{Value, json};
 use telemetry_schema::schema::{SchemaOptions, bundle_schema};
-use telemetry_schema::validator::{Limits, ProblemKind, Validator};
 use telemetry_schema::{
     AnonymousId, Arch, Context, EnvelopeHeader, Os, TelemetryEnum, TelemetryEvent, TelemetryGroup, Version,
     write_envelope,
 };
+use telemetry_validator::{Limits, ProblemKind, Validator};
 
 /// A colour.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, TelemetryEnum)]
@@ -136,17 +138,127 @@ fn unknown_events_and_versions_are_rejected() {
 }
 
 #[test]
-fn a_version_written_as_a_float_still_gets_its_payload_checked() {
+fn a_version_written_as_a_float_is_refused_before_any_schema_runs() {
     let v = validator();
-    // `2.0` is an integer to JSON Schema, so the envelope schema accepts it; the payload must still be checked.
-    let body = with(&envelope(&painted()), |e| {
-        e["schema_version"] = json!(2.0);
-        e["payload"]["free_text"] = json!("jane@example.com");
-    });
-    let r = v.validate_envelope(&body).unwrap_err();
-    assert!(r.problems().iter().any(|p| p.pointer().starts_with("/payload")), "{r}");
+    // `2.0` is an integer to JSON Schema; it once skipped the payload check, and is now refused outright.
     let clean = with(&envelope(&painted()), |e| e["schema_version"] = json!(2.0));
-    v.validate_envelope(&clean).unwrap();
+    let r = v.validate_envelope(&clean).unwrap_err();
+    assert!(matches!(r.problems()[0].kind(), ProblemKind::NotAnInteger { .. }), "{r}");
+}
+
+/// Every way of writing a number that is not a plain integer, some with the value of one.
+const NOT_PLAIN_INTEGERS: &[&str] = &[
+    "2.0",
+    "1.0",
+    "0.0",
+    "-0",
+    "-0.0",
+    "1e2",
+    "1E2",
+    "2e0",
+    "1e+2",
+    "9e-999",
+    "0.5",
+    "2.5e1",
+    "-1.5",
+    // 2^64 and more: serde_json reads them as floats.
+    "18446744073709551616",
+    "100000000000000000000000000000",
+];
+
+/// Where a number can stand in an envelope: an envelope field, a context field, a payload count, a nested
+/// group's field, a value of a key no schema knows, and an array item.
+fn number_positions(token: &str) -> Vec<String> {
+    let plain = envelope(&painted());
+    let zeros = format!("2.{}", "0".repeat(129));
+    let token = if token == "LONG" { zeros.as_str() } else { token };
+    vec![
+        plain.replacen("\"schema_version\":2", &format!("\"schema_version\":{token}"), 1),
+        plain.replacen("\"cpu_count\":4", &format!("\"cpu_count\":{token}"), 1),
+        plain.replacen("\"coats\":2", &format!("\"coats\":{token}"), 1),
+        plain.replacen("\"payload\":{", &format!("\"payload\":{{\"unknown\":{token},"), 1),
+        plain.replacen("\"payload\":{", &format!("\"payload\":{{\"unknown\":[{token}],"), 1),
+        plain.replacen("{\"event\"", &format!("{{\"extra\":{{\"deep\":{token}}},\"event\""), 1),
+    ]
+}
+
+#[test]
+fn numbers_that_are_not_plain_integers_are_refused_wherever_they_stand() {
+    let v = validator();
+    for token in NOT_PLAIN_INTEGERS.iter().copied().chain(["LONG"]) {
+        for body in number_positions(token) {
+            assert!(body.len() > envelope(&painted()).len(), "{token}: the edit did not apply");
+            for r in [
+                v.validate_envelope(body.as_bytes()).unwrap_err(),
+                v.validate_envelope_exact(body.as_bytes()).unwrap_err(),
+            ] {
+                assert!(matches!(r.problems()[0].kind(), ProblemKind::NotAnInteger { .. }), "{token}: {r}\n{body}");
+            }
+            let batch = format!("{{\"events\":[{},{body}]}}", envelope(&painted()));
+            let r = v.validate_batch(batch.as_bytes()).unwrap_err();
+            assert!(matches!(r.problems()[0].kind(), ProblemKind::NotAnInteger { .. }), "{token}: {r}");
+        }
+    }
+    // Plain integers still reach the schema: negative ones are refused there, in range ones accepted.
+    let r =
+        v.validate_envelope(envelope(&painted()).replacen("\"coats\":2", "\"coats\":-2", 1).as_bytes()).unwrap_err();
+    assert_eq!(r.problems()[0].kind(), &ProblemKind::Schema, "{r}");
+    v.validate_envelope(envelope(&painted()).replacen("\"coats\":2", "\"coats\":0", 1).as_bytes()).unwrap();
+}
+
+/// Sent with a set.
+#[derive(Debug, Clone, TelemetryEvent)]
+struct Mixed {
+    /// Colours used.
+    colours: BTreeSet<Colour>,
+}
+
+#[test]
+fn arrays_longer_than_any_the_bundle_allows_stop_parsing() {
+    let v = Validator::from_bundle(&bundle_schema(&[&Painted::META, &Mixed::META], &SchemaOptions::default())).unwrap();
+    let mixed = envelope(&Mixed { colours: BTreeSet::from([Colour::Red, Colour::Blue]) });
+    v.validate_envelope(mixed.as_bytes()).unwrap();
+    // Two colours: no array of three items is valid anywhere, whatever it holds and wherever it stands.
+    for items in ["\"Red\",\"Blue\",\"Red\"", "0,0,0", "{},{},{}", "[],[],[]", "1,2,3"] {
+        for body in [
+            mixed.replacen("\"colours\":[\"Red\",\"Blue\"]", &format!("\"colours\":[{items}]"), 1),
+            mixed.replacen("\"payload\":{", &format!("\"payload\":{{\"x\":[{items}],"), 1),
+            mixed.replacen("\"is_ci\":true", &format!("\"is_ci\":[[{items}]]"), 1),
+            format!("[{items}]"),
+        ] {
+            let r = v.validate_envelope(body.as_bytes()).unwrap_err();
+            assert!(matches!(r.problems()[0].kind(), ProblemKind::ArrayTooLong { limit: 2, .. }), "{r}\n{body}");
+            assert_eq!(v.validate_envelope_exact(body.as_bytes()).unwrap_err(), r);
+        }
+    }
+    // Two items, not a set: the schema says why.
+    let twice = mixed.replacen("\"colours\":[\"Red\",\"Blue\"]", "\"colours\":[\"Red\",\"Red\"]", 1);
+    let r = v.validate_envelope(twice.as_bytes()).unwrap_err();
+    assert_eq!(r.problems()[0].expected(), "an array without repeated items", "{r}");
+    // The batch's own array is bounded by the batch limit instead.
+    let batch = format!("{{\"events\":[{}]}}", [mixed.as_str(); 3].join(","));
+    assert_eq!(v.validate_batch(batch.as_bytes()).unwrap(), 3);
+}
+
+#[test]
+fn objects_larger_than_any_the_bundle_allows_stop_parsing() {
+    let v = validator();
+    // The largest closed object is the envelope (9 properties); 32 more are named, then parsing stops. (The
+    // envelope here has 8 members: no project id.)
+    let keys = |n: usize| (0..n).map(|i| format!("\"k{i}\":0,")).collect::<String>();
+    let named = envelope(&painted()).replacen("\"payload\":{", &format!("\"payload\":{{{}", keys(20)), 1);
+    let r = v.validate_envelope(named.as_bytes()).unwrap_err();
+    assert_eq!(r.problems()[0].pointer(), "/payload", "{r}");
+    assert!(r.problems()[0].expected().contains("\"k0\"") && r.problems()[0].expected().contains("and 10 more"), "{r}");
+    for body in [
+        envelope(&painted()).replacen("\"payload\":{", &format!("\"payload\":{{{}", keys(42)), 1),
+        envelope(&painted()).replacen("{\"event\"", &format!("{{{}\"event\"", keys(34)), 1),
+        envelope(&painted()).replacen("\"flags\":{", &format!("\"flags\":{{{}", keys(50_000)), 1),
+    ] {
+        let r = v.validate_envelope(body.as_bytes()).unwrap_err();
+        assert!(matches!(r.problems()[0].kind(), ProblemKind::ObjectTooLarge { limit: 41, .. }), "{r}");
+        assert_eq!(v.validate_envelope_exact(body.as_bytes()).unwrap_err(), r);
+    }
 }
 
 #[test]
@@ -178,7 +290,7 @@ fn too_deep_bodies_stop_parsing_at_the_limit() {
     let r = v.validate_envelope(body.as_bytes()).unwrap_err();
     assert_eq!(r.problems()[0].kind(), &ProblemKind::TooDeep { limit: 8 });
     // 8 deep is fine as far as depth goes (it is then not an envelope).
-    let r = v.validate_envelope(format!("{}{}", "[".repeat(8), "]".repeat(8)).as_bytes()).unwrap_err();
+    let r = v.validate_envelope(format!("{}0{}", "{\"a\":".repeat(8), "}".repeat(8)).as_bytes()).unwrap_err();
     assert_eq!(r.problems()[0].kind(), &ProblemKind::Schema);
     // Far past serde_json's own recursion limit, still a clean rejection.
     let r = validator().validate_batch("{\"events\":[".repeat(50_000).as_bytes()).unwrap_err();
@@ -197,6 +309,31 @@ fn long_batches_stop_parsing_at_the_limit() {
 }
 
 #[test]
+fn bodies_of_more_arrays_and_objects_than_their_envelopes_can_hold_stop_parsing() {
+    // Each array or object is an allocation (an object's map node is ~600 bytes) for as little as 2 to 5 bytes of
+    // input, so nested one-child containers would cost over 100 x the body; their number is bounded instead. A
+    // valid envelope here holds 5 (itself, sdk, context, payload, flags).
+    let v = validator().with_limits(Limits { max_batch_len: 3, ..Limits::default() });
+    let one = envelope(&painted());
+    let full = format!("{{\"events\":[{one},{one},{one}]}}");
+    assert_eq!(v.validate_batch(full.as_bytes()).unwrap(), 3, "a full batch of the richest envelope is accepted");
+    // 3 x 5 + 2 + 32 = 49 containers at most in a batch, 5 + 2 + 32 = 39 in an envelope.
+    let chain = |n: usize| format!("{}0{}", "{\"\":".repeat(n), "}".repeat(n));
+    let nested = |n: usize| {
+        let fan = format!("{{\"a\":{},\"b\":{},\"c\":{},\"d\":{}}}", chain(n), chain(n), chain(n), chain(n));
+        one.replacen("\"coats\":2", &format!("\"coats\":{fan}"), 1)
+    };
+    let r = v.validate_envelope(nested(12).as_bytes()).unwrap_err();
+    assert!(matches!(r.problems()[0].kind(), ProblemKind::TooManyContainers { limit: 39, .. }), "{r}");
+    // In a batch the envelope is two levels deeper.
+    let r = v.validate_batch(format!("{{\"events\":[{}]}}", nested(11)).as_bytes()).unwrap_err();
+    assert!(matches!(r.problems()[0].kind(), ProblemKind::TooManyContainers { limit: 49, .. }), "{r}");
+    // Under the limit the body is parsed and refused for what it says.
+    let r = v.validate_envelope(nested(2).as_bytes()).unwrap_err();
+    assert!(matches!(r.problems()[0].kind(), ProblemKind::Schema), "{r}");
+}
+
+#[test]
 fn duplicate_keys_are_refused() {
     let body = envelope(&painted()).replacen("\"event\":\"PAINTED\"", "\"event\":\"IDLE\",\"event\":\"PAINTED\"", 1);
     let r = validator().validate_envelope(body.as_bytes()).unwrap_err();
@@ -212,8 +349,11 @@ fn malformed_bodies_and_batches_are_rejected_with_a_reason() {
     let r = v.validate_batch(b"{\"events\":{},\"more\":1}").unwrap_err();
     let kinds: Vec<&ProblemKind> = r.problems().iter().map(|p| p.kind()).collect();
     assert_eq!(kinds, [&ProblemKind::Schema, &ProblemKind::NotABatch]);
-    let r = v.validate_batch(b"[1]").unwrap_err();
+    let r = v.validate_batch(b"[]").unwrap_err();
     assert_eq!(r.problems()[0].kind(), &ProblemKind::NotABatch);
+    // No bundle without sets allows an array with an item.
+    let r = v.validate_batch(b"[1]").unwrap_err();
+    assert!(matches!(r.problems()[0].kind(), ProblemKind::ArrayTooLong { limit: 0, .. }), "{r}");
     assert!(matches!(v.validate_envelope(b"{\"a\":").unwrap_err().problems()[0].kind(), ProblemKind::NotJson { .. }));
 }
 
@@ -223,7 +363,7 @@ fn problems_are_capped() {
     let one = String::from_utf8(bad).unwrap();
     let body = format!("{{\"events\":[{}]}}", vec![one; 150].join(","));
     let r = validator().validate_batch(body.as_bytes()).unwrap_err();
-    assert_eq!(r.problems().len(), telemetry_schema::validator::MAX_REPORTED_PROBLEMS);
+    assert_eq!(r.problems().len(), telemetry_validator::MAX_REPORTED_PROBLEMS);
     assert_eq!(r.unreported(), 50);
 }
 

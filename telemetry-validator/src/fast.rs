@@ -1,26 +1,26 @@
 //! The validator's fast path for bodies that are accepted, which is nearly all of them.
 //!
-//! It parses the body into a [`Doc`]: strings and keys borrowed from the body (owned only when they hold
+//! It parses the body (with the limit-checking parser both paths share, [`crate::parse`]) into a [`Doc`]: strings and keys borrowed from the body (owned only when they hold
 //! escapes), objects as small vectors of members, so parsing allocates once per array or object rather than once
 //! per key and string, and builds no `BTreeMap`. `jsonschema` validates that tree directly (it validates any
 //! representation implementing its [`Json`] traits), against one schema per event and version that combines the
 //! envelope schema and the event's payload schema (see [`combined_schema`]).
 //!
-//! The fast path only ever *accepts*. Anything it cannot accept (a limit hit, malformed JSON, an unknown event, a
-//! schema violation, an object too large for its duplicate check) sends the body to the exact path, which parses a
-//! `serde_json::Value` with every limit checked and reports the problems. So what the validator accepts and
-//! rejects, and every problem it reports, is decided as before; the fast path must only never accept a body the
-//! exact path would reject, which holds because it checks at least what the exact path checks.
+//! The fast path only ever *accepts* on its own. A body the shared parser refuses (a limit, not JSON) is refused
+//! with the same rejection the exact path would give, since both paths parse with the same code. Anything else
+//! it cannot accept (not UTF-8, an object too large for its duplicate check, an unknown event, a schema
+//! violation) is left to the exact path, which parses a `serde_json::Value` and reports the problems. So what the
+//! validator accepts and rejects, and every problem it reports, is what the exact path decides; the fast path
+//! must only never accept a body the exact path would reject, which holds because it checks at least what the
+//! exact path checks.
 
 use std::borrow::Cow;
-use std::fmt;
 
 use jsonschema::JsonType;
 use jsonschema::json::{Array, Json, Node, NodeIdentity, Object};
-use serde::de::{DeserializeSeed, MapAccess, SeqAccess, Visitor};
 use serde_json::{Map, Number, Value};
 
-use crate::validator::Limits;
+use crate::parse::{LimitHit, Tree};
 
 /// A parsed JSON value whose strings borrow from the body where they can.
 #[derive(Debug)]
@@ -74,132 +74,44 @@ impl<'a> Doc<'a> {
 /// fast path's is a scan of the members seen so far). Every object of the toolkit's envelopes is far smaller.
 const MAX_FAST_MEMBERS: usize = 64;
 
-/// Parses `body` into a [`Doc`], or `None` when the body is not JSON, is not UTF-8, passes one of `limits`, repeats
-/// a key, or has an object too large for the fast path: the exact path then decides and says why.
-pub(crate) fn parse<'b>(body: &'b str, limits: &Limits, batch: bool) -> Option<Doc<'b>> {
-    let mut deserializer = serde_json::Deserializer::from_str(body);
-    let seed = LimitedDoc { depth: 1, limits, batch_array: false, batch };
-    let doc = seed.deserialize(&mut deserializer).ok()?;
-    deserializer.end().ok()?;
-    Some(doc)
-}
+impl<'de> Tree<'de> for Doc<'de> {
+    type Members = Vec<(Cow<'de, str>, Doc<'de>)>;
 
-#[derive(Clone, Copy)]
-struct LimitedDoc<'l> {
-    /// The depth of the value being parsed, the root being 1.
-    depth: usize,
-    limits: &'l Limits,
-    /// Whether this value is the batch's `events` array.
-    batch_array: bool,
-    /// Whether the body is a batch.
-    batch: bool,
-}
-
-impl LimitedDoc<'_> {
-    fn enter<E: serde::de::Error>(&self) -> Result<(), E> {
-        if self.depth > self.limits.max_depth { Err(E::custom("too deep")) } else { Ok(()) }
+    fn null() -> Self {
+        Doc::Null
     }
-
-    fn child(&self, batch_array: bool) -> Self {
-        Self { depth: self.depth + 1, batch_array, ..*self }
+    fn bool(value: bool) -> Self {
+        Doc::Bool(value)
     }
-}
-
-impl<'de> DeserializeSeed<'de> for LimitedDoc<'_> {
-    type Value = Doc<'de>;
-
-    fn deserialize<D: serde::Deserializer<'de>>(self, deserializer: D) -> Result<Doc<'de>, D::Error> {
-        deserializer.deserialize_any(self)
+    fn number(value: Number) -> Self {
+        Doc::Number(value)
     }
-}
-
-impl<'de> Visitor<'de> for LimitedDoc<'_> {
-    type Value = Doc<'de>;
-
-    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("any JSON value")
+    fn borrowed_str(value: &'de str) -> Self {
+        Doc::String(Cow::Borrowed(value))
     }
-
-    fn visit_bool<E>(self, v: bool) -> Result<Doc<'de>, E> {
-        Ok(Doc::Bool(v))
+    fn owned_str(value: String) -> Self {
+        Doc::String(Cow::Owned(value))
     }
-
-    fn visit_i64<E>(self, v: i64) -> Result<Doc<'de>, E> {
-        Ok(Doc::Number(v.into()))
+    fn array(items: Vec<Self>) -> Self {
+        Doc::Array(items)
     }
-
-    fn visit_u64<E>(self, v: u64) -> Result<Doc<'de>, E> {
-        Ok(Doc::Number(v.into()))
+    fn members() -> Self::Members {
+        Vec::new()
     }
-
-    fn visit_f64<E>(self, v: f64) -> Result<Doc<'de>, E> {
-        // As `serde_json::Value` does; JSON has no NaN or infinity, so this is always a number.
-        Ok(Number::from_f64(v).map_or(Doc::Null, Doc::Number))
-    }
-
-    fn visit_borrowed_str<E>(self, v: &'de str) -> Result<Doc<'de>, E> {
-        Ok(Doc::String(Cow::Borrowed(v)))
-    }
-
-    fn visit_str<E>(self, v: &str) -> Result<Doc<'de>, E> {
-        Ok(Doc::String(Cow::Owned(v.to_owned())))
-    }
-
-    fn visit_unit<E>(self) -> Result<Doc<'de>, E> {
-        Ok(Doc::Null)
-    }
-
-    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Doc<'de>, A::Error> {
-        self.enter()?;
-        let mut items = Vec::new();
-        while let Some(item) = seq.next_element_seed(self.child(false))? {
-            if self.batch_array && items.len() == self.limits.max_batch_len {
-                return Err(serde::de::Error::custom("batch too long"));
-            }
-            items.push(item);
+    fn admit_key(members: &Self::Members, key: &str) -> Result<(), LimitHit> {
+        if members.iter().any(|(seen, _)| seen == key) {
+            Err(LimitHit::DuplicateKey)
+        } else if members.len() == MAX_FAST_MEMBERS {
+            Err(LimitHit::LeftToExactPath)
+        } else {
+            Ok(())
         }
-        Ok(Doc::Array(items))
     }
-
-    fn visit_map<A: MapAccess<'de>>(self, mut access: A) -> Result<Doc<'de>, A::Error> {
-        self.enter()?;
-        let mut members: Vec<(Cow<'de, str>, Doc<'de>)> = Vec::new();
-        while let Some(key) = access.next_key_seed(KeySeed)? {
-            if members.len() == MAX_FAST_MEMBERS || members.iter().any(|(seen, _)| *seen == key) {
-                return Err(serde::de::Error::custom("left to the exact path"));
-            }
-            let batch_array = self.batch && self.depth == 1 && key == crate::envelope::BATCH_EVENTS_KEY;
-            let value = access.next_value_seed(self.child(batch_array))?;
-            members.push((key, value));
-        }
-        Ok(Doc::Object(members))
+    fn insert(members: &mut Self::Members, key: Cow<'de, str>, value: Self) {
+        members.push((key, value));
     }
-}
-
-/// An object key, borrowed unless it holds escapes.
-struct KeySeed;
-
-impl<'de> DeserializeSeed<'de> for KeySeed {
-    type Value = Cow<'de, str>;
-
-    fn deserialize<D: serde::Deserializer<'de>>(self, deserializer: D) -> Result<Self::Value, D::Error> {
-        deserializer.deserialize_str(self)
-    }
-}
-
-impl<'de> Visitor<'de> for KeySeed {
-    type Value = Cow<'de, str>;
-
-    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("an object key")
-    }
-
-    fn visit_borrowed_str<E>(self, v: &'de str) -> Result<Self::Value, E> {
-        Ok(Cow::Borrowed(v))
-    }
-
-    fn visit_str<E>(self, v: &str) -> Result<Self::Value, E> {
-        Ok(Cow::Owned(v.to_owned()))
+    fn object(members: Self::Members) -> Self {
+        Doc::Object(members)
     }
 }
 

@@ -1,14 +1,19 @@
 //! The server-side validator: enforces a bundle schema on envelopes and batches received as bytes.
 //!
 //! A server does not need to link the SDK: it builds a [`Validator`] from the `bundle.json` that
-//! [`bundle_schema`](crate::schema::bundle_schema) wrote, then checks each request body. Bodies are bounded before
-//! they are parsed ([`Limits`]): size first, then nesting depth and batch length while parsing, which stops at the
-//! first violation. No input makes the validator panic.
+//! [`bundle_schema`](telemetry_schema::schema::bundle_schema) wrote, then checks each request body. Bodies are bounded before
+//! they are parsed ([`Limits`]): size first, then while parsing, which stops at the first violation, nesting depth,
+//! batch length, array length (no longer than the bundle's largest `maxItems`), object size (no larger than its
+//! largest closed object, plus a margin), the number of arrays and objects (no more than the envelopes a body may
+//! carry can hold, plus a margin), repeated keys, and numbers that are not plain integers. Problems are collected
+//! up to [`MAX_REPORTED_PROBLEMS`]. So a hostile body within the
+//! limits costs a bounded multiple of its size (`tests/hostile_cost.rs` measures the worst shapes we know). No
+//! input makes the validator panic.
 //!
 //! ```
 //! use telemetry_schema::TelemetryEvent;
 //! use telemetry_schema::schema::{SchemaOptions, bundle_schema};
-//! use telemetry_schema::validator::Validator;
+//! use telemetry_validator::Validator;
 //!
 //! /// Sent when the development server starts.
 //! #[derive(TelemetryEvent)]
@@ -32,21 +37,21 @@
 //! assert_eq!(problem.expected(), "a number of at most 65535");
 //! ```
 
-use std::cell::Cell;
 use std::collections::HashMap;
 use std::fmt;
 use std::path::Path;
 
 use jsonschema::error::{TypeKind, ValidationErrorKind};
 use jsonschema::{Draft, PatternOptions, ValidationError};
-use serde::de::{DeserializeSeed, Error as _, MapAccess, SeqAccess, Visitor};
-use serde_json::{Map, Value};
+use serde_json::Value;
 
-use crate::envelope::BATCH_EVENTS_KEY;
-use crate::schema::{BUNDLE_ENVELOPE_DEF, DRAFT_2020_12, parse_bundle_def_key};
+use telemetry_schema::BATCH_EVENTS_KEY;
+use telemetry_schema::schema::{BUNDLE_ENVELOPE_DEF, DRAFT_2020_12, parse_bundle_def_key};
 
 mod fast;
+mod parse;
 use fast::{Doc, DocJson};
+use parse::{Bounds, LimitHit, Stopped};
 
 /// Bounds on what one request body may be. Checked before (size) and while (depth, batch length) parsing.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -66,9 +71,17 @@ impl Default for Limits {
     }
 }
 
-/// At most this many problems are reported for one body; the rest are counted in
-/// [`Rejection::unreported`].
+/// At most this many problems are reported for one body. Past it the validator stops walking for errors, so a
+/// body full of mistakes costs no more to refuse than one with a hundred; see [`Rejection::unreported`].
 pub const MAX_REPORTED_PROBLEMS: usize = 100;
+
+/// How many members an object may have past the most any closed object schema of the bundle lists: none of them
+/// can be valid, but a few are worth naming in the rejection (a client sending a field the bundle lacks).
+const OBJECT_SLACK: usize = 32;
+
+/// How many arrays and objects a body may hold past the most its valid envelopes can have (a batch object and its
+/// array, then a margin): a few unknown ones are still worth naming in the rejection.
+const CONTAINER_SLACK: usize = 32;
 
 /// Enforces a bundle schema. Cheap to share between threads (`Send + Sync`).
 ///
@@ -79,6 +92,8 @@ pub struct Validator {
     /// Event name -> each version in the bundle, in ascending order.
     events: HashMap<String, Vec<EventVersion>>,
     limits: Limits,
+    /// The longest array and the largest object a valid envelope can hold.
+    shapes: Shapes,
 }
 
 struct EventVersion {
@@ -96,7 +111,7 @@ impl fmt::Debug for Validator {
 }
 
 impl Validator {
-    /// Builds a validator from a bundle schema (the value [`bundle_schema`](crate::schema::bundle_schema)
+    /// Builds a validator from a bundle schema (the value [`bundle_schema`](telemetry_schema::schema::bundle_schema)
     /// returns, or `bundle.json` parsed), with default [`Limits`].
     ///
     /// # Errors
@@ -143,7 +158,7 @@ impl Validator {
         for versions in events.values_mut() {
             versions.sort_by_key(|event| event.version);
         }
-        Ok(Self { envelope, events, limits: Limits::default() })
+        Ok(Self { envelope, events, limits: Limits::default(), shapes: Shapes::of(defs) })
     }
 
     /// Builds a validator from the bytes of a `bundle.json`.
@@ -191,12 +206,12 @@ impl Validator {
     /// # Errors
     /// A [`Rejection`] listing what was wrong.
     pub fn validate_envelope(&self, body: &[u8]) -> Result<(), Rejection> {
-        if let Some(doc) = self.fast_parse(body, false)
-            && self.fast_accepts(&doc)
-        {
-            return Ok(());
+        match self.fast_parse(body, false) {
+            Ok(doc) if self.fast_accepts(&doc) => Ok(()),
+            Err(Some(rejection)) => Err(rejection),
+            // Dropped before the exact path parses again, so the two trees never coexist.
+            _ => self.validate_envelope_exact(body),
         }
-        self.validate_envelope_exact(body)
     }
 
     /// [`Validator::validate_envelope`] without the fast path, for tests that compare the two.
@@ -209,19 +224,23 @@ impl Validator {
     }
 
     /// Validates a body holding a batch, `{"events": [<envelope>, ...]}`, and returns how many envelopes it
-    /// held. Every envelope is checked, so one rejection lists the problems of all of them.
+    /// held. Every envelope is checked, so one rejection lists the problems of all of them (up to
+    /// [`MAX_REPORTED_PROBLEMS`]).
     ///
     /// # Errors
     /// A [`Rejection`] listing what was wrong.
     pub fn validate_batch(&self, body: &[u8]) -> Result<usize, Rejection> {
-        if let Some(Doc::Object(members)) = self.fast_parse(body, true)
-            && let [(key, Doc::Array(envelopes))] = members.as_slice()
-            && key == BATCH_EVENTS_KEY
-            && envelopes.iter().all(|envelope| self.fast_accepts(envelope))
-        {
-            return Ok(envelopes.len());
+        match self.fast_parse(body, true) {
+            Ok(Doc::Object(ref members))
+                if let [(key, Doc::Array(envelopes))] = members.as_slice()
+                    && key == BATCH_EVENTS_KEY
+                    && envelopes.iter().all(|envelope| self.fast_accepts(envelope)) =>
+            {
+                Ok(envelopes.len())
+            }
+            Err(Some(rejection)) => Err(rejection),
+            _ => self.validate_batch_exact(body),
         }
-        self.validate_batch_exact(body)
     }
 
     /// [`Validator::validate_batch`] without the fast path, for tests that compare the two.
@@ -256,13 +275,41 @@ impl Validator {
         report.finish().map(|()| events.len())
     }
 
-    /// The fast path's parse: `None` for anything but a UTF-8 JSON body within the limits.
-    fn fast_parse<'b>(&self, body: &'b [u8], batch: bool) -> Option<Doc<'b>> {
-        if body.len() > self.limits.max_body_bytes {
-            return None;
+    fn bounds(&self, batch: bool) -> Bounds {
+        Bounds {
+            limits: self.limits,
+            max_array_len: self.shapes.max_array_len,
+            // Room past the largest object, so an envelope with a few unknown keys still has them named.
+            max_object_len: self.shapes.max_object_len.map(|members| members + OBJECT_SLACK),
+            max_containers: self.max_containers(batch),
+            batch,
         }
-        // One UTF-8 check over the whole body, rather than serde_json's check of each string in turn.
-        fast::parse(std::str::from_utf8(body).ok()?, &self.limits, batch)
+    }
+
+    /// The most arrays and objects a body may hold: as many as the envelopes it may carry can have, plus the
+    /// batch's own two and [`CONTAINER_SLACK`].
+    fn max_containers(&self, batch: bool) -> Option<usize> {
+        let envelopes = if batch { self.limits.max_batch_len } else { 1 };
+        let per_envelope = self.shapes.max_containers?;
+        Some(per_envelope.saturating_mul(envelopes).saturating_add(2 + CONTAINER_SLACK))
+    }
+
+    /// The fast path's parse. `Err(Some(_))`: refused by the shared parser (a limit, not JSON), with the same
+    /// rejection the exact path would give; `Err(None)`: left to the exact path (not UTF-8, or an object too
+    /// large for the fast representation).
+    fn fast_parse<'b>(&self, body: &'b [u8], batch: bool) -> Result<Doc<'b>, Option<Rejection>> {
+        let limits = self.limits;
+        if body.len() > limits.max_body_bytes {
+            return Err(Some(body_too_large(&limits, body.len())));
+        }
+        // One UTF-8 check over the whole body, rather than serde_json's check of each string in turn; a body
+        // that is not UTF-8 goes to the exact path, whose byte reader says where it breaks.
+        let text = std::str::from_utf8(body).map_err(|_| None)?;
+        let mut deserializer = serde_json::Deserializer::from_str(text);
+        parse::parse(&mut deserializer, &self.bounds(batch)).map_err(|stopped| match stopped.hit {
+            Some(LimitHit::LeftToExactPath) => None,
+            _ => Some(self.stopped(stopped, batch)),
+        })
     }
 
     /// Whether the fast path accepts one envelope. `false` means "ask the exact path", not "rejected".
@@ -280,50 +327,82 @@ impl Validator {
     }
 
     fn parse(&self, body: &[u8], batch: bool) -> Result<Value, Rejection> {
-        let limits = self.limits;
-        if body.len() > limits.max_body_bytes {
-            return Err(Rejection::one(Problem::body(
-                String::new(),
-                ProblemKind::BodyTooLarge { limit: limits.max_body_bytes, actual: body.len() },
-                format!("a body of at most {} bytes; send smaller batches", limits.max_body_bytes),
-            )));
+        if body.len() > self.limits.max_body_bytes {
+            return Err(body_too_large(&self.limits, body.len()));
         }
-        let hit = Cell::new(None);
-        let seed = LimitedValue { depth: 1, limits: &limits, hit: &hit, batch_array: false, batch };
         let mut deserializer = serde_json::Deserializer::from_slice(body);
-        let parsed = seed.deserialize(&mut deserializer).and_then(|value| deserializer.end().map(|()| value));
-        match (parsed, hit.get()) {
-            (Ok(value), _) => Ok(value),
-            (Err(_), Some(LimitHit::Depth)) => Err(Rejection::one(Problem::body(
+        parse::parse(&mut deserializer, &self.bounds(batch)).map_err(|stopped| self.stopped(stopped, batch))
+    }
+
+    /// The rejection for a parse the shared parser stopped.
+    fn stopped(&self, Stopped { hit, error }: Stopped, batch: bool) -> Rejection {
+        let limits = &self.limits;
+        let (line, column) = (error.line(), error.column());
+        Rejection::one(match hit {
+            Some(LimitHit::Depth) => Problem::body(
                 String::new(),
                 ProblemKind::TooDeep { limit: limits.max_depth },
                 format!("arrays and objects nested at most {} deep", limits.max_depth),
-            ))),
-            (Err(_), Some(LimitHit::BatchLength)) => Err(Rejection::one(Problem::body(
+            ),
+            Some(LimitHit::BatchLength) => Problem::body(
                 format!("/{BATCH_EVENTS_KEY}"),
                 ProblemKind::BatchTooLong { limit: limits.max_batch_len },
                 format!("at most {} envelopes in one batch; send several batches", limits.max_batch_len),
-            ))),
-            (Err(err), Some(LimitHit::DuplicateKey)) => Err(Rejection::one(Problem::body(
+            ),
+            Some(LimitHit::ObjectLength) => {
+                let limit = self.bounds(false).max_object_len.unwrap_or(usize::MAX);
+                Problem::body(
+                    String::new(),
+                    ProblemKind::ObjectTooLarge { limit, line, column },
+                    format!(
+                        "objects of at most {limit} members ({OBJECT_SLACK} more than any schema in the bundle lists)"
+                    ),
+                )
+            }
+            Some(LimitHit::Containers) => {
+                let limit = self.max_containers(batch).unwrap_or(usize::MAX);
+                Problem::body(
+                    String::new(),
+                    ProblemKind::TooManyContainers { limit, line, column },
+                    format!(
+                        "no more arrays and objects than the envelopes a body may carry can have ({CONTAINER_SLACK} \
+                         more at most)"
+                    ),
+                )
+            }
+            Some(LimitHit::ArrayLength) => {
+                let limit = self.shapes.max_array_len.unwrap_or(usize::MAX);
+                Problem::body(
+                    String::new(),
+                    ProblemKind::ArrayTooLong { limit, line, column },
+                    format!("arrays of at most {limit} items, the most any schema in the bundle allows"),
+                )
+            }
+            Some(LimitHit::DuplicateKey) => Problem::body(
                 String::new(),
-                ProblemKind::DuplicateKey { line: err.line(), column: err.column() },
+                ProblemKind::DuplicateKey { line, column },
                 "each key at most once in an object".to_owned(),
-            ))),
-            (Err(err), None) => Err(Rejection::one(Problem::body(
+            ),
+            Some(LimitHit::NotAnInteger) => Problem::body(
                 String::new(),
-                ProblemKind::NotJson { line: err.line(), column: err.column() },
-                format!("a JSON document ({err})"),
-            ))),
-        }
+                ProblemKind::NotAnInteger { line, column },
+                "numbers written as plain integers (digits only: no fraction, exponent or -0), within 64 bits"
+                    .to_owned(),
+            ),
+            // The exact path's map takes any number of members, so this only comes from the fast path.
+            Some(LimitHit::LeftToExactPath) | None => Problem::body(
+                String::new(),
+                ProblemKind::NotJson { line, column },
+                format!("a JSON document ({error})"),
+            ),
+        })
     }
 
     fn check_envelope(&self, envelope: &Value, index: Option<usize>, base: &str, report: &mut Report) {
         let name = envelope.get("event").and_then(Value::as_str);
         let context = EventContext { index, name, base };
         if !self.envelope.is_valid(envelope) {
-            for error in self.envelope.iter_errors(envelope) {
-                report.push(context.problem_from(&error, ""));
-            }
+            report.walk(self.envelope.iter_errors(envelope), |error| context.problem_from(error, ""));
         }
         let Some(name) = name else {
             return; // The envelope schema has reported the missing or mistyped name.
@@ -336,9 +415,9 @@ impl Validator {
             ));
             return;
         };
-        // JSON Schema's `integer` accepts `2.0` as well as `2`, so the version is read the same way: an integral
-        // number. Reading only `2` here once let `2.0` skip the payload check altogether.
-        let Some(version) = envelope.get("schema_version").and_then(integral_u64) else {
+        // The parser refuses `2.0` and the like, so an integral version is a `u64` here. (JSON Schema's `integer`
+        // accepts `2.0`; reading only `2` once let `2.0` skip the payload check altogether.)
+        let Some(version) = envelope.get("schema_version").and_then(Value::as_u64) else {
             return; // Reported by the envelope schema.
         };
         let Some(EventVersion { payload: payload_validator, .. }) =
@@ -356,20 +435,200 @@ impl Validator {
             return; // Reported by the envelope schema.
         };
         if !payload_validator.is_valid(payload) {
-            for error in payload_validator.iter_errors(payload) {
-                report.push(context.problem_from(&error, "/payload"));
+            report.walk(payload_validator.iter_errors(payload), |error| context.problem_from(error, "/payload"));
+        }
+    }
+}
+
+fn body_too_large(limits: &Limits, actual: usize) -> Rejection {
+    Rejection::one(Problem::body(
+        String::new(),
+        ProblemKind::BodyTooLarge { limit: limits.max_body_bytes, actual },
+        format!("a body of at most {} bytes; send smaller batches", limits.max_body_bytes),
+    ))
+}
+
+/// How long an array and how many members an object of a valid envelope can have, read from the bundle's schemas:
+/// the largest `maxItems`, and the most `properties` a closed object (`"additionalProperties": false`) lists.
+/// Either is `None` when some schema leaves it open (an array schema without `maxItems`, an object schema that
+/// is not closed), and the body size alone bounds it then. The envelope's own `payload` (any object) is not
+/// counted as open: the bundle narrows it to the event's payload schema, which is closed. A schema that does not
+/// say a value's type at all (`{}`, `true`, `{"minimum": 1}`) would accept any array or object there, and is not
+/// looked for: the toolkit's renderer gives every value a type, a `$ref` or an enumeration.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Shapes {
+    max_array_len: Option<usize>,
+    max_object_len: Option<usize>,
+    /// The most arrays and objects one valid envelope can hold (see [`containers`]).
+    max_containers: Option<usize>,
+}
+
+impl Shapes {
+    fn of(defs: &serde_json::Map<String, Value>) -> Self {
+        let mut shapes = Self { max_array_len: Some(0), max_object_len: Some(0), max_containers: None };
+        for (key, schema) in defs {
+            if key == BUNDLE_ENVELOPE_DEF
+                && let Some(envelope) = schema.as_object()
+            {
+                for (keyword, value) in envelope {
+                    if keyword == "properties"
+                        && let Some(properties) = value.as_object()
+                    {
+                        shapes.object(envelope);
+                        for (name, property) in properties {
+                            if name != "payload" {
+                                shapes.walk(property);
+                            }
+                        }
+                    } else if keyword != "const" && keyword != "enum" {
+                        shapes.walk(value);
+                    }
+                }
+            } else {
+                shapes.walk(schema);
+            }
+        }
+        shapes.max_containers = envelope_containers(defs);
+        shapes
+    }
+
+    fn walk(&mut self, schema: &Value) {
+        match schema {
+            Value::Object(map) => {
+                self.object(map);
+                for (key, value) in map {
+                    // `const` and `enum` hold instances, not schemas.
+                    if key != "const" && key != "enum" {
+                        self.walk(value);
+                    }
+                }
+            }
+            Value::Array(items) => items.iter().for_each(|item| self.walk(item)),
+            _ => {}
+        }
+    }
+
+    /// Takes in what one schema object says about arrays and objects.
+    fn object(&mut self, map: &serde_json::Map<String, Value>) {
+        let says_type = |name: &str| {
+            map.get("type")
+                .is_some_and(|ty| ty == name || ty.as_array().is_some_and(|types| types.iter().any(|t| t == name)))
+        };
+        let is_array = says_type("array") || map.contains_key("items") || map.contains_key("prefixItems");
+        match map.get("maxItems").and_then(Value::as_u64) {
+            Some(max) => widen(&mut self.max_array_len, max),
+            None if is_array => self.max_array_len = None,
+            None => {}
+        }
+        let is_object = says_type("object") || map.contains_key("properties") || map.contains_key("patternProperties");
+        let closed =
+            map.get("additionalProperties") == Some(&Value::Bool(false)) && !map.contains_key("patternProperties");
+        if is_object {
+            if closed {
+                let listed = map.get("properties").and_then(Value::as_object).map_or(0, serde_json::Map::len);
+                widen(&mut self.max_object_len, listed as u64);
+            } else {
+                self.max_object_len = None;
             }
         }
     }
 }
 
-/// The value of a JSON number that JSON Schema counts as a non-negative `integer` (`2` or `2.0`).
-fn integral_u64(value: &Value) -> Option<u64> {
-    value.as_u64().or_else(|| {
-        let float = value.as_f64()?;
-        // `as` saturates; the range check keeps only values that convert exactly.
-        (float.fract() == 0.0 && (0.0..=f64::from(u32::MAX)).contains(&float)).then_some(float as u64)
-    })
+/// The most arrays and objects one valid envelope can hold: those of the envelope schema without its `payload`,
+/// plus the most any event's payload schema allows. `None` (no container limit) when a schema says something
+/// [`containers`] does not follow.
+fn envelope_containers(defs: &serde_json::Map<String, Value>) -> Option<usize> {
+    let mut envelope = defs.get(BUNDLE_ENVELOPE_DEF)?.clone();
+    envelope.get_mut("properties")?.as_object_mut()?.remove("payload");
+    let around = containers(&envelope, &envelope, 0)?;
+    let mut payload = 0;
+    for schema in defs.iter().filter(|(key, _)| *key != BUNDLE_ENVELOPE_DEF).map(|(_, schema)| schema) {
+        payload = payload.max(containers(schema, schema, 0)?);
+    }
+    around.checked_add(payload)
+}
+
+/// The most arrays and objects a value valid against `schema` can hold (itself included), following `$ref`s into
+/// `root`'s `$defs`. Knows the keywords the toolkit's renderer writes; any other keyword that could let more
+/// containers in (`patternProperties`, `allOf`, `anyOf`, an open object, an array without `maxItems`, …) gives
+/// `None`. Only ever an over-estimate, so no valid body is refused for it.
+fn containers(schema: &Value, root: &Value, depth: usize) -> Option<usize> {
+    const SCALAR_KEYWORDS: &[&str] = &[
+        "$id",
+        "$schema",
+        "$defs",
+        "title",
+        "description",
+        "type",
+        "required",
+        "const",
+        "enum",
+        "minimum",
+        "maximum",
+        "pattern",
+        "maxLength",
+        "minLength",
+        "uniqueItems",
+        "minItems",
+        "maxItems",
+        "not",
+    ];
+    if depth > 32 {
+        return None; // a cycle, or nesting no toolkit schema has
+    }
+    let map = match schema {
+        Value::Bool(_) => return if schema == &Value::Bool(false) { Some(0) } else { None },
+        Value::Object(map) => map,
+        _ => return None,
+    };
+    let mut count: usize = 0;
+    let says_type = |name: &str| {
+        map.get("type")
+            .is_some_and(|ty| ty == name || ty.as_array().is_some_and(|types| types.iter().any(|t| t == name)))
+    };
+    if says_type("object") || map.contains_key("properties") {
+        if map.get("additionalProperties") != Some(&Value::Bool(false)) {
+            return None;
+        }
+        count = 1;
+        for property in map.get("properties").and_then(Value::as_object).into_iter().flat_map(|p| p.values()) {
+            count = count.checked_add(containers(property, root, depth + 1)?)?;
+        }
+    }
+    if says_type("array") || map.contains_key("items") {
+        let max_items = usize::try_from(map.get("maxItems")?.as_u64()?).ok()?;
+        let per_item = match map.get("items") {
+            Some(items) => containers(items, root, depth + 1)?,
+            None => return None,
+        };
+        count = count.checked_add(max_items.checked_mul(per_item)?.checked_add(1)?)?;
+    }
+    for (keyword, value) in map {
+        match keyword.as_str() {
+            "properties" | "additionalProperties" | "items" => {}
+            "$ref" => {
+                let name = value.as_str()?.strip_prefix("#/$defs/")?;
+                let target = root.get("$defs")?.get(name)?;
+                count = count.checked_add(containers(target, root, depth + 1)?)?;
+            }
+            "oneOf" => {
+                let mut most = 0;
+                for branch in value.as_array()? {
+                    most = most.max(containers(branch, root, depth + 1)?);
+                }
+                count = count.checked_add(most)?;
+            }
+            other if SCALAR_KEYWORDS.contains(&other) => {}
+            _ => return None,
+        }
+    }
+    Some(count)
+}
+
+fn widen(longest: &mut Option<usize>, candidate: u64) {
+    if let Some(longest) = longest {
+        *longest = (*longest).max(usize::try_from(candidate).unwrap_or(usize::MAX));
+    }
 }
 
 fn compile(schema: &Value, key: &str) -> Result<jsonschema::Validator, BundleError> {
@@ -436,7 +695,9 @@ impl Rejection {
         &self.problems
     }
 
-    /// How many further problems were found but not reported.
+    /// At least how many further problems there were. Once [`MAX_REPORTED_PROBLEMS`] are reported, each further
+    /// failed check (an envelope, or its payload) is walked only far enough to see one more problem, and counted
+    /// once: `0` means the list is complete.
     pub fn unreported(&self) -> usize {
         self.unreported
     }
@@ -532,6 +793,45 @@ pub enum ProblemKind {
         /// The limit.
         limit: usize,
     },
+    /// An array is longer than any the bundle allows (its largest `maxItems`); parsing stopped there.
+    ArrayTooLong {
+        /// The longest array any schema of the bundle allows.
+        limit: usize,
+        /// 1-based line where parsing stopped.
+        line: usize,
+        /// 1-based column where parsing stopped.
+        column: usize,
+    },
+    /// An object has more members than any schema in the bundle allows (plus a small margin, so that a few
+    /// unknown keys are still named); parsing stopped there.
+    ObjectTooLarge {
+        /// The most members accepted.
+        limit: usize,
+        /// 1-based line where parsing stopped.
+        line: usize,
+        /// 1-based column where parsing stopped.
+        column: usize,
+    },
+    /// The body holds more arrays and objects than the envelopes it may carry can have (plus a small margin);
+    /// parsing stopped there. Each is an allocation however little input it takes, so only their number bounds
+    /// what a body of nested one-child arrays or objects costs.
+    TooManyContainers {
+        /// The most arrays and objects accepted in this body (a batch or one envelope).
+        limit: usize,
+        /// 1-based line where parsing stopped.
+        line: usize,
+        /// 1-based column where parsing stopped.
+        column: usize,
+    },
+    /// A number is not written as a plain integer: it has a fraction (`1.0`), an exponent (`1e2`), is `-0`, or
+    /// needs more than 64 bits. The client never writes one, and JSON Schema's `integer` would let `14.000…0`
+    /// carry a megabyte of digits, so none is accepted.
+    NotAnInteger {
+        /// 1-based line where parsing stopped.
+        line: usize,
+        /// 1-based column where parsing stopped.
+        column: usize,
+    },
     /// The body is not one JSON document (or not UTF-8).
     NotJson {
         /// 1-based line of the error, 0 when at the end.
@@ -593,7 +893,12 @@ fn expected(error: &ValidationError<'_>) -> String {
         ValidationErrorKind::Maximum { limit } => format!("a number of at most {limit}"),
         ValidationErrorKind::Required { property } => format!("the required property {property}"),
         ValidationErrorKind::AdditionalProperties { unexpected } => {
-            let names: Vec<String> = unexpected.iter().map(|name| format!("{name:?}")).collect();
+            // A hostile object may hold a hundred thousand unknown keys: name a few.
+            const NAMED: usize = 10;
+            let mut names: Vec<String> = unexpected.iter().take(NAMED).map(|name| format!("{name:?}")).collect();
+            if unexpected.len() > NAMED {
+                names.push(format!("and {} more", unexpected.len() - NAMED));
+            }
             format!("no property {} (the schema lists every allowed property)", names.join(", "))
         }
         ValidationErrorKind::Pattern { pattern } => format!("a string matching {pattern}"),
@@ -645,119 +950,28 @@ impl Report {
         }
     }
 
+    /// Reports the errors of one failed check, walking no further than the report has room for: past the cap,
+    /// one more error is taken only to count that there were more.
+    fn walk<'e>(
+        &mut self,
+        errors: impl Iterator<Item = ValidationError<'e>>,
+        mut problem: impl FnMut(&ValidationError<'e>) -> Problem,
+    ) {
+        let room = MAX_REPORTED_PROBLEMS - self.problems.len().min(MAX_REPORTED_PROBLEMS);
+        for error in errors.take(room + 1) {
+            if self.problems.len() < MAX_REPORTED_PROBLEMS {
+                self.problems.push(problem(&error));
+            } else {
+                self.unreported += 1;
+            }
+        }
+    }
+
     fn finish(self) -> Result<(), Rejection> {
         if self.problems.is_empty() {
             Ok(())
         } else {
             Err(Rejection { problems: self.problems, unreported: self.unreported })
         }
-    }
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum LimitHit {
-    Depth,
-    BatchLength,
-    DuplicateKey,
-}
-
-/// Parses a [`Value`] like `serde_json` does, but stops as soon as a limit is passed, so a hostile body costs
-/// no more than the limits allow.
-#[derive(Clone, Copy)]
-struct LimitedValue<'a> {
-    /// The depth of the value being parsed, the root being 1.
-    depth: usize,
-    limits: &'a Limits,
-    hit: &'a Cell<Option<LimitHit>>,
-    /// Whether this value is the batch's `events` array.
-    batch_array: bool,
-    /// Whether the body is a batch.
-    batch: bool,
-}
-
-impl LimitedValue<'_> {
-    fn enter<E: serde::de::Error>(&self) -> Result<(), E> {
-        if self.depth > self.limits.max_depth {
-            self.hit.set(Some(LimitHit::Depth));
-            return Err(E::custom("too deep"));
-        }
-        Ok(())
-    }
-
-    fn child(&self, batch_array: bool) -> Self {
-        Self { depth: self.depth + 1, batch_array, ..*self }
-    }
-}
-
-impl<'de> DeserializeSeed<'de> for LimitedValue<'_> {
-    type Value = Value;
-
-    fn deserialize<D: serde::Deserializer<'de>>(self, deserializer: D) -> Result<Value, D::Error> {
-        deserializer.deserialize_any(self)
-    }
-}
-
-impl<'de> Visitor<'de> for LimitedValue<'_> {
-    type Value = Value;
-
-    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("any JSON value")
-    }
-
-    fn visit_bool<E>(self, v: bool) -> Result<Value, E> {
-        Ok(Value::Bool(v))
-    }
-
-    fn visit_i64<E>(self, v: i64) -> Result<Value, E> {
-        Ok(Value::from(v))
-    }
-
-    fn visit_u64<E>(self, v: u64) -> Result<Value, E> {
-        Ok(Value::from(v))
-    }
-
-    fn visit_f64<E>(self, v: f64) -> Result<Value, E> {
-        Ok(serde_json::Number::from_f64(v).map_or(Value::Null, Value::Number))
-    }
-
-    fn visit_str<E>(self, v: &str) -> Result<Value, E> {
-        Ok(Value::String(v.to_owned()))
-    }
-
-    fn visit_string<E>(self, v: String) -> Result<Value, E> {
-        Ok(Value::String(v))
-    }
-
-    fn visit_unit<E>(self) -> Result<Value, E> {
-        Ok(Value::Null)
-    }
-
-    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Value, A::Error> {
-        self.enter()?;
-        let mut items = Vec::with_capacity(seq.size_hint().unwrap_or(0).min(64));
-        while let Some(item) = seq.next_element_seed(self.child(false))? {
-            if self.batch_array && items.len() == self.limits.max_batch_len {
-                self.hit.set(Some(LimitHit::BatchLength));
-                return Err(A::Error::custom("batch too long"));
-            }
-            items.push(item);
-        }
-        Ok(Value::Array(items))
-    }
-
-    fn visit_map<A: MapAccess<'de>>(self, mut access: A) -> Result<Value, A::Error> {
-        self.enter()?;
-        let mut map = Map::new();
-        while let Some(key) = access.next_key::<String>()? {
-            let batch_array = self.batch && self.depth == 1 && key == BATCH_EVENTS_KEY;
-            let value = access.next_value_seed(self.child(batch_array))?;
-            // A repeated key would let the validator and a later reader see different values: refuse it.
-            if map.contains_key(&key) {
-                self.hit.set(Some(LimitHit::DuplicateKey));
-                return Err(A::Error::custom("duplicate key"));
-            }
-            map.insert(key, value);
-        }
-        Ok(Value::Object(map))
     }
 }

@@ -1,0 +1,113 @@
+//! `telemetry-collector`: see `--help`.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+use telemetry_collector::config::LogFormat;
+use telemetry_collector::ddl::{self, Dialect};
+use telemetry_collector::{Collector, Config, load_schemas};
+
+/// The telemetry toolkit's ingest server.
+///
+/// With no subcommand, serves POST /v1/batch on 127.0.0.1:4318 with ./schemas and an SQLite store
+/// ./telemetry.db. Every event is validated against every archived schema version; valid events go to one typed
+/// table per event version (cli_command_v1, ...), rejected ones to `quarantine` with the reason. A request is
+/// answered 2xx only once committed; a retried batch (same batch_id) is stored once. The client's address, user
+/// agent and headers are never stored or logged.
+#[derive(Debug, Parser)]
+#[command(name = "telemetry-collector", version, args_conflicts_with_subcommands = true)]
+struct Cli {
+    #[command(subcommand)]
+    command: Option<Command>,
+    #[command(flatten)]
+    serve: Config,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Serve POST /v1/batch (the default).
+    Serve(Box<Config>),
+    /// Print the tables the collector creates for the schemas, as SQL.
+    Ddl {
+        /// The SQL dialect.
+        #[arg(long, value_enum, default_value = "sqlite")]
+        dialect: Dialect,
+        /// The folder holding bundle.json.
+        #[arg(long, value_name = "DIR", default_value = "schemas")]
+        schemas: PathBuf,
+    },
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let config = match cli.command {
+        Some(Command::Ddl { dialect, schemas }) => {
+            return match load_schemas(&schemas) {
+                Ok((_, model)) => {
+                    print!("{}", ddl::render(dialect, &model));
+                    ExitCode::SUCCESS
+                }
+                Err(error) => {
+                    eprintln!("telemetry-collector: {error}");
+                    ExitCode::FAILURE
+                }
+            };
+        }
+        Some(Command::Serve(config)) => *config,
+        None => cli.serve,
+    };
+    init_logs(config.log_format);
+    let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
+        Ok(runtime) => runtime,
+        Err(error) => {
+            eprintln!("telemetry-collector: cannot start the runtime: {error}");
+            return ExitCode::FAILURE;
+        }
+    };
+    runtime.block_on(async {
+        let collector = match Collector::bind(config).await {
+            Ok(collector) => collector,
+            Err(error) => {
+                tracing::error!(%error, "cannot start");
+                eprintln!("telemetry-collector: {error}");
+                return ExitCode::FAILURE;
+            }
+        };
+        collector.serve(shutdown_signal()).await;
+        ExitCode::SUCCESS
+    })
+}
+
+fn init_logs(format: LogFormat) {
+    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
+    let builder = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr);
+    match format {
+        LogFormat::Text => builder.init(),
+        LogFormat::Json => builder.json().init(),
+    }
+}
+
+/// SIGTERM or Ctrl-C.
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut signal) => {
+                signal.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {}
+        () = terminate => {}
+    }
+    tracing::info!("shutdown signal received");
+}

@@ -1,0 +1,281 @@
+//! The storage model: one table per event and version, one typed column per envelope and payload field, read
+//! from `bundle.json` alone.
+//!
+//! The bundle is what the collector enforces, and it holds every archived version the collector accepts (the
+//! catalog describes only the events of the current code), so the tables are computed from it: what is accepted
+//! and what can be stored cannot disagree. Groups are flattened (`features.passkey` → `features_passkey`), sets
+//! become a JSON array of variant names, enums keep their variant names and their list of values (the DDL turns it
+//! into a constraint), and a field is nullable when it, or a group around it, is optional.
+//!
+//! The model is dialect-free; [`crate::ddl`] writes it as SQL for a store.
+
+use std::collections::BTreeMap;
+use std::fmt;
+
+use serde_json::{Map, Value};
+
+/// Columns every event table has before its envelope and payload columns.
+pub const BATCH_ID_COLUMN: &str = "batch_id";
+/// The received time, rounded (see `--time-granularity`), in Unix seconds.
+pub const RECEIVED_AT_COLUMN: &str = "received_at";
+
+/// The envelope keys that are not columns: the table itself says which event and version a row is, and the
+/// payload's fields are columns of their own.
+const ENVELOPE_KEYS_NOT_COLUMNS: [&str; 3] = ["event", "schema_version", "payload"];
+
+/// Every table the bundle asks for.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Model {
+    /// Sorted by event name, then version.
+    pub tables: Vec<EventTable>,
+}
+
+/// The table of one event version.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EventTable {
+    /// The event's name as sent, e.g. `CLI_COMMAND`.
+    pub event: String,
+    /// The schema version.
+    pub version: u32,
+    /// The table's name: the event's name in lower case and `_v<N>`, e.g. `cli_command_v1`.
+    pub name: String,
+    /// The event's description, for the DDL's comment.
+    pub doc: String,
+    /// In table order: `batch_id`, `received_at`, the envelope's columns, then the payload's.
+    pub columns: Vec<Column>,
+}
+
+/// One column.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Column {
+    /// The column's name: the path's keys joined with `_`, without the `payload` prefix (`context_os`,
+    /// `features_passkey`, `command`).
+    pub name: String,
+    /// Where the value is in the envelope, e.g. `["context", "os"]` or `["payload", "command"]`. Empty for the
+    /// two columns the collector fills (`batch_id`, `received_at`).
+    pub path: Vec<String>,
+    /// What it holds.
+    pub ty: ColumnType,
+    /// Whether the value may be missing (an optional field, or inside an optional group).
+    pub nullable: bool,
+}
+
+/// What a column holds. Each maps to one SQL type and constraint per dialect.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ColumnType {
+    /// `true` or `false`.
+    Bool,
+    /// A whole number from 0 to `max`; `values`, when the schema lists them (bucketed counts), are the only ones
+    /// allowed.
+    Integer {
+        /// The largest value the schema allows.
+        max: u64,
+        /// The only values allowed, when the schema says so.
+        values: Option<Vec<u64>>,
+    },
+    /// A string the schema bounds by a pattern (versions, anonymous ids, the SDK name).
+    Text,
+    /// One of the variant names.
+    Enum(Vec<String>),
+    /// A set of variant names, stored as a JSON array in the order sent.
+    EnumSet(Vec<String>),
+}
+
+/// The bundle does not have the layout the collector stores.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ModelError(pub String);
+
+impl fmt::Display for ModelError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "cannot derive tables from the bundle: {}", self.0)
+    }
+}
+
+impl std::error::Error for ModelError {}
+
+/// The table name of an event version: `CLI_COMMAND`, 1 → `cli_command_v1`.
+pub fn table_name(event: &str, version: u32) -> String {
+    format!("{}_v{version}", event.to_ascii_lowercase())
+}
+
+impl Model {
+    /// Reads the tables from a parsed `bundle.json`.
+    ///
+    /// # Errors
+    /// When the bundle lacks `$defs/envelope`, a `$defs` key is not `<EVENT>.v<N>`, a property has a shape
+    /// the toolkit never writes, or two fields flatten to the same column name.
+    pub fn from_bundle(bundle: &Value) -> Result<Self, ModelError> {
+        let defs =
+            bundle.get("$defs").and_then(Value::as_object).ok_or_else(|| ModelError("no \"$defs\" object".into()))?;
+        let envelope = defs.get("envelope").ok_or_else(|| ModelError("no \"$defs/envelope\"".into()))?;
+        let mut envelope_columns = Vec::new();
+        let mut properties = Flattener { resource: envelope, resource_key: "envelope", columns: &mut envelope_columns };
+        properties.object(envelope, &[], false, &ENVELOPE_KEYS_NOT_COLUMNS)?;
+
+        let mut tables = Vec::new();
+        for (key, schema) in defs {
+            if key == "envelope" {
+                continue;
+            }
+            let (event, version) = parse_def_key(key)
+                .ok_or_else(|| ModelError(format!("\"$defs/{key}\" is not an event key like \"CLI_COMMAND.v1\"")))?;
+            let mut columns = vec![
+                Column { name: BATCH_ID_COLUMN.into(), path: Vec::new(), ty: ColumnType::Text, nullable: false },
+                Column {
+                    name: RECEIVED_AT_COLUMN.into(),
+                    path: Vec::new(),
+                    ty: ColumnType::Integer { max: i64::MAX as u64, values: None },
+                    nullable: false,
+                },
+            ];
+            columns.extend(envelope_columns.iter().cloned());
+            let mut payload = Flattener { resource: schema, resource_key: key, columns: &mut columns };
+            payload.object(schema, &["payload".to_owned()], false, &[])?;
+            let mut seen = BTreeMap::new();
+            for column in &columns {
+                if let Some(other) = seen.insert(column.name.as_str(), &column.path) {
+                    return Err(ModelError(format!(
+                        "in {key}, {} and {} are both stored in a column named {:?}; rename one of the fields",
+                        display_path(other),
+                        display_path(&column.path),
+                        column.name
+                    )));
+                }
+            }
+            let doc = schema.get("description").and_then(Value::as_str).unwrap_or_default().to_owned();
+            tables.push(EventTable {
+                name: table_name(event, version),
+                event: event.to_owned(),
+                version,
+                doc,
+                columns,
+            });
+        }
+        tables.sort_by(|a, b| (a.event.as_str(), a.version).cmp(&(b.event.as_str(), b.version)));
+        Ok(Self { tables })
+    }
+
+    /// The table of an event version, if the bundle has it.
+    pub fn table(&self, event: &str, version: u32) -> Option<(usize, &EventTable)> {
+        self.tables.iter().enumerate().find(|(_, table)| table.event == event && table.version == version)
+    }
+}
+
+fn display_path(path: &[String]) -> String {
+    if path.is_empty() { "the collector's own column".into() } else { format!("/{}", path.join("/")) }
+}
+
+/// `<EVENT>.v<N>` → (`EVENT`, N), only in the canonical form docs-gen writes.
+fn parse_def_key(key: &str) -> Option<(&str, u32)> {
+    let (name, digits) = key.rsplit_once(".v")?;
+    let version: u32 = digits.parse().ok()?;
+    let canonical = version >= 1 && digits == version.to_string();
+    let name_ok = name.chars().next().is_some_and(|c| c.is_ascii_alphabetic())
+        && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_');
+    (canonical && name_ok).then_some((name, version))
+}
+
+/// Walks one schema resource (the envelope, or one event version), whose `#/$defs/...` references resolve
+/// inside it.
+struct Flattener<'a> {
+    resource: &'a Value,
+    resource_key: &'a str,
+    columns: &'a mut Vec<Column>,
+}
+
+impl Flattener<'_> {
+    fn error(&self, path: &[String], what: &str) -> ModelError {
+        ModelError(format!("{} at /{}: {what}", self.resource_key, path.join("/")))
+    }
+
+    /// Follows a local `$ref` (`#/$defs/Name`); a copy, as this runs once at start-up.
+    fn resolve(&self, schema: &Value, path: &[String]) -> Result<Value, ModelError> {
+        let Some(reference) = schema.get("$ref") else {
+            return Ok(schema.clone());
+        };
+        let name = reference
+            .as_str()
+            .and_then(|r| r.strip_prefix("#/$defs/"))
+            .ok_or_else(|| self.error(path, "a \"$ref\" that is not \"#/$defs/<name>\""))?;
+        self.resource
+            .get("$defs")
+            .and_then(|defs| defs.get(name))
+            .cloned()
+            .ok_or_else(|| self.error(path, &format!("\"$ref\" to a missing \"#/$defs/{name}\"")))
+    }
+
+    fn object(&mut self, schema: &Value, path: &[String], nullable: bool, skip: &[&str]) -> Result<(), ModelError> {
+        let properties: &Map<String, Value> = schema
+            .get("properties")
+            .and_then(Value::as_object)
+            .ok_or_else(|| self.error(path, "an object schema without \"properties\""))?;
+        let required: Vec<&str> = schema
+            .get("required")
+            .and_then(Value::as_array)
+            .map(|names| names.iter().filter_map(Value::as_str).collect())
+            .unwrap_or_default();
+        // serde_json's map is sorted by key, so columns come in name order: deterministic.
+        for (key, property) in properties {
+            if path.is_empty() && skip.contains(&key.as_str()) {
+                continue;
+            }
+            let mut child = path.to_vec();
+            child.push(key.clone());
+            let nullable = nullable || !required.contains(&key.as_str());
+            self.property(property, child, nullable)?;
+        }
+        Ok(())
+    }
+
+    fn property(&mut self, property: &Value, path: Vec<String>, nullable: bool) -> Result<(), ModelError> {
+        let schema = self.resolve(property, &path)?;
+        let ty = if let Some(variants) = schema.get("oneOf").and_then(Value::as_array) {
+            ColumnType::Enum(self.consts(variants, &path)?)
+        } else if schema.get("const").is_some_and(Value::is_string) {
+            ColumnType::Text
+        } else {
+            match schema.get("type").and_then(Value::as_str) {
+                Some("boolean") => ColumnType::Bool,
+                Some("integer") => {
+                    let max = schema.get("maximum").and_then(Value::as_u64).unwrap_or(u64::MAX);
+                    let values =
+                        match schema.get("enum").and_then(Value::as_array) {
+                            Some(values) => {
+                                Some(values.iter().map(Value::as_u64).collect::<Option<Vec<u64>>>().ok_or_else(
+                                    || self.error(&path, "an integer \"enum\" with a value that is not one"),
+                                )?)
+                            }
+                            None => None,
+                        };
+                    ColumnType::Integer { max, values }
+                }
+                Some("string") => ColumnType::Text,
+                Some("array") => {
+                    let items = schema.get("items").ok_or_else(|| self.error(&path, "an array without \"items\""))?;
+                    let items = self.resolve(items, &path)?;
+                    let variants = items
+                        .get("oneOf")
+                        .and_then(Value::as_array)
+                        .ok_or_else(|| self.error(&path, "an array whose items are not an enum"))?;
+                    ColumnType::EnumSet(self.consts(variants, &path)?)
+                }
+                Some("object") => return self.object(&schema, &path, nullable, &[]),
+                _ => return Err(self.error(&path, "a property schema the toolkit never writes")),
+            }
+        };
+        let name = match path.split_first() {
+            Some((first, rest)) if first == "payload" && !rest.is_empty() => rest.join("_"),
+            _ => path.join("_"),
+        };
+        self.columns.push(Column { name, path, ty, nullable });
+        Ok(())
+    }
+
+    fn consts(&self, variants: &[Value], path: &[String]) -> Result<Vec<String>, ModelError> {
+        variants
+            .iter()
+            .map(|variant| variant.get("const").and_then(Value::as_str).map(str::to_owned))
+            .collect::<Option<Vec<String>>>()
+            .ok_or_else(|| self.error(path, "a \"oneOf\" whose branches are not string constants"))
+    }
+}
