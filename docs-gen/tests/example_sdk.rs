@@ -1,18 +1,19 @@
 //! The pages, catalog and schemas generated for the example SDK: reviewed snapshots, structure, validity,
 //! determinism, and the `--check` exit codes of both the library entry point and the real binary.
 
+#[path = "../../telemetry-docs/tests/common/mod.rs"]
 mod common;
 
 use std::ffi::OsString;
 use std::path::Path;
 use std::process::Command;
 
-use docs_gen::cli::{Binary, SourceLocation, run_with};
-use docs_gen::{
+use serde_json::Value;
+use telemetry_docs::cli::{Binary, SourceLocation, run_with};
+use telemetry_docs::{
     BUNDLE_SCHEMA_PATH, CATALOG_PATH, Disclosure, Format, HTML_PATH, MARKDOWN_PATH, event_schema_path, generate,
     render_html, render_markdown,
 };
-use serde_json::Value;
 use telemetry_schema::schema::SchemaOptions;
 
 // Linking the SDK is what registers its events and product in this test binary.
@@ -59,7 +60,7 @@ fn markdown_page_is_well_formed_and_complete() {
     assert_eq!(parsed.table_rows.len(), disclosure.events.iter().filter(|e| !e.fields().is_empty()).count() + 1);
     assert_eq!(parsed.code_blocks, ["json", "sh"]);
     for meta in &disclosure.events {
-        let anchor = docs_gen::event_anchor(meta);
+        let anchor = telemetry_docs::event_anchor(meta);
         assert!(markdown.contains(&format!("<a id=\"{anchor}\"></a>`{}`", meta.name())), "{anchor}");
         assert!(markdown.contains(&format!("](#{anchor})")), "the contents link to {anchor}");
         for field in meta.fields() {

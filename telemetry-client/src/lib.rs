@@ -76,6 +76,9 @@
 //! Nothing here panics into the caller, blocks it beyond a fixed budget, or grows without bound. Environment
 //! reading goes through the [`Env`] trait and paths are injectable, so tests use [`MapEnv`] and temp dirs.
 
+// docs.rs (which sets `docsrs`) marks what each feature adds.
+#![cfg_attr(docsrs, feature(doc_cfg))]
+
 #[cfg(feature = "cli")]
 pub mod cli;
 

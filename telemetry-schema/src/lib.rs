@@ -51,6 +51,9 @@
 //! }
 //! ```
 
+// docs.rs (which sets `docsrs`) marks what each feature adds.
+#![cfg_attr(docsrs, feature(doc_cfg))]
+
 // The derives emit `::telemetry_schema::...` paths; this lets the toolkit derive its own types (the envelope
 // context) with them.
 extern crate self as telemetry_schema;

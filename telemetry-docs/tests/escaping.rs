@@ -3,7 +3,7 @@
 
 mod common;
 
-use docs_gen::{Disclosure, render_catalog, render_html, render_markdown};
+use telemetry_docs::{Disclosure, render_catalog, render_html, render_markdown};
 use telemetry_schema::{
     CollectableKind, ConfigSwitch, CountWidth, EnumMeta, EventMeta, FieldMeta, GroupMeta, Product, VariantMeta,
 };

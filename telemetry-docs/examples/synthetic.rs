@@ -11,7 +11,7 @@
 use std::path::PathBuf;
 use std::time::Instant;
 
-use docs_gen::{Disclosure, Format, generate};
+use telemetry_docs::{Disclosure, Format, generate};
 use telemetry_schema::schema::SchemaOptions;
 use telemetry_schema::{
     CollectableKind, ConfigSwitch, CountWidth, EnumMeta, EventMeta, FieldMeta, GroupMeta, Product, VariantMeta,

@@ -5,17 +5,17 @@
 //! `#[derive(TelemetryEvent)]` fills, the title, purpose and opt-out instructions from the SDK's `Product`
 //! const (the same one its telemetry client reads), and the envelope from the toolkit's own description of it.
 //!
-//! # Your SDK's own `docs-gen`
+//! # Your SDK's own page generator
 //!
-//! A binary crate in the SDK's workspace that depends on the SDK and on
-//! `docs-gen = { version = "0.1", default-features = false }` needs five lines:
+//! A binary crate (or a feature-gated binary of the SDK's package) that depends on the SDK and on
+//! `telemetry-docs = "0.1"` needs five lines:
 //!
 //! ```ignore
 //! // Linking the SDK crate is what puts its events in the registry.
 //! use my_sdk as _;
 //!
 //! fn main() -> std::process::ExitCode {
-//!     docs_gen::main!()
+//!     telemetry_docs::main!()
 //! }
 //! ```
 //!
@@ -36,12 +36,15 @@
 //!     .purpose("Tool counts how often it starts.")
 //!     .build();
 //!
-//! let disclosure = docs_gen::Disclosure::new(&PRODUCT, [&STARTED]).unwrap();
-//! let page = docs_gen::render_markdown(&disclosure).unwrap();
+//! let disclosure = telemetry_docs::Disclosure::new(&PRODUCT, [&STARTED]).unwrap();
+//! let page = telemetry_docs::render_markdown(&disclosure).unwrap();
 //! assert!(page.starts_with("# What Tool collects\n"));
 //! assert!(page.contains("| `is_ci` | yes / no | always | Whether the command runs in CI. |"));
 //! assert!(page.contains("`TOOL_TELEMETRY_DISABLED=1`"));
 //! ```
+
+// docs.rs (which sets `docsrs`) marks what each feature adds.
+#![cfg_attr(docsrs, feature(doc_cfg))]
 
 mod catalog;
 pub mod cli;

@@ -3,8 +3,8 @@
 
 use std::ffi::OsString;
 
-use docs_gen::cli::{Binary, SourceLocation, run_with};
-use docs_gen::{Disclosure, Lint};
+use telemetry_docs::cli::{Binary, SourceLocation, run_with};
+use telemetry_docs::{Disclosure, Lint};
 use telemetry_schema::TelemetryEvent;
 
 /// Sent when something starts.

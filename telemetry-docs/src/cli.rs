@@ -30,7 +30,7 @@ pub struct Binary {
     pub main: SourceLocation,
 }
 
-/// The whole `main` of a docs-gen binary: `fn main() -> std::process::ExitCode { docs_gen::main!() }`.
+/// The whole `main` of a docs-gen binary: `fn main() -> std::process::ExitCode { telemetry_docs::main!() }`.
 ///
 /// Reads the command line, documents the events and product linked into the binary, and writes or checks the
 /// files. See [`run`].

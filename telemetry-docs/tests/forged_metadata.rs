@@ -5,7 +5,9 @@
 
 mod common;
 
-use docs_gen::{Disclosure, Format, Generated, OutputFile, generate, render_catalog, render_html, render_markdown};
+use telemetry_docs::{
+    Disclosure, Format, Generated, OutputFile, generate, render_catalog, render_html, render_markdown,
+};
 use telemetry_schema::schema::SchemaOptions;
 use telemetry_schema::{CollectableKind, EnumMeta, EventMeta, FieldMeta, GroupMeta, Product, VariantMeta};
 
