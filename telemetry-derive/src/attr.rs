@@ -14,6 +14,7 @@ const RENAME_ALL: &str = "rename_all";
 const RENAME: &str = "rename";
 const SAMPLE_RATE: &str = "sample_rate";
 const DEDUP: &str = "dedup";
+const CRATE: &str = "crate";
 
 /// Where an attribute list sits; each place accepts its own keys.
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -28,8 +29,8 @@ pub(crate) enum Position {
 impl Position {
     fn keys(self) -> &'static [&'static str] {
         match self {
-            Self::Event => &[NAME, VERSION, RENAME_ALL, SAMPLE_RATE, DEDUP],
-            Self::Group | Self::Enum => &[RENAME_ALL],
+            Self::Event => &[NAME, VERSION, RENAME_ALL, SAMPLE_RATE, DEDUP, CRATE],
+            Self::Group | Self::Enum => &[RENAME_ALL, CRATE],
             Self::Field | Self::Variant => &[RENAME],
         }
     }
@@ -71,6 +72,8 @@ pub(crate) struct Attrs {
     pub(crate) sample_per_million: Option<u32>,
     /// Seconds during which an identical payload is sent only once.
     pub(crate) dedup_secs: Option<u64>,
+    /// The path to `telemetry_schema` in generated code, for SDKs that re-export it (default `::telemetry_schema`).
+    pub(crate) krate: Option<syn::Path>,
 }
 
 /// Parses the `#[telemetry(...)]` attributes of an item, reporting unknown, duplicate and malformed keys and any
@@ -118,6 +121,7 @@ pub(crate) fn parse(cx: &mut Ctxt, attrs: &[Attribute], position: Position) -> A
                 RENAME_ALL => out.rename_all.is_some(),
                 SAMPLE_RATE => out.sample_per_million.is_some(),
                 DEDUP => out.dedup_secs.is_some(),
+                CRATE => out.krate.is_some(),
                 _ => out.rename.is_some(),
             };
             if already_set {
@@ -184,6 +188,17 @@ pub(crate) fn parse(cx: &mut Ctxt, attrs: &[Attribute], position: Position) -> A
                             &lit,
                             "dedup is a time window during which an identical payload is sent only once: a \
                              whole number followed by s, m, h or d, like \"24h\"",
+                        ),
+                    }
+                }
+                CRATE => {
+                    let lit: LitStr = meta.value()?.parse()?;
+                    match lit.parse::<syn::Path>() {
+                        Ok(path) => out.krate = Some(path),
+                        Err(_) => cx.error_spanned_by(
+                            &lit,
+                            "crate is the path to telemetry_schema as this crate sees it, like \
+                             \"my_sdk::telemetry_schema\" when the SDK re-exports it",
                         ),
                     }
                 }

@@ -71,6 +71,7 @@
 //! | `#[telemetry(dedup = "24h")]` | event | an identical payload is sent at most once per window (`s`, `m`, `h` or `d`) |
 //! | `#[telemetry(rename_all = "camelCase")]` | event, group, enum | how field or variant names are written: `lowercase`, `UPPERCASE`, `PascalCase`, `camelCase`, `snake_case`, `SCREAMING_SNAKE_CASE`, `kebab-case`, `SCREAMING-KEBAB-CASE` |
 //! | `#[telemetry(rename = "prod")]` | field, variant | this one name |
+//! | `#[telemetry(crate = "my_sdk::telemetry_schema")]` | event, group, enum | where generated code finds `telemetry_schema`, for users of an SDK that re-exports it and do not depend on it themselves (default `::telemetry_schema`) |
 //!
 //! A `BTreeSet<E>` field needs `E: Ord`, so a set enum derives `Clone, Copy, PartialEq, Eq, PartialOrd, Ord,
 //! TelemetryEnum`. `#[serde(...)]` is refused with an explanation: the toolkit has its own serializer.
