@@ -83,6 +83,33 @@ fn field_metas(model: &Struct<'_>) -> Vec<TokenStream> {
         .collect()
 }
 
+/// The element type of a field written `BTreeSet<E>` (or `Option<BTreeSet<E>>`), as far as the syntax shows.
+fn set_element(ty: &syn::Type) -> Option<&syn::Type> {
+    let syn::Type::Path(path) = ty else { return None };
+    let last = path.path.segments.last()?;
+    let syn::PathArguments::AngleBracketed(args) = &last.arguments else { return None };
+    let Some(syn::GenericArgument::Type(inner)) = args.args.first() else { return None };
+    match last.ident.to_string().as_str() {
+        "BTreeSet" if args.args.len() == 1 => Some(inner),
+        "Option" => set_element(inner),
+        _ => None,
+    }
+}
+
+/// `const _: () = set_element::<E>();` for each set field, spanned at `E`: a set of an enum that is not `Ord`
+/// fails at the field, saying which derives a set enum needs, instead of where a set is built.
+fn set_element_checks(model: &Struct<'_>) -> Vec<TokenStream> {
+    model
+        .fields
+        .iter()
+        .filter_map(|field| set_element(field.ty))
+        .map(|elem| {
+            let at = krate_at(model.attrs.krate.as_ref(), elem.span());
+            quote_spanned!(elem.span()=> const _: () = #at::__private::set_element::<#elem>();)
+        })
+        .collect()
+}
+
 /// `let Self { a, b } = self; fields.field(a); ...`: destructuring means a field can never be forgotten.
 fn visit_body(model: &Struct<'_>) -> TokenStream {
     if model.fields.is_empty() {
@@ -107,6 +134,7 @@ fn expand_struct(model: &Struct<'_>) -> TokenStream {
     let fields = field_metas(model);
     let visit = visit_body(model);
     let idents: Vec<_> = model.fields.iter().map(|f| f.ident).collect();
+    let set_checks = set_element_checks(model);
     let visit_fn = quote! {
         #[inline]
         fn visit_fields(&self, fields: &mut #krate::Fields<'_>) {
@@ -124,6 +152,7 @@ fn expand_struct(model: &Struct<'_>) -> TokenStream {
             quote! {
                 #[doc(hidden)]
                 const _: () = {
+                    #(#set_checks)*
                     #[automatically_derived]
                     impl #krate::TelemetryEvent for #ident {
                         const META: #krate::EventMeta = #krate::EventMeta::__derived(
@@ -147,6 +176,7 @@ fn expand_struct(model: &Struct<'_>) -> TokenStream {
                 #[doc(hidden)]
                 const _: () = {
                     // One address for the whole program, so the serializer recognizes the metadata by identity.
+                    #(#set_checks)*
                     static __TELEMETRY_META: #krate::GroupMeta =
                         #krate::GroupMeta::__derived(#type_name, #doc, &[#(#fields),*]);
                     #[automatically_derived]

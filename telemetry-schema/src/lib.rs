@@ -106,6 +106,19 @@ macro_rules! impl_decode {
 #[doc(hidden)]
 pub mod __private {
     pub use inventory;
+
+    /// What the element of a `BTreeSet` field needs besides `TelemetryEnum`: `Ord`, or the set cannot be built.
+    /// The derive checks it at the field (see [`set_element`]), so the message names the missing derives there.
+    #[diagnostic::on_unimplemented(
+        message = "`{Self}` cannot be the element of a telemetry `BTreeSet`: it is not `Ord`",
+        label = "the element of a set must be `Ord`",
+        note = "derive `Clone, Copy, PartialEq, Eq, PartialOrd, Ord, TelemetryEnum` on `{Self}`"
+    )]
+    pub trait SetElement {}
+    impl<T: Ord> SetElement for T {}
+
+    /// The derive's check of a `BTreeSet<E>` field's element, spanned at `E`.
+    pub const fn set_element<E: SetElement>() {}
     #[cfg(feature = "serde")]
     pub use serde;
 
