@@ -1,18 +1,19 @@
 //! The pages, catalog and schemas generated for the example SDK: reviewed snapshots, structure, validity,
 //! determinism, and the `--check` exit codes of both the library entry point and the real binary.
 
+#[path = "../../telemetry-docs/tests/common/mod.rs"]
 mod common;
 
 use std::ffi::OsString;
 use std::path::Path;
 use std::process::Command;
 
-use docs_gen::cli::{Binary, SourceLocation, run_with};
-use docs_gen::{
+use serde_json::Value;
+use telemetry_docs::cli::{Binary, SourceLocation, run_with};
+use telemetry_docs::{
     BUNDLE_SCHEMA_PATH, CATALOG_PATH, Disclosure, Format, HTML_PATH, MARKDOWN_PATH, event_schema_path, generate,
     render_html, render_markdown,
 };
-use serde_json::Value;
 use telemetry_schema::schema::SchemaOptions;
 
 // Linking the SDK is what registers its events and product in this test binary.
@@ -59,7 +60,7 @@ fn markdown_page_is_well_formed_and_complete() {
     assert_eq!(parsed.table_rows.len(), disclosure.events.iter().filter(|e| !e.fields().is_empty()).count() + 1);
     assert_eq!(parsed.code_blocks, ["json", "sh"]);
     for meta in &disclosure.events {
-        let anchor = docs_gen::event_anchor(meta);
+        let anchor = telemetry_docs::event_anchor(meta);
         assert!(markdown.contains(&format!("<a id=\"{anchor}\"></a>`{}`", meta.name())), "{anchor}");
         assert!(markdown.contains(&format!("](#{anchor})")), "the contents link to {anchor}");
         for field in meta.fields() {
@@ -73,8 +74,15 @@ fn markdown_page_is_well_formed_and_complete() {
         format!("`{}=1`", product.disabled_var()),
         format!("`{}=1`", telemetry_schema::DO_NOT_TRACK),
         format!("`{}`", product.endpoint_var()),
-        format!("`{} disable`", product.cli_command.unwrap()),
-        "`telemetry: false`".to_owned(),
+        format!("`{} disable`", product.cli_command().unwrap()),
+        // The config switch, printed from the same constant the client enforces.
+        format!(
+            "`{}` in the `{}` file",
+            product.config_switch().unwrap().setting(),
+            product.config_switch().unwrap().file()
+        ),
+        format!("**How long it is kept:** {}", product.retention().unwrap()),
+        format!("**Who to contact:** {}", product.contact().unwrap()),
         // The documented limit of the type rules.
         "A count, a duration or a version number is a number chosen by".to_owned(),
     ] {
@@ -149,8 +157,8 @@ fn the_example_on_the_page_is_what_the_serializer_writes_for_the_same_values() {
         session_max_age: Some(Duration::from_millis(1_500)),
     };
     let header = EnvelopeHeader {
-        sdk_name: example_sdk::PRODUCT.sdk_name,
-        sdk_version: example_sdk::PRODUCT.sdk_version,
+        sdk_name: example_sdk::PRODUCT.sdk_name(),
+        sdk_version: example_sdk::PRODUCT.sdk_version(),
         install_id: AnonymousId::from_random_bytes([0; 16]),
         project_id: Some(ProjectId::from_salted_digest([0; 32])),
         session_id: AnonymousId::from_random_bytes([0; 16]),
@@ -303,7 +311,7 @@ fn check_warns_before_an_expiry_date_fails_after_it_and_nothing_written_depends_
     let late = common::TempDir::new("today-late");
     assert_eq!(run(&["--out", &out_arg(early.path()), "--today", "2026-01-01"]).0, 0);
     run(&["--out", &out_arg(late.path()), "--today", "2030-01-01"]);
-    for path in [MARKDOWN_PATH, HTML_PATH, CATALOG_PATH, BUNDLE_SCHEMA_PATH, docs_gen::ARCHIVE_PATH] {
+    for path in [MARKDOWN_PATH, HTML_PATH, CATALOG_PATH, BUNDLE_SCHEMA_PATH, telemetry_docs::ARCHIVE_PATH] {
         assert_eq!(
             std::fs::read(early.path().join(path)).unwrap(),
             std::fs::read(late.path().join(path)).unwrap(),

@@ -4,7 +4,7 @@
 
 use std::path::{Path, PathBuf};
 
-use docs_gen::{Archive, BUNDLE_SCHEMA_PATH, Disclosure, EVENT_SCHEMAS_DIR, Format, generate_with_archive};
+use telemetry_docs::{Archive, BUNDLE_SCHEMA_PATH, Disclosure, EVENT_SCHEMAS_DIR, Format, generate_with_archive};
 use example_sdk::events::CliCommand;
 use serde_json::Value;
 use telemetry_schema::decode::decode_envelope;
@@ -46,7 +46,7 @@ fn cli_command_v2() -> &'static EventMeta {
 
 /// The example SDK's events with CLI_COMMAND at version 2, and the bundle docs-gen writes for them from the
 /// repository's archive.
-fn bundle_after_bump() -> (Value, docs_gen::Generated) {
+fn bundle_after_bump() -> (Value, telemetry_docs::Generated) {
     let registry = Disclosure::from_registry().unwrap();
     let mut events: Vec<&EventMeta> = registry.events.into_iter().filter(|meta| meta.name() != "CLI_COMMAND").collect();
     events.push(cli_command_v2());

@@ -1,4 +1,4 @@
-//! SQL for the [`Model`](crate::model::Model): one generator, one [`Dialect`] per store.
+//! SQL for the [`Model`]: one generator, one [`Dialect`] per store.
 //!
 //! The collector runs it at start-up, and `telemetry-collector ddl --dialect sqlite` prints it for a reviewer.
 //! Only SQLite exists so far; PostgreSQL and ClickHouse are further arms of [`Dialect`] over the same model.

@@ -5,7 +5,7 @@ mod support;
 
 use std::time::Duration;
 
-use docs_gen::{Archive, Disclosure, Format, generate_with_archive};
+use telemetry_docs::{Archive, Disclosure, Format, generate_with_archive};
 use example_sdk::events::CliCommand;
 use serde_json::{Value, json};
 use support::*;

@@ -15,6 +15,7 @@ const RENAME: &str = "rename";
 const SAMPLE_RATE: &str = "sample_rate";
 const DEDUP: &str = "dedup";
 const EXPIRES: &str = "expires";
+const CRATE: &str = "crate";
 
 /// Where an attribute list sits; each place accepts its own keys.
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -29,8 +30,8 @@ pub(crate) enum Position {
 impl Position {
     fn keys(self) -> &'static [&'static str] {
         match self {
-            Self::Event => &[NAME, VERSION, RENAME_ALL, SAMPLE_RATE, DEDUP, EXPIRES],
-            Self::Group | Self::Enum => &[RENAME_ALL],
+            Self::Event => &[NAME, VERSION, RENAME_ALL, SAMPLE_RATE, DEDUP, EXPIRES, CRATE],
+            Self::Group | Self::Enum => &[RENAME_ALL, CRATE],
             Self::Field | Self::Variant => &[RENAME],
         }
     }
@@ -74,6 +75,8 @@ pub(crate) struct Attrs {
     pub(crate) dedup_secs: Option<u64>,
     /// The last day the event is sent, as (year, month, day), checked to exist.
     pub(crate) expires: Option<(u16, u8, u8)>,
+    /// The path to `telemetry_schema` in generated code, for SDKs that re-export it (default `::telemetry_schema`).
+    pub(crate) krate: Option<syn::Path>,
 }
 
 /// Parses the `#[telemetry(...)]` attributes of an item, reporting unknown, duplicate and malformed keys and any
@@ -122,6 +125,7 @@ pub(crate) fn parse(cx: &mut Ctxt, attrs: &[Attribute], position: Position) -> A
                 SAMPLE_RATE => out.sample_per_million.is_some(),
                 DEDUP => out.dedup_secs.is_some(),
                 EXPIRES => out.expires.is_some(),
+                CRATE => out.krate.is_some(),
                 _ => out.rename.is_some(),
             };
             if already_set {
@@ -199,6 +203,17 @@ pub(crate) fn parse(cx: &mut Ctxt, attrs: &[Attribute], position: Position) -> A
                             &lit,
                             "expires is the last day the event is sent, an existing date written YYYY-MM-DD \
                              between 1970 and 9999, like \"2027-06-30\"",
+                        ),
+                    }
+                }
+                CRATE => {
+                    let lit: LitStr = meta.value()?.parse()?;
+                    match lit.parse::<syn::Path>() {
+                        Ok(path) => out.krate = Some(path),
+                        Err(_) => cx.error_spanned_by(
+                            &lit,
+                            "crate is the path to telemetry_schema as this crate sees it, like \
+                             \"my_sdk::telemetry_schema\" when the SDK re-exports it",
                         ),
                     }
                 }

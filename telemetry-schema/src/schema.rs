@@ -82,7 +82,7 @@ impl Default for SchemaOptions {
 impl SchemaOptions {
     /// The default base URI, with `sdk.name` pinned to the product's SDK name.
     pub fn for_product(product: &crate::Product) -> Self {
-        Self { sdk_name: Some(product.sdk_name.to_owned()), ..Self::default() }
+        Self { sdk_name: Some(product.sdk_name().to_owned()), ..Self::default() }
     }
 
     fn uri(&self, relative: &str) -> String {

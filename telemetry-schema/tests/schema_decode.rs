@@ -5,27 +5,20 @@ use std::time::Duration;
 
 use telemetry_schema::decode::{decode_envelope, decode_payload, peek_event};
 use telemetry_schema::{
-    AnonymousId, Arch, ConsentDefault, Context, EnvelopeHeader, Os, Product, ProjectId, TelemetryEnum, TelemetryEvent,
-    TelemetryGroup, Version, to_json, write_envelope,
+    AnonymousId, Arch, Context, EnvelopeHeader, Os, Product, ProjectId, TelemetryEnum, TelemetryEvent, TelemetryGroup,
+    Version, to_json, write_envelope,
 };
 
-const PRODUCT: Product = Product {
-    name: "Acme",
-    sdk_name: "acme-sdk",
-    sdk_version: Version::new(3, 0, 1),
-    env_prefix: "ACME",
-    consent_default: ConsentDefault::OptOut,
-    endpoint: "https://telemetry.acme.example/v1/batch",
-    purpose: "To learn which features matter.",
-    cli_command: None,
-    config_switch: None,
-    require_expiry: false,
-}
-.validated();
+const PRODUCT: Product = Product::builder("Acme", "acme-sdk", Version::new(3, 0, 1))
+    .env_prefix("ACME")
+    .opt_out()
+    .endpoint("https://telemetry.acme.example/v1/batch")
+    .purpose("To learn which features matter.")
+    .build();
 
 fn header() -> EnvelopeHeader {
     EnvelopeHeader {
-        sdk_name: PRODUCT.sdk_name,
+        sdk_name: PRODUCT.sdk_name(),
         sdk_version: Version::new(3, 0, 1),
         install_id: AnonymousId::from_random_bytes([0xab; 16]),
         project_id: Some(ProjectId::from_salted_digest([0x01; 32])),
