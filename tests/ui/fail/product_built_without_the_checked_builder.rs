@@ -1,5 +1,5 @@
-// `register_product!` checks the product with `validated()`; registering it by hand skips the macro, not the check.
-// Here the prefix ends in a zero-width space: the page would name `ACME​_TELEMETRY_DISABLED`, which looks like the
+// A `Product` is made only by its checked builder (private fields), so registering one by hand cannot skip a rule.
+// Here the prefix would end in a zero-width space: the page would name `ACME​_TELEMETRY_DISABLED`, which looks like the
 // variable a user types, while the client reads another one.
 use telemetry_schema::{ConsentDefault, Product, RegisteredProduct};
 
