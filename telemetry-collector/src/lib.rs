@@ -20,6 +20,7 @@ pub mod ddl;
 pub mod ingest;
 pub mod metrics;
 pub mod model;
+pub mod report;
 pub mod server;
 pub mod store;
 pub mod validate;
