@@ -16,6 +16,7 @@
 //! time is stored rounded (one hour by default).
 
 pub mod config;
+pub mod coverage;
 pub mod ddl;
 pub mod ingest;
 pub mod metrics;

@@ -6,7 +6,7 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand};
 use telemetry_collector::config::LogFormat;
 use telemetry_collector::ddl::{self, Dialect};
-use telemetry_collector::{Collector, Config, load_schemas, report};
+use telemetry_collector::{Collector, Config, coverage, load_schemas, report};
 
 /// The telemetry toolkit's ingest server.
 ///
@@ -50,6 +50,19 @@ enum Command {
         #[arg(long, value_name = "PATH")]
         html: Option<PathBuf>,
     },
+    /// List the declared events, versions, fields and values the store has never seen, and the quarantine by
+    /// reason. With --fail-under, exit 1 when less than that share of the declared items was seen (a CI gate).
+    Coverage {
+        /// The store to read (as for serve).
+        #[arg(long, value_name = "URL", default_value = "sqlite:telemetry.db")]
+        store: telemetry_collector::store::StoreUrl,
+        /// The folder holding bundle.json.
+        #[arg(long, value_name = "DIR", default_value = "schemas")]
+        schemas: PathBuf,
+        /// Fail (exit 1) when coverage is below this percentage.
+        #[arg(long, value_name = "PERCENT")]
+        fail_under: Option<f64>,
+    },
 }
 
 fn main() -> ExitCode {
@@ -72,6 +85,28 @@ fn main() -> ExitCode {
                 Ok(()) => ExitCode::SUCCESS,
                 Err(error) => {
                     eprintln!("telemetry-collector report: {error}");
+                    ExitCode::FAILURE
+                }
+            };
+        }
+        Some(Command::Coverage { store, schemas, fail_under }) => {
+            let result = load_schemas(&schemas).map_err(|error| error.to_string()).and_then(|(_, model)| {
+                let mut query = report::connect(&store)?;
+                coverage::check(query.as_mut(), &model)
+            });
+            return match result {
+                Ok(found) => {
+                    print!("{}", coverage::text(&found));
+                    match fail_under {
+                        Some(bar) if found.percent() < bar => {
+                            eprintln!("telemetry-collector coverage: {:.1} % is under {bar} %", found.percent());
+                            ExitCode::FAILURE
+                        }
+                        _ => ExitCode::SUCCESS,
+                    }
+                }
+                Err(error) => {
+                    eprintln!("telemetry-collector coverage: {error}");
                     ExitCode::FAILURE
                 }
             };
