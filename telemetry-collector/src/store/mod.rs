@@ -120,8 +120,8 @@ pub trait Store: Send {
     fn check(&mut self) -> Result<(), StoreError>;
 }
 
-/// Where to store, parsed from `--store`.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// Where to store, parsed from `--store`. Its `Debug` hides a password in the URL.
+#[derive(Clone, PartialEq, Eq)]
 pub enum StoreUrl {
     /// `sqlite:PATH`: an SQLite file, created when missing.
     Sqlite(std::path::PathBuf),
@@ -129,6 +129,16 @@ pub enum StoreUrl {
     Postgres(String),
     /// `clickhouse+http://host:port/database`: a ClickHouse database through its HTTP interface.
     Clickhouse(String),
+}
+
+impl fmt::Debug for StoreUrl {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::Sqlite(path) => f.debug_tuple("Sqlite").field(path).finish(),
+            Self::Postgres(url) => f.debug_tuple("Postgres").field(&postgres::redact(url)).finish(),
+            Self::Clickhouse(url) => f.debug_tuple("Clickhouse").field(url).finish(),
+        }
+    }
 }
 
 impl StoreUrl {
