@@ -100,17 +100,6 @@ pub(crate) fn redact(url: &str) -> String {
     }
 }
 
-#[cfg(test)]
-mod tests {
-    #[test]
-    fn a_password_in_the_url_is_not_printed() {
-        let url: crate::store::StoreUrl = "postgres://user:hunter2@db:5432/telemetry".parse().unwrap();
-        let shown = format!("{url:?}");
-        assert!(!shown.contains("hunter2"), "{shown}");
-        assert!(shown.contains("@db:5432/telemetry"), "{shown}");
-    }
-}
-
 impl Store for PostgresStore {
     fn migrate(&mut self, model: &Model) -> Result<Vec<String>, StoreError> {
         let changes = self.with_client(|client, _| migrate(client, model))?;
@@ -358,4 +347,15 @@ fn commit(
     }
     tx.commit().map_err(err("commit"))?;
     Ok(outcomes)
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn a_password_in_the_url_is_not_printed() {
+        let url: crate::store::StoreUrl = "postgres://user:hunter2@db:5432/telemetry".parse().unwrap();
+        let shown = format!("{url:?}");
+        assert!(!shown.contains("hunter2"), "{shown}");
+        assert!(shown.contains("@db:5432/telemetry"), "{shown}");
+    }
 }
