@@ -169,9 +169,10 @@ pub enum Feature {
 }
 
 /// Sent once per build for each optional feature the project uses, with how often it is used. Sampled: each
-/// of these events is sent with a chance of one in ten, so most builds report none of their features.
+/// of these events is sent with a chance of one in ten, so most builds report none of their features. Only
+/// while these features are new: it stops at the end of June 2027.
 #[derive(Debug, Clone, TelemetryEvent)]
-#[telemetry(name = "BUILD_FEATURE_USAGE", sample_rate = 0.1)]
+#[telemetry(name = "BUILD_FEATURE_USAGE", sample_rate = 0.1, expires = "2027-06-30")]
 pub struct FeatureUsage {
     /// The feature.
     pub feature: Feature,

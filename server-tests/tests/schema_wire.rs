@@ -559,7 +559,17 @@ fn cross_corpus() -> Vec<Body> {
         }
         for pointer in &integers {
             let n = envelope.pointer(pointer).unwrap().as_u64().unwrap();
-            for token in [format!("{n}.0"), format!("{n}e0"), format!("{n}.{}", "0".repeat(129))] {
+            // Not JSON numbers at all (a leading zero or plus, a bare dot): refused by every parser.
+            for token in [format!("0{n}"), format!("+{n}"), format!("{n}.")] {
+                push(format!("{name}: {pointer} as {token}"), Known::Nothing, with_token(&envelope, pointer, &token));
+            }
+            for token in [
+                format!("{n}.0"),
+                format!("{n}e0"),
+                format!("{n}E+0"),
+                format!("{n}.{}", "0".repeat(129)),
+                "-0.0".into(),
+            ] {
                 push(
                     format!("{name}: {pointer} as {token:.12}"),
                     Known::NotPlainInteger,
@@ -598,6 +608,23 @@ fn cross_corpus() -> Vec<Body> {
         let repeated = compact.replacen("\"payload\":{", &format!("\"payload\":{{\"{first}\":{first_value},"), 1);
         assert_ne!(repeated, compact);
         push(format!("{name}: payload field repeated"), Known::DuplicateKey, repeated);
+        // Escapes: a key or a value spelled with `\u` escapes is the same key or value to every reader, so an
+        // escaped key repeats its plain spelling, and a lone surrogate is never one of the schema's strings.
+        let escaped = compact.replacen("\"event\":", "\"\\u0065vent\":", 1);
+        push(format!("{name}: event key spelled with an escape"), Known::Nothing, escaped);
+        let escaped_twice = compact.replacen('{', &format!("{{\"\\u0065vent\":\"{}\",", other.name()), 1);
+        push(format!("{name}: event key repeated, spelled with an escape"), Known::DuplicateKey, escaped_twice);
+        let surrogate = compact.replacen("\"event\":\"", "\"event\":\"\\ud800", 1);
+        push(format!("{name}: event with a lone surrogate"), Known::Nothing, surrogate);
+        for (what, body) in [
+            ("a byte order mark before the body", format!("\u{feff}{compact}")),
+            ("whitespace around the body", format!(" \t\r\n{compact} \n")),
+            ("a second document after the body", format!("{compact}{{}}")),
+            ("garbage after the body", format!("{compact}x")),
+            ("a NUL after the body", format!("{compact}\u{0}")),
+        ] {
+            push(format!("{name}: {what}"), Known::Nothing, body);
+        }
         let mut with = |what: &str, f: &dyn Fn(&mut Value)| {
             let mut e = envelope.clone();
             f(&mut e);

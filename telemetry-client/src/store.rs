@@ -43,7 +43,7 @@ pub fn platform_config_dir(product: &Product, env: &dyn Env) -> Option<PathBuf> 
     } else {
         absolute("XDG_CONFIG_HOME").or_else(|| absolute("HOME").map(|home| home.join(".config")))
     }?;
-    Some(base.join(product.sdk_name))
+    Some(base.join(product.sdk_name()))
 }
 
 /// What the settings file holds. Unknown keys are ignored so newer versions can add some.
@@ -179,11 +179,12 @@ pub(crate) fn load(path: &Path) -> Loaded {
         }
         Err(err) => return Loaded::Unreadable(err.to_string()),
     };
-    // Parsed as a value first: serde would also accept an array (`[true]`) as the struct.
-    let parsed = serde_json::from_slice::<serde_json::Value>(&bytes)
-        .map_err(|err| err.to_string())
-        .and_then(|value| if value.is_object() { Ok(value) } else { Err("it is not a JSON object".to_owned()) })
-        .and_then(|value| serde_json::from_value::<Settings>(value).map_err(|err| err.to_string()));
+    // Parsed as an object first: serde would also accept an array (`[true]`) as the struct, and would keep the
+    // last of two `enabled` keys, where a hand edit may have put a `disable` first.
+    let parsed =
+        serde_json::from_slice::<UniqueKeys>(&bytes).map_err(|err| err.to_string()).and_then(|UniqueKeys(map)| {
+            serde_json::from_value::<Settings>(serde_json::Value::Object(map)).map_err(|err| err.to_string())
+        });
     match parsed {
         Ok(mut settings) => {
             // A hand-edited id that is not ours is dropped (and replaced when one is needed).
@@ -199,13 +200,41 @@ pub(crate) fn load(path: &Path) -> Loaded {
     }
 }
 
+/// A JSON object in which no key appears twice: readers disagree on which of two values counts (serde_json,
+/// Python and JavaScript keep the last), so a settings file with a repeated key cannot be read as settings.
+struct UniqueKeys(serde_json::Map<String, serde_json::Value>);
+
+impl<'de> Deserialize<'de> for UniqueKeys {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct Members;
+        impl<'de> serde::de::Visitor<'de> for Members {
+            type Value = UniqueKeys;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a JSON object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut access: A) -> Result<UniqueKeys, A::Error> {
+                let mut map = serde_json::Map::new();
+                while let Some(key) = access.next_key::<String>()? {
+                    if map.contains_key(&key) {
+                        return Err(serde::de::Error::custom(format_args!("the key {key:?} appears twice")));
+                    }
+                    let value = access.next_value()?;
+                    map.insert(key, value);
+                }
+                Ok(UniqueKeys(map))
+            }
+        }
+        deserializer.deserialize_map(Members)
+    }
+}
+
 /// Why the settings lock was not taken.
 #[derive(Debug)]
 pub(crate) enum LockError {
     /// Another process held it for the whole wait.
     Busy,
-    /// The lock file could not be created or opened (an unwritable directory, say).
-    Io(io::Error),
+    /// The lock file could not be created, opened or used (an unwritable directory, a pipe at its path).
+    Io,
     /// The lock file is there but the file system refuses to lock it (some network file systems).
     NoLocking,
 }
@@ -214,16 +243,16 @@ pub(crate) enum LockError {
 /// for another process to release it. Never blocks beyond `wait`; the lock is released when `f` returns (and by
 /// the OS if the process dies).
 pub(crate) fn with_lock<T>(settings_path: &Path, wait: Duration, f: impl FnOnce() -> T) -> Result<T, LockError> {
-    let dir = settings_path.parent().ok_or_else(|| LockError::Io(io::Error::other("no parent directory")))?;
-    fs::create_dir_all(dir).map_err(LockError::Io)?;
+    let dir = settings_path.parent().ok_or(LockError::Io)?;
+    fs::create_dir_all(dir).map_err(|_| LockError::Io)?;
     let mut options = fs::OpenOptions::new();
     options.read(true).write(true).create(true).truncate(false);
     #[cfg(unix)]
     std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
-    let file = open_no_wait(&mut options, &dir.join(LOCK_FILE_NAME)).map_err(LockError::Io)?;
-    let metadata = file.metadata().map_err(LockError::Io)?;
+    let file = open_no_wait(&mut options, &dir.join(LOCK_FILE_NAME)).map_err(|_| LockError::Io)?;
+    let metadata = file.metadata().map_err(|_| LockError::Io)?;
     if !metadata.is_file() {
-        return Err(LockError::Io(io::Error::new(io::ErrorKind::InvalidData, not_a_file(&metadata))));
+        return Err(LockError::Io);
     }
     let deadline = crate::delivery::deadline_after(wait);
     loop {
@@ -340,17 +369,12 @@ mod tests {
     }
     use crate::env::MapEnv;
 
-    const PRODUCT: Product = Product {
-        name: "Acme",
-        sdk_name: "acme",
-        sdk_version: telemetry_schema::Version::new(1, 0, 0),
-        env_prefix: "ACME",
-        consent_default: telemetry_schema::ConsentDefault::OptOut,
-        endpoint: "https://t.example/v1",
-        purpose: "Why.",
-        cli_command: None,
-        config_switch: None,
-    };
+    const PRODUCT: Product = Product::builder("Acme", "acme", telemetry_schema::Version::new(1, 0, 0))
+        .env_prefix("ACME")
+        .opt_out()
+        .endpoint("https://t.example/v1")
+        .purpose("Why.")
+        .build();
 
     #[test]
     #[cfg(all(unix, not(target_os = "macos")))]
@@ -385,7 +409,7 @@ mod tests {
         fs::write(&path, "{\"enabled\": tru").unwrap();
         assert!(matches!(load(&path), Loaded::Unreadable(why) if why.starts_with("it is not valid settings JSON")));
         fs::write(&path, "[true]").unwrap();
-        assert!(matches!(load(&path), Loaded::Unreadable(why) if why.contains("not a JSON object")));
+        assert!(matches!(load(&path), Loaded::Unreadable(why) if why.contains("expected a JSON object")));
         assert_eq!(load(&dir.join("absent.json")), Loaded::Missing);
         let _ = fs::remove_dir_all(&dir);
     }

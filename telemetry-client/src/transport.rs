@@ -106,24 +106,15 @@ fn new_batch_id() -> String {
 /// http://jane:pw@t.example/v1?key=abc#x  ->  http://***@t.example/v1?key=***#***
 /// ```
 pub(crate) fn redact_url(url: &str) -> String {
-    let (scheme, rest) = match url.split_once("://") {
-        Some((scheme, rest)) => (Some(scheme), rest),
-        None => (None, url),
-    };
+    let (scheme, userinfo, rest) = split_userinfo(url);
     let authority_end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
-    let (authority, tail) = rest.split_at(authority_end);
+    let (host, tail) = rest.split_at(authority_end);
     let mut out = String::with_capacity(url.len());
-    if let Some(scheme) = scheme {
-        out.push_str(scheme);
-        out.push_str("://");
+    out.push_str(scheme);
+    if userinfo.is_some() {
+        out.push_str("***@");
     }
-    match authority.rsplit_once('@') {
-        Some((_, host)) => {
-            out.push_str("***@");
-            out.push_str(host);
-        }
-        None => out.push_str(authority),
-    }
+    out.push_str(host);
     let (before_fragment, fragment) = match tail.split_once('#') {
         Some((before, _)) => (before, Some("***")),
         None => (tail, None),
@@ -151,6 +142,32 @@ pub(crate) fn redact_url(url: &str) -> String {
     out
 }
 
+/// Splits `url` into its `scheme://` (empty when it has none), its user information (without the `@`), and the
+/// rest (host, path, query, fragment). Lenient, since it serves redaction of URLs that may not parse: the user
+/// information ends at the last `@` of the authority, or, when the authority as delimited by the first `/`, `?`
+/// or `#` holds none, at the last `@` anywhere (a password with an unescaped `/`, `?` or `#`; a scheme with one
+/// slash), unless that `@` is in the query or fragment of a URL whose authority ends at its path. So an `@` in a
+/// path hides the host too: more is hidden, never a credential shown.
+fn split_userinfo(url: &str) -> (&str, Option<&str>, &str) {
+    let (scheme, rest) = match url.find("://") {
+        Some(at) => url.split_at(at + 3),
+        None => ("", url),
+    };
+    let authority_end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
+    let at = match rest[..authority_end].rfind('@') {
+        Some(at) => at,
+        None => {
+            let Some(at) = rest.rfind('@') else { return (scheme, None, rest) };
+            let query_start = rest.find(['?', '#']).unwrap_or(rest.len());
+            if rest.as_bytes().get(authority_end) == Some(&b'/') && at > query_start {
+                return (scheme, None, rest);
+            }
+            at
+        }
+    };
+    (scheme, Some(&rest[..at]), &rest[at + 1..])
+}
+
 /// `text` with every occurrence of `url` (and of its credential parts) redacted, for messages that quote it.
 pub(crate) fn redact_in(text: &str, url: &str) -> String {
     let redacted = redact_url(url);
@@ -158,14 +175,9 @@ pub(crate) fn redact_in(text: &str, url: &str) -> String {
         return text.to_owned();
     }
     let mut text = text.replace(url, &redacted);
-    let rest = url.split_once("://").map_or(url, |(_, rest)| rest);
-    let authority = &rest[..rest.find(['/', '?', '#']).unwrap_or(rest.len())];
-    let secrets = authority
-        .rsplit_once('@')
-        .map(|(userinfo, _)| userinfo)
-        .into_iter()
-        .chain(rest.split_once('?').map(|(_, query)| query.split('#').next().unwrap_or_default()));
-    for secret in secrets.filter(|s| !s.is_empty()) {
+    let (_, userinfo, rest) = split_userinfo(url);
+    let query = rest.split_once('?').map(|(_, query)| query.split('#').next().unwrap_or_default());
+    for secret in userinfo.into_iter().chain(query).filter(|s| !s.is_empty()) {
         text = text.replace(secret, "***");
     }
     text
@@ -230,8 +242,9 @@ pub trait Transport: Send + 'static {
     fn send(&mut self, batch: &Batch) -> Result<(), TransportError>;
 }
 
-/// Timeouts and proxy of the [`HttpTransport`].
+/// Timeouts, proxy and trusted certificates of the [`HttpTransport`].
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct HttpOptions {
     /// How long to wait for the TCP (and TLS) connection. Default 2 s.
     pub connect_timeout: Duration,
@@ -239,11 +252,20 @@ pub struct HttpOptions {
     pub total_timeout: Duration,
     /// An `http://` proxy to send through, if any; see [`HttpOptions::proxy_from_env`].
     pub proxy: Option<String>,
+    /// PEM-encoded CA certificates to trust for an `https://` endpoint *instead of* the bundled Mozilla roots:
+    /// for a self-hosted collector whose certificate comes from a private CA (and for tests). `None` (the
+    /// default) trusts the bundled roots.
+    pub root_certificates_pem: Option<Vec<u8>>,
 }
 
 impl Default for HttpOptions {
     fn default() -> Self {
-        Self { connect_timeout: Duration::from_secs(2), total_timeout: Duration::from_secs(5), proxy: None }
+        Self {
+            connect_timeout: Duration::from_secs(2),
+            total_timeout: Duration::from_secs(5),
+            proxy: None,
+            root_certificates_pem: None,
+        }
     }
 }
 
@@ -291,8 +313,8 @@ pub(crate) fn endpoint_problem(endpoint: &str) -> Option<String> {
     }
     if is_https && !cfg!(feature = "tls") {
         return Some(format!(
-            "the telemetry endpoint {} uses https, but telemetry-client was built without its `tls` feature; \
-             enable it (telemetry-client = {{ features = [\"tls\"] }}) or use an http:// endpoint",
+            "the telemetry endpoint {} uses https, but telemetry-client was built without its `tls` feature \
+             (on by default); turn it back on, or use an http:// endpoint",
             redact_url(endpoint)
         ));
     }
@@ -302,14 +324,16 @@ pub(crate) fn endpoint_problem(endpoint: &str) -> Option<String> {
 /// POSTs each batch as `{"events":[...]}` with `Content-Type: application/json` (gzip-compressed with the
 /// `gzip` feature) through a blocking [`ureq`] agent with connect and total timeouts.
 ///
-/// `https://` endpoints need the crate's `tls` feature; without it, [`HttpTransport::new`] refuses them with an
-/// error that says so.
+/// `https://` endpoints need the crate's `tls` feature (on by default: rustls with Mozilla's roots bundled);
+/// without it, [`HttpTransport::new`] refuses them with an error that says so.
 pub struct HttpTransport {
     agent: ureq::Agent,
     endpoint: String,
     /// The longest `Retry-After` honoured: the request timeout, so a retry stays within the time one request
     /// may take anyway.
     max_retry_after: Duration,
+    /// The proxy URL, to redact its credentials from errors.
+    proxy: Option<String>,
 }
 
 impl fmt::Debug for HttpTransport {
@@ -323,18 +347,26 @@ impl HttpTransport {
     ///
     /// # Errors
     /// When the endpoint is not an `http://` or `https://` URL, when it is `https://` and the `tls` feature is
-    /// off, or when the proxy is not a valid URL.
+    /// off, when the proxy is not a valid URL, or when [`HttpOptions::root_certificates_pem`] holds no
+    /// certificate.
     pub fn new(endpoint: &str, options: &HttpOptions) -> Result<Self, TransportError> {
         if let Some(problem) = endpoint_problem(endpoint) {
             return Err(TransportError::permanent(problem));
         }
         let proxy = match &options.proxy {
             Some(url) => Some(ureq::Proxy::new(url).map_err(|err| {
-                TransportError::permanent(format!("the proxy {url:?} is not a valid proxy URL: {err}"))
+                TransportError::permanent(format!(
+                    "the proxy {:?} is not a valid proxy URL: {}",
+                    redact_url(url),
+                    redact_in(&err.to_string(), url)
+                ))
             })?),
             None => None,
         };
-        let config = ureq::Agent::config_builder()
+        let config = ureq::Agent::config_builder();
+        #[cfg(feature = "tls")]
+        let config = config.tls_config(tls_config(options.root_certificates_pem.as_deref())?);
+        let config = config
             .proxy(proxy)
             .timeout_connect(Some(options.connect_timeout))
             .timeout_global(Some(options.total_timeout))
@@ -343,7 +375,12 @@ impl HttpTransport {
             .max_redirects_will_error(false)
             .user_agent(concat!("telemetry-client/", env!("CARGO_PKG_VERSION")))
             .build();
-        Ok(Self { agent: config.into(), endpoint: endpoint.to_owned(), max_retry_after: options.total_timeout })
+        Ok(Self {
+            agent: config.into(),
+            endpoint: endpoint.to_owned(),
+            max_retry_after: options.total_timeout,
+            proxy: options.proxy.clone(),
+        })
     }
 
     /// The URL batches are posted to.
@@ -384,9 +421,40 @@ impl Transport for HttpTransport {
                     _ => Err(TransportError::permanent(format!("the endpoint answered {status}"))),
                 }
             }
-            Err(err) => Err(TransportError::retryable(format!("could not reach the endpoint: {err}"))),
+            Err(err) => {
+                // The HTTP stack's message may quote the endpoint or the proxy, credentials included.
+                let mut message = redact_in(&format!("could not reach the endpoint: {err}"), &self.endpoint);
+                if let Some(proxy) = &self.proxy {
+                    message = redact_in(&message, proxy);
+                }
+                Err(TransportError::retryable(message))
+            }
         }
     }
+}
+
+/// rustls with the bundled Mozilla roots, or with only the given PEM certificates.
+#[cfg(feature = "tls")]
+fn tls_config(pem: Option<&[u8]>) -> Result<ureq::tls::TlsConfig, TransportError> {
+    use ureq::tls::{PemItem, RootCerts, TlsConfig, TlsProvider};
+    let roots = match pem {
+        None => RootCerts::WebPki,
+        Some(pem) => {
+            let certificates: Vec<_> = ureq::tls::parse_pem(pem)
+                .filter_map(|item| match item {
+                    Ok(PemItem::Certificate(certificate)) => Some(certificate),
+                    _ => None,
+                })
+                .collect();
+            if certificates.is_empty() {
+                return Err(TransportError::permanent(
+                    "the root certificates given to the telemetry client hold no PEM certificate",
+                ));
+            }
+            RootCerts::new_with_certs(&certificates)
+        }
+    };
+    Ok(TlsConfig::builder().provider(TlsProvider::Rustls).root_certs(roots).build())
 }
 
 /// Appends every envelope as one line of JSON to a local file (newline-delimited JSON): for self-hosted
@@ -497,6 +565,15 @@ mod tests {
         assert_eq!(redact_url("http://u:p@h.example:1/x"), "http://***@h.example:1/x");
         assert_eq!(redact_url("http://h/x?key=abc&flag&b=2#frag"), "http://h/x?key=***&***&b=***#***");
         assert_eq!(redact_url("u:p@h/x"), "***@h/x");
+        // Credentials in URLs that do not parse, and `@`s that are not credentials.
+        assert_eq!(redact_url("https://u:p/w@h.example/x"), "https://***@h.example/x");
+        assert_eq!(redact_url("https://u:p?w@h.example/x"), "https://***@h.example/x");
+        assert_eq!(redact_url("https://u:p#w@h.example/x"), "https://***@h.example/x");
+        assert_eq!(redact_url("http:/u:p@h.example/x"), "***@h.example/x");
+        assert_eq!(redact_url("https://:p@[::1]:9/x"), "https://***@[::1]:9/x");
+        assert_eq!(redact_url("https://u:p@h.example/x?e=a@b"), "https://***@h.example/x?e=***");
+        assert_eq!(redact_url("https://h.example/x?e=a@b#c@d"), "https://h.example/x?e=***#***");
+        assert_eq!(redact_url("https://h.example/@scope/x"), "https://***@scope/x", "over-redacted, never leaked");
         let message = "could not reach http://u:p@h/x?key=abc: refused (u:p, key=abc)";
         let scrubbed = redact_in(message, "http://u:p@h/x?key=abc");
         assert!(!scrubbed.contains("u:p") && !scrubbed.contains("abc"), "{scrubbed}");

@@ -63,7 +63,7 @@ fn consent_matrix() {
         ("saved disable",                         &OPT_OUT, &[],                                        None,        DISABLED, false, Persisted),
         ("saved enable",                          &OPT_OUT, &[],                                        None,        ENABLED,  true,  Persisted),
         ("corrupt file fails closed",             &OPT_OUT, &[],                                        None,        CORRUPT,  false, SettingsUnreadable),
-        ("CI still counts (no notice)",           &OPT_OUT, &[("CI", "true")],                          None,        None,     true,  ProductDefault),
+        ("CI still counts",                      &OPT_OUT, &[("CI", "true")],                          None,        None,     true,  ProductDefault),
         ("opt-in default",                        &OPT_IN,  &[],                                        None,        None,     false, ProductDefault),
         ("opt-in with <PREFIX>_TELEMETRY=1",      &OPT_IN,  &[("AUTHLY_TELEMETRY", "1")],               None,        None,     true,  EnvEnabled),
         ("opt-in saved enable",                   &OPT_IN,  &[],                                        None,        ENABLED,  true,  Persisted),
@@ -107,8 +107,26 @@ fn first_run_notice_is_shown_once_on_stderr_and_recorded() {
     let first = Captured::default();
     let _client = client(&OPT_OUT, MapEnv::new(), &dir, &first);
     let notice = first.text();
-    assert!(notice.contains("Acme collects completely anonymous telemetry"), "{notice}");
-    assert!(notice.contains("acme telemetry disable") && notice.contains("ACME_TELEMETRY_DISABLED=1"), "{notice}");
+    // What a privacy reviewer asks of it: the purpose as the product states it, no "anonymous" claim while a
+    // persistent id is sent, the id named with where it is kept, and every way out.
+    assert!(
+        notice.starts_with(
+            "Acme sends usage data (telemetry) unless you turn it off.\nAcme collects anonymous usage data.\n"
+        ),
+        "{notice}"
+    );
+    let settings_path = dir.path().join(SETTINGS_FILE_NAME);
+    assert!(
+        notice
+            .contains(&format!("a random install id, created on this machine and kept in {}", settings_path.display())),
+        "{notice}"
+    );
+    assert!(!notice.contains("completely anonymous"), "{notice}");
+    assert!(notice.contains("run `acme telemetry disable` (it also deletes the install id)"), "{notice}");
+    assert!(notice.contains("ACME_TELEMETRY_DISABLED=1 or DO_NOT_TRACK=1"), "{notice}");
+    assert!(notice.contains(r#"put `{"telemetry": false}` in acme.config.json for a whole project"#), "{notice}");
+    assert!(notice.contains("ACME_TELEMETRY_DEBUG=1"), "{notice}");
+    assert!(!notice.contains("project id"), "no project root, no project id: {notice}");
     assert_eq!(settings(&dir)["notice_shown"], true);
     // The choice is still the default's: the notice is not a decision.
     assert_eq!(settings(&dir)["enabled"], Value::Null);
@@ -120,12 +138,48 @@ fn first_run_notice_is_shown_once_on_stderr_and_recorded() {
 }
 
 #[test]
-fn no_notice_in_ci_or_when_the_user_chose() {
+fn the_notice_is_shown_in_ci_too_since_events_are_sent_from_ci() {
     let ci = TempDir::new("notice-ci");
     let out = Captured::default();
     assert!(client(&OPT_OUT, MapEnv::new().with("CI", "1"), &ci, &out).is_enabled());
-    assert_eq!(out.text(), "", "no notice in CI");
+    assert!(out.text().starts_with("Acme sends usage data (telemetry)"), "in the build log: {}", out.text());
+}
 
+#[test]
+fn the_notice_names_the_project_id_when_one_is_sent() {
+    let dir = TempDir::new("notice-project");
+    let out = Captured::default();
+    let _client = Client::builder(&OPT_OUT)
+        .env(MapEnv::new())
+        .config_dir(dir.path())
+        .project_root(dir.path())
+        .transport(MemoryTransport::new())
+        .stderr(out.clone())
+        .build();
+    assert!(out.text().contains("and a project id (a salted hash of the project's directory"), "{}", out.text());
+}
+
+#[test]
+fn an_sdk_can_replace_the_notice() {
+    let dir = TempDir::new("notice-custom");
+    let out = Captured::default();
+    let client = Client::builder(&OPT_OUT)
+        .env(MapEnv::new())
+        .config_dir(dir.path())
+        .transport(MemoryTransport::new())
+        .stderr(out.clone())
+        .notice("Acme sends usage data; see https://acme.example/telemetry. Opt out: ACME_TELEMETRY_DISABLED=1.")
+        .build();
+    assert!(client.is_enabled());
+    assert_eq!(
+        out.text(),
+        "Acme sends usage data; see https://acme.example/telemetry. Opt out: ACME_TELEMETRY_DISABLED=1.\n"
+    );
+    assert_eq!(settings(&dir)["notice_shown"], true, "shown once, like the default one");
+}
+
+#[test]
+fn no_notice_when_the_user_chose() {
     let chose = TempDir::new("notice-chose");
     fs::write(chose.path().join(SETTINGS_FILE_NAME), r#"{"enabled":true}"#).unwrap();
     let out = Captured::default();
@@ -378,9 +432,7 @@ fn cli_subcommand_shows_and_changes_the_setting() {
 
     let status = run(&["acme", "telemetry"]);
     assert!(
-        status.starts_with(
-            "Acme telemetry is enabled.\n  reason:   Acme collects anonymous usage data unless you opt out\n"
-        ),
+        status.starts_with("Acme telemetry is enabled.\n  reason:   Acme collects usage data unless you opt out\n"),
         "{status}"
     );
     assert!(status.contains("settings: ") && status.contains("ACME_TELEMETRY_DEBUG=1"), "{status}");
@@ -424,6 +476,57 @@ fn debug_mode_catches_a_panicking_hand_written_event_as_delivery_does() {
     assert!(text.contains(r#""event":"COUNTED""#), "later events are still printed: {text}");
 }
 
+/// A panic payload that panics again when dropped.
+struct PanicsWhenDropped;
+
+impl Drop for PanicsWhenDropped {
+    fn drop(&mut self) {
+        panic!("a payload that panics when dropped")
+    }
+}
+
+/// A hand-written event that panics with a [`PanicsWhenDropped`] payload: whoever catches the panic and drops the
+/// payload panics again.
+struct PanicsWithABomb;
+
+impl telemetry_schema::TelemetryEvent for PanicsWithABomb {
+    const META: telemetry_schema::EventMeta = telemetry_schema::EventMeta::new("BOMB", 1, "Panics.", &[]);
+    fn visit_fields(&self, _: &mut telemetry_schema::Fields<'_>) {
+        std::panic::panic_any(PanicsWhenDropped)
+    }
+}
+
+#[test]
+fn a_panic_payload_that_panics_when_dropped_reaches_neither_the_host_nor_the_worker() {
+    let dir = TempDir::new("debug-bomb");
+    let out = Captured::default();
+    let debug = Client::builder(&OPT_OUT)
+        .env(MapEnv::new().with("ACME_TELEMETRY_DEBUG", "1"))
+        .config_dir(dir.path())
+        .transport(MemoryTransport::new())
+        .stderr(out.clone())
+        .build();
+    let tracked = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| debug.track(PanicsWithABomb)));
+    // Dropping the payload here would panic again: leak it, whatever happened.
+    assert!(tracked.map_err(std::mem::forget).is_ok(), "the panic reached the host");
+    debug.track(Counted { n: 1 });
+    assert!(out.text().contains(r#""event":"COUNTED""#), "later events are still printed: {}", out.text());
+
+    let sent = MemoryTransport::new();
+    let delivering = Client::builder(&OPT_OUT)
+        .env(MapEnv::new())
+        .config_dir(dir.path())
+        .enabled(true)
+        .transport(sent.clone())
+        .stderr(Captured::default())
+        .build();
+    delivering.track(PanicsWithABomb);
+    delivering.track(Counted { n: 2 });
+    let flushed = delivering.flush(std::time::Instant::now() + std::time::Duration::from_secs(5));
+    assert!(flushed.is_complete(), "the worker survived and settled both events");
+    assert_eq!(sent.envelopes().len(), 1, "the other event was sent");
+}
+
 #[test]
 fn status_redacts_credentials_in_the_endpoint() {
     let dir = TempDir::new("redact");
@@ -443,6 +546,49 @@ fn status_redacts_credentials_in_the_endpoint() {
     }
     assert!(text.contains("endpoint: http://***@collector.example:8080/v1/batch?token=***&region=***"), "{text}");
     drop(client.flush_guard().with_budget(std::time::Duration::ZERO));
+}
+
+#[test]
+fn status_redacts_credentials_in_malformed_endpoints_and_proxies() {
+    // A password holding `/`, `?` or `#` unescaped, a scheme with one slash: the URL does not parse, and status
+    // is where the user looks to see why. Whatever precedes the last `@` of the authority is hidden.
+    for endpoint in [
+        "https://jane:pa/s3cret@collector.example/v1",
+        "https://jane:pa?s3cret@collector.example/v1",
+        "https://jane:pa#s3cret@collector.example/v1",
+        "http:/jane:s3cret@collector.example/v1",
+        "https:jane:s3cret@collector.example/v1",
+    ] {
+        let dir = TempDir::new("redact-malformed");
+        let client = Client::builder(&OPT_OUT)
+            .env(MapEnv::new().with("ACME_TELEMETRY_ENDPOINT", endpoint))
+            .config_dir(dir.path())
+            .enabled(true)
+            .stderr(Captured::default())
+            .build();
+        let text = client.status().to_string();
+        for secret in ["jane", "s3cret"] {
+            assert!(!text.contains(secret), "{secret:?} of {endpoint:?} in {text}");
+        }
+        assert!(text.contains("collector.example"), "the host is still shown: {text}");
+    }
+    // A proxy URL with credentials that the HTTP stack refuses: its error names the proxy.
+    let dir = TempDir::new("redact-proxy");
+    let client = Client::builder(&OPT_OUT)
+        .env(
+            MapEnv::new()
+                .with("ACME_TELEMETRY_ENDPOINT", "http://collector.example/v1")
+                .with("HTTP_PROXY", "socks9://puser:ppass@proxy.example"),
+        )
+        .config_dir(dir.path())
+        .enabled(true)
+        .stderr(Captured::default())
+        .build();
+    let text = client.status().to_string();
+    assert!(text.contains("proxy"), "status says the proxy is the problem: {text}");
+    for secret in ["puser", "ppass"] {
+        assert!(!text.contains(secret), "{secret:?} in {text}");
+    }
 }
 
 #[test]

@@ -10,7 +10,9 @@ use std::path::Path;
 use std::time::{Duration, Instant};
 
 use support::{Captured, OPT_OUT, TempDir, Throttled, within};
-use telemetry_client::{Client, ConsentSource, MapEnv, MemoryTransport, SETTINGS_FILE_NAME, THROTTLE_FILE_NAME};
+use telemetry_client::{
+    Client, ConsentSource, LOCK_FILE_NAME, MapEnv, MemoryTransport, SETTINGS_FILE_NAME, THROTTLE_FILE_NAME,
+};
 
 const LIMIT: Duration = Duration::from_secs(5);
 
@@ -91,6 +93,34 @@ fn a_directory_or_a_symlink_to_a_fifo_at_the_settings_path_fails_closed() {
         support::mkfifo(&pipe);
         std::os::unix::fs::symlink(&pipe, path).unwrap();
     });
+}
+
+#[test]
+fn a_lock_file_that_is_a_fifo_a_directory_or_a_device_does_not_stop_enable_or_disable() {
+    // The lock only orders changes; first runs never write without it, so saving the user's choice unlocked
+    // cannot be overwritten. Refusing the choice would leave the user no way to opt out but a variable.
+    type Plant = fn(&Path);
+    let plants: [(&str, Plant); 3] = [
+        ("lock-fifo", |lock| support::mkfifo(lock)),
+        ("lock-dir", |lock| fs::create_dir(lock).unwrap()),
+        ("lock-dev-zero", |lock| std::os::unix::fs::symlink("/dev/zero", lock).unwrap()),
+    ];
+    for (label, plant) in plants {
+        let dir = TempDir::new(label);
+        plant(&dir.path().join(LOCK_FILE_NAME));
+        let path = dir.path().to_path_buf();
+        let client = within(LIMIT, label, move || build(&path));
+        let status = within(LIMIT, &format!("{label}: disable"), {
+            let client = client.clone();
+            move || client.disable()
+        });
+        let status = status.unwrap_or_else(|err| panic!("{label}: disable must be saved: {err}"));
+        assert_eq!(status.consent.source, ConsentSource::Persisted, "{label}");
+        assert!(!status.is_enabled(), "{label}");
+        assert!(!build(dir.path()).is_enabled(), "{label}: the next run is off");
+        let status = client.enable().unwrap_or_else(|err| panic!("{label}: enable must be saved: {err}"));
+        assert!(status.is_enabled(), "{label}");
+    }
 }
 
 #[test]

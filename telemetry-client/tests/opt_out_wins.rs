@@ -25,6 +25,9 @@ enum Unreadable {
     NotAnObject,
     /// An object whose `enabled` is not a boolean.
     WrongType,
+    /// `enabled` twice, a `disable` first (a hand edit that added it above the old line): readers disagree on
+    /// which one counts (serde_json, Python and JavaScript keep the last), so it may hold a `disable`.
+    RepeatedKey,
     /// A saved `enable`, preceded by 1 MiB of spaces: valid JSON, but larger than the 64 KiB the client reads.
     Oversize,
     /// A directory where the file should be.
@@ -42,6 +45,7 @@ const UNREADABLE: &[Unreadable] = &[
     Unreadable::Binary,
     Unreadable::NotAnObject,
     Unreadable::WrongType,
+    Unreadable::RepeatedKey,
     Unreadable::Oversize,
     Unreadable::Directory,
     #[cfg(unix)]
@@ -57,6 +61,7 @@ impl Unreadable {
             Unreadable::Binary => fs::write(path, b"\0\x01\xffnot json").unwrap(),
             Unreadable::NotAnObject => fs::write(path, "[true]").unwrap(),
             Unreadable::WrongType => fs::write(path, r#"{"enabled":"no thanks"}"#).unwrap(),
+            Unreadable::RepeatedKey => fs::write(path, "{\"enabled\": false,\n \"enabled\": true}").unwrap(),
             Unreadable::Oversize => {
                 let mut text = " ".repeat(1 << 20);
                 text.push_str(r#"{"enabled":true}"#);
@@ -209,7 +214,7 @@ fn every_opt_out_beats_every_opt_in() {
                     continue; // one file, one code setting
                 }
                 cases += 1;
-                let case = format!("{} / {opt_out:?} against {opt_in:?}", product.sdk_name);
+                let case = format!("{} / {opt_out:?} against {opt_in:?}", product.sdk_name());
                 let dir = TempDir::new("wins");
                 let (env, code) = plant(product, opt_out, opt_in, dir.path());
                 let before = snapshot(&dir);

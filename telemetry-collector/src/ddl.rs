@@ -1,4 +1,4 @@
-//! SQL for the [`Model`](crate::model::Model): one generator, one [`Dialect`] per store.
+//! SQL for the [`Model`]: one generator, one [`Dialect`] per store.
 //!
 //! The collector runs it at start-up, and `telemetry-collector ddl --dialect sqlite|postgres|clickhouse` prints
 //! it for a reviewer: what is printed is what is executed.

@@ -111,11 +111,12 @@ impl<'a> Struct<'a> {
             .map(|field| Field {
                 ident: field.ident.as_ref().expect("named fields have idents"),
                 ty: &field.ty,
-                doc: attr::doc(&field.attrs),
+                doc: attr::doc(cx, &field.attrs),
                 attrs: attr::parse(cx, &field.attrs, Position::Field),
             })
             .collect();
-        Some(Self { input, role, doc: attr::doc(&input.attrs), attrs, fields })
+        let doc = attr::doc(cx, &input.attrs);
+        Some(Self { input, role, doc, attrs, fields })
     }
 
     /// The name on the wire of a field, after `rename` and `rename_all`.
@@ -160,12 +161,13 @@ impl<'a> Enum<'a> {
             .iter()
             .map(|variant| Variant {
                 ident: &variant.ident,
-                doc: attr::doc(&variant.attrs),
+                doc: attr::doc(cx, &variant.attrs),
                 attrs: attr::parse(cx, &variant.attrs, Position::Variant),
                 fields: &variant.fields,
             })
             .collect();
-        Some(Self { input, doc: attr::doc(&input.attrs), attrs, variants })
+        let doc = attr::doc(cx, &input.attrs);
+        Some(Self { input, doc, attrs, variants })
     }
 
     /// The name on the wire of a variant, after `rename` and `rename_all`.

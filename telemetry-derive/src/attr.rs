@@ -14,6 +14,8 @@ const RENAME_ALL: &str = "rename_all";
 const RENAME: &str = "rename";
 const SAMPLE_RATE: &str = "sample_rate";
 const DEDUP: &str = "dedup";
+const EXPIRES: &str = "expires";
+const CRATE: &str = "crate";
 
 /// Where an attribute list sits; each place accepts its own keys.
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -28,8 +30,8 @@ pub(crate) enum Position {
 impl Position {
     fn keys(self) -> &'static [&'static str] {
         match self {
-            Self::Event => &[NAME, VERSION, RENAME_ALL, SAMPLE_RATE, DEDUP],
-            Self::Group | Self::Enum => &[RENAME_ALL],
+            Self::Event => &[NAME, VERSION, RENAME_ALL, SAMPLE_RATE, DEDUP, EXPIRES, CRATE],
+            Self::Group | Self::Enum => &[RENAME_ALL, CRATE],
             Self::Field | Self::Variant => &[RENAME],
         }
     }
@@ -71,6 +73,10 @@ pub(crate) struct Attrs {
     pub(crate) sample_per_million: Option<u32>,
     /// Seconds during which an identical payload is sent only once.
     pub(crate) dedup_secs: Option<u64>,
+    /// The last day the event is sent, as (year, month, day), checked to exist.
+    pub(crate) expires: Option<(u16, u8, u8)>,
+    /// The path to `telemetry_schema` in generated code, for SDKs that re-export it (default `::telemetry_schema`).
+    pub(crate) krate: Option<syn::Path>,
 }
 
 /// Parses the `#[telemetry(...)]` attributes of an item, reporting unknown, duplicate and malformed keys and any
@@ -118,6 +124,8 @@ pub(crate) fn parse(cx: &mut Ctxt, attrs: &[Attribute], position: Position) -> A
                 RENAME_ALL => out.rename_all.is_some(),
                 SAMPLE_RATE => out.sample_per_million.is_some(),
                 DEDUP => out.dedup_secs.is_some(),
+                EXPIRES => out.expires.is_some(),
+                CRATE => out.krate.is_some(),
                 _ => out.rename.is_some(),
             };
             if already_set {
@@ -187,6 +195,28 @@ pub(crate) fn parse(cx: &mut Ctxt, attrs: &[Attribute], position: Position) -> A
                         ),
                     }
                 }
+                EXPIRES => {
+                    let lit: LitStr = meta.value()?.parse()?;
+                    match telemetry_date(&lit.value()) {
+                        Some(date) => out.expires = Some(date),
+                        None => cx.error_spanned_by(
+                            &lit,
+                            "expires is the last day the event is sent, an existing date written YYYY-MM-DD \
+                             between 1970 and 9999, like \"2027-06-30\"",
+                        ),
+                    }
+                }
+                CRATE => {
+                    let lit: LitStr = meta.value()?.parse()?;
+                    match lit.parse::<syn::Path>() {
+                        Ok(path) => out.krate = Some(path),
+                        Err(_) => cx.error_spanned_by(
+                            &lit,
+                            "crate is the path to telemetry_schema as this crate sees it, like \
+                             \"my_sdk::telemetry_schema\" when the SDK re-exports it",
+                        ),
+                    }
+                }
                 _ => {
                     let lit: LitStr = meta.value()?.parse()?;
                     out.rename = Some(WithSpan { value: lit.value(), span: lit.span() });
@@ -235,8 +265,9 @@ fn one_of(keys: &[&str]) -> String {
 }
 
 /// The doc comment of an item: its `///` lines joined with newlines, one leading space removed per line, blank
-/// lines at either end dropped. `None` when there is no doc or it is blank.
-pub(crate) fn doc(attrs: &[Attribute]) -> Option<String> {
+/// lines at either end dropped. `None` when there is no doc or it is blank. A doc line with a character that
+/// would hide or reorder text on the page (bidi, zero-width, control…) is reported at that line.
+pub(crate) fn doc(cx: &mut Ctxt, attrs: &[Attribute]) -> Option<String> {
     let mut lines = Vec::new();
     for attr in attrs {
         if !attr.path().is_ident("doc") {
@@ -245,8 +276,19 @@ pub(crate) fn doc(attrs: &[Attribute]) -> Option<String> {
         if let Meta::NameValue(nv) = &attr.meta
             && let Expr::Lit(ExprLit { lit: Lit::Str(text), .. }) = &nv.value
         {
+            let text = text.value();
+            if let Some((c, what)) = crate::hidden::find(&text) {
+                cx.error_spanned_by(
+                    attr,
+                    format_args!(
+                        "this doc comment contains U+{:04X}, {what}: on the \"what is collected\" page it would hide \
+                         or reorder the text around it; remove it and write the text with visible characters only",
+                        u32::from(c)
+                    ),
+                );
+            }
             // `split`, not `lines`: a blank `///` line is an empty string, and it separates paragraphs.
-            for line in text.value().split('\n') {
+            for line in text.split('\n') {
                 lines.push(line.strip_prefix(' ').unwrap_or(line).trim_end().to_owned());
             }
         }
@@ -312,4 +354,28 @@ impl RenameRule {
 /// `CliCommand` → `CLI_COMMAND`: the default event name.
 pub(crate) fn default_event_name(type_name: &str) -> String {
     type_name.to_shouty_snake_case()
+}
+
+/// `YYYY-MM-DD`, a date that exists, from 1970 to 9999 (what `telemetry_schema::Date::parse` accepts; the derive
+/// cannot depend on the schema crate, so the rule is repeated here and the expansion calls the checking
+/// `Date::new` again).
+fn telemetry_date(text: &str) -> Option<(u16, u8, u8)> {
+    let bytes = text.as_bytes();
+    if bytes.len() != 10 || bytes[4] != b'-' || bytes[7] != b'-' {
+        return None;
+    }
+    let digits = |range: std::ops::Range<usize>| {
+        let part = &text[range];
+        part.bytes().all(|b| b.is_ascii_digit()).then(|| part.parse::<u16>().ok()).flatten()
+    };
+    let (year, month, day) = (digits(0..4)?, digits(5..7)?, digits(8..10)?);
+    let leap = (year.is_multiple_of(4) && !year.is_multiple_of(100)) || year.is_multiple_of(400);
+    let days = match month {
+        1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
+        4 | 6 | 9 | 11 => 30,
+        2 if leap => 29,
+        2 => 28,
+        _ => return None,
+    };
+    ((1970..=9999).contains(&year) && (1..=days).contains(&day)).then_some((year, month as u8, day as u8))
 }

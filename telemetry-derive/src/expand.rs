@@ -12,11 +12,11 @@ use crate::{refused, valid};
 pub(crate) fn derive_struct(input: &DeriveInput, role: StructRole) -> TokenStream {
     let mut cx = Ctxt::default();
     let Some(model) = Struct::from_syn(&mut cx, input, role) else {
-        return with_fallback(cx, fallback_struct(input, role, &[]));
+        return with_fallback(cx, fallback_struct(input, role, &[], None));
     };
     valid::check_struct(&mut cx, &model);
     if cx.has_errors() {
-        let fallback = fallback_struct(input, role, &model.fields);
+        let fallback = fallback_struct(input, role, &model.fields, model.attrs.krate.as_ref());
         return with_fallback(cx, fallback);
     }
     expand_struct(&model)
@@ -42,12 +42,33 @@ fn with_fallback(cx: Ctxt, fallback: TokenStream) -> TokenStream {
     tokens
 }
 
+/// The path to `telemetry_schema` in generated code: `#[telemetry(crate = "...")]`, else `::telemetry_schema`.
+fn krate(path: Option<&syn::Path>) -> TokenStream {
+    match path {
+        Some(path) => quote!(#path),
+        None => quote!(::telemetry_schema),
+    }
+}
+
+/// [`krate`] for the per-field checks spanned at the field's type: the default path is put at `span`, so the
+/// compiler reports an uncollectable type there, even one a macro made; a `crate = "..."` path keeps the span of
+/// its string, so a wrong path is reported at the attribute, not at every field.
+fn krate_at(path: Option<&syn::Path>, span: proc_macro2::Span) -> TokenStream {
+    match path {
+        Some(path) => quote!(#path),
+        None => quote_spanned!(span=> ::telemetry_schema),
+    }
+}
+
 fn doc_or_fallback(doc: Option<&String>) -> &str {
     doc.map_or("", String::as_str)
 }
 
-/// `<Ty as Collectable>::KIND`, spanned at the field's type so an uncollectable type is reported there.
+/// `codec::<Ty>().kind`, spanned at the field's type so an uncollectable type is reported there (once: the visitor
+/// calls the same `codec::<Ty>()` at the same span). A struct literal and one call per field: the const evaluator
+/// charges for every call, and every event's metadata is evaluated at compile time.
 fn field_metas(model: &Struct<'_>) -> Vec<TokenStream> {
+    let krate = krate(model.attrs.krate.as_ref());
     model
         .fields
         .iter()
@@ -55,8 +76,36 @@ fn field_metas(model: &Struct<'_>) -> Vec<TokenStream> {
             let name = model.wire_name(field);
             let doc = doc_or_fallback(field.doc.as_ref());
             let ty = field.ty;
-            let kind = quote_spanned!(ty.span()=> ::telemetry_schema::__private::codec::<#ty>().kind());
-            quote!(::telemetry_schema::FieldMeta::__derived(#name, #doc, #kind))
+            let at = krate_at(model.attrs.krate.as_ref(), ty.span());
+            let kind = quote_spanned!(ty.span()=> #at::__private::codec::<#ty>().kind);
+            quote!(#krate::FieldMeta { name: #name, doc: #doc, kind: #kind })
+        })
+        .collect()
+}
+
+/// The element type of a field written `BTreeSet<E>` (or `Option<BTreeSet<E>>`), as far as the syntax shows.
+fn set_element(ty: &syn::Type) -> Option<&syn::Type> {
+    let syn::Type::Path(path) = ty else { return None };
+    let last = path.path.segments.last()?;
+    let syn::PathArguments::AngleBracketed(args) = &last.arguments else { return None };
+    let Some(syn::GenericArgument::Type(inner)) = args.args.first() else { return None };
+    match last.ident.to_string().as_str() {
+        "BTreeSet" if args.args.len() == 1 => Some(inner),
+        "Option" => set_element(inner),
+        _ => None,
+    }
+}
+
+/// `const _: () = set_element::<E>();` for each set field, spanned at `E`: a set of an enum that is not `Ord`
+/// fails at the field, saying which derives a set enum needs, instead of where a set is built.
+fn set_element_checks(model: &Struct<'_>) -> Vec<TokenStream> {
+    model
+        .fields
+        .iter()
+        .filter_map(|field| set_element(field.ty))
+        .map(|elem| {
+            let at = krate_at(model.attrs.krate.as_ref(), elem.span());
+            quote_spanned!(elem.span()=> const _: () = #at::__private::set_element::<#elem>();)
         })
         .collect()
 }
@@ -69,7 +118,8 @@ fn visit_body(model: &Struct<'_>) -> TokenStream {
     let idents: Vec<_> = model.fields.iter().map(|f| f.ident).collect();
     let calls = model.fields.iter().map(|field| {
         let (ident, ty) = (field.ident, field.ty);
-        quote_spanned!(ty.span()=> ::telemetry_schema::__private::codec::<#ty>().write(fields, #ident);)
+        let at = krate_at(model.attrs.krate.as_ref(), ty.span());
+        quote_spanned!(ty.span()=> #at::__private::codec::<#ty>().write(fields, #ident);)
     });
     quote! {
         let Self { #(#idents),* } = self;
@@ -78,14 +128,16 @@ fn visit_body(model: &Struct<'_>) -> TokenStream {
 }
 
 fn expand_struct(model: &Struct<'_>) -> TokenStream {
+    let krate = krate(model.attrs.krate.as_ref());
     let ident = &model.input.ident;
     let doc = doc_or_fallback(model.doc.as_ref());
     let fields = field_metas(model);
     let visit = visit_body(model);
     let idents: Vec<_> = model.fields.iter().map(|f| f.ident).collect();
+    let set_checks = set_element_checks(model);
     let visit_fn = quote! {
         #[inline]
-        fn visit_fields(&self, fields: &mut ::telemetry_schema::Fields<'_>) {
+        fn visit_fields(&self, fields: &mut #krate::Fields<'_>) {
             #visit
         }
     };
@@ -97,24 +149,27 @@ fn expand_struct(model: &Struct<'_>) -> TokenStream {
             let rust_name = ast::unraw(ident);
             let sampling = model.attrs.sample_per_million.map(|ppm| quote!(.with_sample_rate_per_million(#ppm)));
             let dedup = model.attrs.dedup_secs.map(|secs| quote!(.with_dedup_window_secs(#secs)));
+            let expires =
+                model.attrs.expires.map(|(y, m, d)| quote!(.with_expires(::telemetry_schema::Date::new(#y, #m, #d))));
             quote! {
                 #[doc(hidden)]
                 const _: () = {
+                    #(#set_checks)*
                     #[automatically_derived]
-                    impl ::telemetry_schema::TelemetryEvent for #ident {
-                        const META: ::telemetry_schema::EventMeta = ::telemetry_schema::EventMeta::__derived(
+                    impl #krate::TelemetryEvent for #ident {
+                        const META: #krate::EventMeta = #krate::EventMeta::__derived(
                             #name, #version, #doc, &[#(#fields),*],
-                        )#sampling #dedup;
+                        )#sampling #dedup #expires;
                         #visit_fn
                     }
-                    ::telemetry_schema::__private::inventory::submit! {
-                        ::telemetry_schema::RegisteredEvent::new::<#ident>(
+                    #krate::__private::inventory::submit! {
+                        #krate::RegisteredEvent::new::<#ident>(
                             ::core::concat!(::core::module_path!(), "::", #rust_name),
-                            ::telemetry_schema::SourceLocation { file: ::core::file!(), line: #line },
+                            #krate::SourceLocation { file: ::core::file!(), line: #line },
                         )
                     }
                 };
-                ::telemetry_schema::impl_decode!(event #ident { #(#idents),* });
+                #krate::impl_decode!(event #ident { #(#idents),* });
             }
         }
         StructRole::Group => {
@@ -122,32 +177,36 @@ fn expand_struct(model: &Struct<'_>) -> TokenStream {
             quote! {
                 #[doc(hidden)]
                 const _: () = {
+                    // One address for the whole program, so the serializer recognizes the metadata by identity.
+                    #(#set_checks)*
+                    static __TELEMETRY_META: #krate::GroupMeta =
+                        #krate::GroupMeta::__derived(#type_name, #doc, &[#(#fields),*]);
                     #[automatically_derived]
-                    impl ::telemetry_schema::TelemetryGroup for #ident {
-                        const META: ::telemetry_schema::GroupMeta = ::telemetry_schema::GroupMeta::__derived(
-                            #type_name, #doc, &[#(#fields),*],
-                        );
+                    impl #krate::TelemetryGroup for #ident {
+                        const META: #krate::GroupMeta = __TELEMETRY_META;
+                        const META_REF: &'static #krate::GroupMeta = &__TELEMETRY_META;
                         #visit_fn
                     }
                     #[automatically_derived]
-                    impl ::telemetry_schema::DerivedKind for #ident {
-                        type Shape = ::telemetry_schema::GroupShape;
+                    impl #krate::DerivedKind for #ident {
+                        type Shape = #krate::GroupShape;
                     }
                 };
-                ::telemetry_schema::impl_decode!(group #ident { #(#idents),* });
+                #krate::impl_decode!(group #ident { #(#idents),* });
             }
         }
     }
 }
 
 fn expand_enum(model: &Enum<'_>) -> TokenStream {
+    let krate = krate(model.attrs.krate.as_ref());
     let ident = &model.input.ident;
     let type_name = ast::unraw(ident);
     let doc = doc_or_fallback(model.doc.as_ref());
     let variants = model.variants.iter().map(|variant| {
         let name = model.wire_name(variant);
         let doc = doc_or_fallback(variant.doc.as_ref());
-        quote!(::telemetry_schema::VariantMeta::__derived(#name, #doc))
+        quote!(#krate::VariantMeta::__derived(#name, #doc))
     });
     let variant_idents: Vec<_> = model.variants.iter().map(|v| v.ident).collect();
     let arms = model.variants.iter().enumerate().map(|(index, variant)| {
@@ -157,11 +216,13 @@ fn expand_enum(model: &Enum<'_>) -> TokenStream {
     quote! {
         #[doc(hidden)]
         const _: () = {
+            // One address for the whole program, so the serializer recognizes the metadata by identity.
+            static __TELEMETRY_META: #krate::EnumMeta =
+                #krate::EnumMeta::__derived(#type_name, #doc, &[#(#variants),*]);
             #[automatically_derived]
-            impl ::telemetry_schema::TelemetryEnum for #ident {
-                const META: ::telemetry_schema::EnumMeta = ::telemetry_schema::EnumMeta::__derived(
-                    #type_name, #doc, &[#(#variants),*],
-                );
+            impl #krate::TelemetryEnum for #ident {
+                const META: #krate::EnumMeta = __TELEMETRY_META;
+                const META_REF: &'static #krate::EnumMeta = &__TELEMETRY_META;
                 #[inline]
                 fn variant_index(self) -> usize {
                     match self {
@@ -170,46 +231,53 @@ fn expand_enum(model: &Enum<'_>) -> TokenStream {
                 }
             }
             #[automatically_derived]
-            impl ::telemetry_schema::DerivedKind for #ident {
-                type Shape = ::telemetry_schema::EnumShape;
+            impl #krate::DerivedKind for #ident {
+                type Shape = #krate::EnumShape;
             }
         };
         // Strict typed decode for servers; expands to nothing unless telemetry-schema's `serde` feature is on.
-        ::telemetry_schema::impl_decode!(enum #ident { #(#variant_idents),* });
+        #krate::impl_decode!(enum #ident { #(#variant_idents),* });
     }
 }
 
 /// After an error: a minimal impl so uses of the type elsewhere do not add follow-on errors, plus the trait
 /// check of every field not already explained, so every mistake still shows in this build.
-fn fallback_struct(input: &DeriveInput, role: StructRole, fields: &[ast::Field<'_>]) -> TokenStream {
+fn fallback_struct(
+    input: &DeriveInput,
+    role: StructRole,
+    fields: &[ast::Field<'_>],
+    krate_path: Option<&syn::Path>,
+) -> TokenStream {
+    let krate = krate(krate_path);
     if !input.generics.params.is_empty() {
         return TokenStream::new();
     }
     let ident = &input.ident;
     let checks = fields.iter().filter(|f| refused::explain(f.ty).is_none()).map(|field| {
         let ty = field.ty;
-        quote_spanned!(ty.span()=> ::telemetry_schema::__private::codec::<#ty>();)
+        let at = krate_at(krate_path, ty.span());
+        quote_spanned!(ty.span()=> #at::__private::codec::<#ty>();)
     });
     let body = quote! {
         #[inline]
-        fn visit_fields(&self, _: &mut ::telemetry_schema::Fields<'_>) {}
+        fn visit_fields(&self, _: &mut #krate::Fields<'_>) {}
     };
     let imp = match role {
         StructRole::Event => quote! {
-            impl ::telemetry_schema::TelemetryEvent for #ident {
-                const META: ::telemetry_schema::EventMeta =
-                    ::telemetry_schema::EventMeta::new("INVALID", 1, "(does not compile)", &[]);
+            impl #krate::TelemetryEvent for #ident {
+                const META: #krate::EventMeta =
+                    #krate::EventMeta::new("INVALID", 1, "(does not compile)", &[]);
                 #body
             }
         },
         StructRole::Group => quote! {
-            impl ::telemetry_schema::TelemetryGroup for #ident {
-                const META: ::telemetry_schema::GroupMeta =
-                    ::telemetry_schema::GroupMeta::new("Invalid", "(does not compile)", &[]);
+            impl #krate::TelemetryGroup for #ident {
+                const META: #krate::GroupMeta =
+                    #krate::GroupMeta::new("Invalid", "(does not compile)", &[]);
                 #body
             }
-            impl ::telemetry_schema::DerivedKind for #ident {
-                type Shape = ::telemetry_schema::GroupShape;
+            impl #krate::DerivedKind for #ident {
+                type Shape = #krate::GroupShape;
             }
         },
     };

@@ -8,7 +8,7 @@ use std::fmt;
 
 use crate::event::TelemetryEvent;
 use crate::kind::Collectable;
-use crate::meta::{EnumMeta, FieldMeta, GroupMeta};
+use crate::meta::{Checked, EnumMeta, FieldMeta, GroupMeta};
 use crate::version::Version;
 
 /// Serializes an event's payload to a compact JSON object.
@@ -33,7 +33,7 @@ use crate::version::Version;
 /// Only a hand-written [`TelemetryEvent`] impl whose visitor disagrees with its metadata can fail; derived
 /// events always encode.
 pub fn to_json<E: TelemetryEvent + ?Sized>(event: &E) -> Result<String, EncodeError> {
-    let mut out = String::with_capacity(64 + 32 * E::META.fields().len());
+    let mut out = String::with_capacity(64 + 32 * Checked::<E>::META.fields().len());
     write_json(event, &mut out)?;
     Ok(out)
 }
@@ -43,20 +43,25 @@ pub fn to_json<E: TelemetryEvent + ?Sized>(event: &E) -> Result<String, EncodeEr
 /// # Errors
 /// See [`to_json`].
 pub fn write_json<E: TelemetryEvent + ?Sized>(event: &E, out: &mut String) -> Result<(), EncodeError> {
+    // Keys are copied verbatim from the metadata, so it is read only through `Checked`, which refuses (at compile
+    // time, once per event type) any that the derive's unchecked constructors or a hand-written impl let through.
+    let meta = Checked::<E>::META;
     let start = out.len();
     let mut encoder = Encoder { buf: out, problem: None };
-    encoder.write_fields(E::META.fields(), |fields| event.visit_fields(fields));
+    encoder.write_fields(meta.fields(), |fields| event.visit_fields(fields));
     match encoder.problem {
         None => Ok(()),
         Some(problem) => {
             out.truncate(start);
-            Err(EncodeError { event: E::META.name(), problem })
+            Err(EncodeError { event: meta.name(), problem })
         }
     }
 }
 
 /// Appends one collectable value (used for the envelope's context group).
 pub(crate) fn write_value<T: Collectable>(out: &mut String, value: &T) {
+    // The group's field names are copied verbatim: evaluating its kind runs the compile-time check of the type.
+    let _checked = const { T::KIND };
     let mut encoder = Encoder { buf: out, problem: None };
     value.encode(&mut encoder);
 }

@@ -60,15 +60,18 @@ pub enum CollectableKind {
 }
 
 impl CollectableKind {
-    /// Whether a value of kind `self` may stand where metadata promised `expected`. Enum and group metadata are
-    /// compared by name rather than deeply: this runs for every field the serializer writes.
+    /// Whether a value of kind `self` may stand where metadata promised `expected`: the same kind, with enum and
+    /// group metadata the very same or equal in full (names, docs, variants, fields, all the way down), never
+    /// merely of the same name. The pointer comparison answers for derived types; the full comparison, for a
+    /// second copy of the same metadata (a `const` may be duplicated across crates). It terminates because
+    /// `expected` was checked free of cycles at compile time ([`EventMeta::check_wire`](crate::EventMeta)).
     pub(crate) fn fits(&self, expected: &CollectableKind) -> bool {
         use CollectableKind as K;
         match (self, expected) {
             (K::Bool, K::Bool) | (K::DurationMillis, K::DurationMillis) | (K::Version, K::Version) => true,
             (K::Count(a), K::Count(b)) => a == b,
-            (K::Enum(a), K::Enum(b)) | (K::EnumSet(a), K::EnumSet(b)) => std::ptr::eq(*a, *b) || a.name() == b.name(),
-            (K::Group(a), K::Group(b)) => std::ptr::eq(*a, *b) || a.name() == b.name(),
+            (K::Enum(a), K::Enum(b)) | (K::EnumSet(a), K::EnumSet(b)) => std::ptr::eq(*a, *b) || a == b,
+            (K::Group(a), K::Group(b)) => std::ptr::eq(*a, *b) || a == b,
             (K::Optional(a), K::Optional(b)) => a.fits(b),
             _ => false,
         }
@@ -210,9 +213,9 @@ impl<T: Collectable> Collectable for Option<T> {
 
 impl<E: TelemetryEnum> sealed::Sealed for BTreeSet<E> {}
 impl<E: TelemetryEnum> Collectable for BTreeSet<E> {
-    const KIND: CollectableKind = CollectableKind::EnumSet(&E::META);
+    const KIND: CollectableKind = checked(CollectableKind::EnumSet(E::META_REF));
     fn encode(&self, out: &mut Encoder<'_>) {
-        out.write_enum_set(&E::META, self.iter().map(|e| e.variant_index()));
+        out.write_enum_set(E::META_REF, self.iter().map(|e| e.variant_index()));
     }
 }
 
@@ -243,6 +246,12 @@ pub trait TelemetryEnum: Copy + 'static {
     /// The enum's name, doc and variant table.
     const META: EnumMeta;
 
+    /// [`Self::META`] at one address for the whole program. The derive points it at a `static`, so the serializer
+    /// recognizes the metadata by identity (one pointer comparison per field); the default, a reference to the
+    /// `const`, may have one copy per crate, and is then compared in full. Not public API.
+    #[doc(hidden)]
+    const META_REF: &'static EnumMeta = &Self::META;
+
     /// The index of `self` in [`EnumMeta::variants`].
     fn variant_index(self) -> usize;
 }
@@ -258,6 +267,10 @@ pub trait TelemetryEnum: Copy + 'static {
 pub trait TelemetryGroup: 'static {
     /// The group's name, doc and fields.
     const META: GroupMeta;
+
+    /// [`Self::META`] at one address for the whole program (see [`TelemetryEnum::META_REF`]). Not public API.
+    #[doc(hidden)]
+    const META_REF: &'static GroupMeta = &Self::META;
 
     /// Hands every field to `fields`, in the order of [`GroupMeta::fields`].
     fn visit_fields(&self, fields: &mut Fields<'_>);
@@ -280,10 +293,10 @@ impl<T: ?Sized, S: sealed::SealedShape<T>> Shape<T> for S {}
 #[derive(Debug)]
 pub enum EnumShape {}
 impl<E: TelemetryEnum> sealed::SealedShape<E> for EnumShape {
-    const KIND: CollectableKind = CollectableKind::Enum(&E::META);
+    const KIND: CollectableKind = checked(CollectableKind::Enum(E::META_REF));
     #[inline]
     fn encode(value: &E, out: &mut Encoder<'_>) {
-        out.write_variant(&E::META, value.variant_index());
+        out.write_variant(E::META_REF, value.variant_index());
     }
 }
 
@@ -291,10 +304,20 @@ impl<E: TelemetryEnum> sealed::SealedShape<E> for EnumShape {
 #[derive(Debug)]
 pub enum GroupShape {}
 impl<G: TelemetryGroup> sealed::SealedShape<G> for GroupShape {
-    const KIND: CollectableKind = CollectableKind::Group(&G::META);
+    const KIND: CollectableKind = checked(CollectableKind::Group(G::META_REF));
     #[inline]
     fn encode(value: &G, out: &mut Encoder<'_>) {
-        out.write_group(&G::META, |fields| value.visit_fields(fields));
+        out.write_group(G::META_REF, |fields| value.visit_fields(fields));
+    }
+}
+
+/// `kind`, or a compile-time error naming the enum or group type whose metadata [`CollectableKind::check`]
+/// refuses (metadata built with the unchecked constructors). Evaluated once per type; the event that uses the type
+/// is checked again as a whole, so this only makes the error point at the type at fault.
+const fn checked(kind: CollectableKind) -> CollectableKind {
+    match kind.check() {
+        Ok(()) => kind,
+        Err(error) => panic!("{}", error.problem().message()),
     }
 }
 

@@ -51,10 +51,14 @@
 //! }
 //! ```
 
+// docs.rs (which sets `docsrs`) marks what each feature adds.
+#![cfg_attr(docsrs, feature(doc_cfg))]
+
 // The derives emit `::telemetry_schema::...` paths; this lets the toolkit derive its own types (the envelope
 // context) with them.
 extern crate self as telemetry_schema;
 
+mod date;
 #[cfg(feature = "serde")]
 pub mod decode;
 mod encode;
@@ -69,6 +73,7 @@ mod registry;
 pub mod schema;
 mod version;
 
+pub use date::Date;
 pub use encode::{EncodeError, EncodeProblem, Encoder, Fields, to_json, write_json};
 pub use envelope::{
     AnonymousId, Arch, BATCH_EVENTS_KEY, Context, ENVELOPE_FIELDS, EnvelopeField, EnvelopeFieldKind, EnvelopeHeader,
@@ -79,9 +84,14 @@ pub use kind::{
     Collectable, CollectableKind, CountWidth, DerivedKind, EnumShape, GroupShape, Shape, TelemetryEnum, TelemetryGroup,
 };
 pub use meta::{
-    EnumMeta, EventMeta, FieldMeta, GroupMeta, MAX_NAME_LEN, VariantMeta, is_valid_event_name, is_valid_name,
+    EnumMeta, EventMeta, FieldMeta, GroupMeta, HIDDEN_CHARACTERS, MAX_GROUP_DEPTH, MAX_NAME_LEN, MetaError,
+    MetaProblem, VariantMeta, find_hidden_character, hidden_character_name, is_valid_event_name, is_valid_name,
+    is_visible_text,
 };
-pub use product::{ConsentDefault, DO_NOT_TRACK, Product, RegisteredProduct, products};
+pub use product::{
+    ConfigFormat, ConfigSwitch, ConsentDefault, DO_NOT_TRACK, Product, ProductBuilder, ProductError, RegisteredProduct,
+    products,
+};
 pub use registry::{DuplicateEvent, RegisteredEvent, RegistryError, SourceLocation, events, sorted_and_unique};
 pub use telemetry_derive::{TelemetryEnum, TelemetryEvent, TelemetryGroup};
 pub use version::{MAX_COMPONENT, PreRelease, PreTag, Version, VersionError, VersionProblem};
@@ -98,6 +108,19 @@ macro_rules! impl_decode {
 #[doc(hidden)]
 pub mod __private {
     pub use inventory;
+
+    /// What the element of a `BTreeSet` field needs besides `TelemetryEnum`: `Ord`, or the set cannot be built.
+    /// The derive checks it at the field (see [`set_element`]), so the message names the missing derives there.
+    #[diagnostic::on_unimplemented(
+        message = "`{Self}` cannot be the element of a telemetry `BTreeSet`: it is not `Ord`",
+        label = "the element of a set must be `Ord`",
+        note = "derive `Clone, Copy, PartialEq, Eq, PartialOrd, Ord, TelemetryEnum` on `{Self}`"
+    )]
+    pub trait SetElement {}
+    impl<T: Ord> SetElement for T {}
+
+    /// The derive's check of a `BTreeSet<E>` field's element, spanned at `E`.
+    pub const fn set_element<E: SetElement>() {}
     #[cfg(feature = "serde")]
     pub use serde;
 
@@ -108,7 +131,9 @@ pub mod __private {
     /// once, at the field's type, with [`Collectable`]'s own message.
     #[derive(Debug)]
     pub struct Codec<T: ?Sized> {
-        kind: CollectableKind,
+        /// The field's kind, for its `FieldMeta` (a field, not a method: one call less per field for the const
+        /// evaluator, which evaluates every event's metadata at compile time).
+        pub kind: CollectableKind,
         write: fn(&mut Fields<'_>, &T),
     }
 
@@ -122,7 +147,15 @@ pub mod __private {
     /// See [`Codec`].
     #[inline(always)]
     pub const fn codec<T: Collectable>() -> Codec<T> {
-        Codec { kind: T::KIND, write: write_field::<T> }
+        Codec { kind: T::KIND, write: WriteField::<T>::WRITE }
+    }
+
+    /// The function pointer, made once per type: reifying it in every `codec::<T>()` call made the const evaluator
+    /// create a new function allocation per field of every event.
+    struct WriteField<T>(std::marker::PhantomData<T>);
+
+    impl<T: Collectable> WriteField<T> {
+        const WRITE: fn(&mut Fields<'_>, &T) = write_field::<T>;
     }
 
     fn write_field<T: Collectable>(fields: &mut Fields<'_>, value: &T) {
@@ -130,7 +163,7 @@ pub mod __private {
     }
 
     impl<T: ?Sized> Codec<T> {
-        /// The field's kind, for its `FieldMeta`.
+        /// The field's kind.
         #[inline(always)]
         pub const fn kind(self) -> CollectableKind {
             self.kind

@@ -4,6 +4,7 @@
 //! name that could break the wire format (or a missing description) is a build error even for hand-written impls.
 //! Docs-gen, the schema renderer and the serializer all read these types; nothing else describes an event.
 
+use crate::date::Date;
 use crate::kind::CollectableKind;
 
 /// Longest name (event, field, enum variant) the toolkit accepts.
@@ -18,6 +19,7 @@ pub struct EventMeta {
     fields: &'static [FieldMeta],
     sample_per_million: u32,
     dedup_window_secs: Option<u64>,
+    expires: Option<Date>,
 }
 
 impl EventMeta {
@@ -31,8 +33,9 @@ impl EventMeta {
         );
         assert!(version >= 1, "telemetry: an event's schema version starts at 1");
         assert!(!is_blank(doc), "telemetry: every event needs a doc comment");
+        assert!(is_visible_text(doc), "{}", HIDDEN_IN_DOC);
         assert!(fields_are_unique(fields), "telemetry: two fields of one event have the same name");
-        Self { name, version, doc, fields, sample_per_million: 1_000_000, dedup_window_secs: None }
+        Self { name, version, doc, fields, sample_per_million: 1_000_000, dedup_window_secs: None, expires: None }
     }
 
     /// Sends only this many occurrences per million (`#[telemetry(sample_rate = 0.1)]` is 100 000).
@@ -50,6 +53,25 @@ impl EventMeta {
         Self { dedup_window_secs: Some(secs), ..self }
     }
 
+    /// Stops sending the event after `date` (`#[telemetry(expires = "2027-06-30")]`): from the next day on, the
+    /// client drops it and `docs-gen --check` fails until the event is removed or given a later date.
+    pub const fn with_expires(self, date: Date) -> Self {
+        Self { expires: Some(date), ..self }
+    }
+
+    /// The last day the event is sent, if it expires.
+    pub const fn expires(&self) -> Option<Date> {
+        self.expires
+    }
+
+    /// Whether the event has expired on the day `days_since_epoch` (UTC): it has an expiry date before that day.
+    pub const fn is_expired_on(&self, days_since_epoch: u32) -> bool {
+        match self.expires {
+            Some(date) => date.days_since_epoch() < days_since_epoch,
+            None => false,
+        }
+    }
+
     /// How many occurrences per million are sent; 1 000 000 (the default) sends every one.
     pub const fn sample_rate_per_million(&self) -> u32 {
         self.sample_per_million
@@ -65,9 +87,11 @@ impl EventMeta {
 
     /// For `#[derive(TelemetryEvent)]`, which has already checked everything [`EventMeta::new`] checks, with
     /// spans; skipping the repeat keeps compile-time evaluation cheap. Not public API.
+    /// Calling it by hand gains nothing: what it builds is checked again by everything that uses it (see
+    /// [`MetaError`]).
     #[doc(hidden)]
     pub const fn __derived(name: &'static str, version: u32, doc: &'static str, fields: &'static [FieldMeta]) -> Self {
-        Self { name, version, doc, fields, sample_per_million: 1_000_000, dedup_window_secs: None }
+        Self { name, version, doc, fields, sample_per_million: 1_000_000, dedup_window_secs: None, expires: None }
     }
 
     /// The event name on the wire, e.g. `CLI_COMMAND`.
@@ -92,11 +116,17 @@ impl EventMeta {
 }
 
 /// Describes one field of an event or of a nested group.
+///
+/// The fields are public only for `#[derive]`'s struct literal (the const evaluator pays more for a constructor call
+/// than for everything it would check); they are not public API, and nothing downstream trusts them unchecked.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct FieldMeta {
-    name: &'static str,
-    doc: &'static str,
-    kind: CollectableKind,
+    #[doc(hidden)]
+    pub name: &'static str,
+    #[doc(hidden)]
+    pub doc: &'static str,
+    #[doc(hidden)]
+    pub kind: CollectableKind,
 }
 
 impl FieldMeta {
@@ -108,10 +138,13 @@ impl FieldMeta {
              '-', and be at most 64 bytes"
         );
         assert!(!is_blank(doc), "telemetry: every field needs a doc comment");
+        assert!(is_visible_text(doc), "{}", HIDDEN_IN_DOC);
         Self { name, doc, kind }
     }
 
     /// For the derives, which have already checked the name and the doc. Not public API.
+    /// Calling it by hand gains nothing: what it builds is checked again by everything that uses it (see
+    /// [`MetaError`]).
     #[doc(hidden)]
     pub const fn __derived(name: &'static str, doc: &'static str, kind: CollectableKind) -> Self {
         Self { name, doc, kind }
@@ -152,12 +185,15 @@ impl EnumMeta {
     pub const fn new(name: &'static str, doc: &'static str, variants: &'static [VariantMeta]) -> Self {
         assert!(is_valid_name(name), "telemetry: invalid enum type name");
         assert!(!is_blank(doc), "telemetry: every enum needs a doc comment");
+        assert!(is_visible_text(doc), "{}", HIDDEN_IN_DOC);
         assert!(!variants.is_empty(), "telemetry: an enum without variants can never be sent");
         assert!(variants_are_unique(variants), "telemetry: two variants of one enum have the same name");
         Self { name, doc, variants }
     }
 
     /// For `#[derive(TelemetryEnum)]`, which has already checked the docs and the variants. Not public API.
+    /// Calling it by hand gains nothing: what it builds is checked again by everything that uses it (see
+    /// [`MetaError`]).
     #[doc(hidden)]
     pub const fn __derived(name: &'static str, doc: &'static str, variants: &'static [VariantMeta]) -> Self {
         Self { name, doc, variants }
@@ -195,10 +231,13 @@ impl VariantMeta {
              and '-', and be at most 64 bytes"
         );
         assert!(!is_blank(doc), "telemetry: every enum variant needs a doc comment");
+        assert!(is_visible_text(doc), "{}", HIDDEN_IN_DOC);
         Self { name, doc }
     }
 
     /// For `#[derive(TelemetryEnum)]`, which has already checked the name and the doc. Not public API.
+    /// Calling it by hand gains nothing: what it builds is checked again by everything that uses it (see
+    /// [`MetaError`]).
     #[doc(hidden)]
     pub const fn __derived(name: &'static str, doc: &'static str) -> Self {
         Self { name, doc }
@@ -228,11 +267,14 @@ impl GroupMeta {
     pub const fn new(name: &'static str, doc: &'static str, fields: &'static [FieldMeta]) -> Self {
         assert!(is_valid_name(name), "telemetry: invalid group type name");
         assert!(!is_blank(doc), "telemetry: every group needs a doc comment");
+        assert!(is_visible_text(doc), "{}", HIDDEN_IN_DOC);
         assert!(fields_are_unique(fields), "telemetry: two fields of one group have the same name");
         Self { name, doc, fields }
     }
 
     /// For `#[derive(TelemetryGroup)]`, which has already checked the docs and the fields. Not public API.
+    /// Calling it by hand gains nothing: what it builds is checked again by everything that uses it (see
+    /// [`MetaError`]).
     #[doc(hidden)]
     pub const fn __derived(name: &'static str, doc: &'static str, fields: &'static [FieldMeta]) -> Self {
         Self { name, doc, fields }
@@ -254,21 +296,453 @@ impl GroupMeta {
     }
 }
 
+/// How deep groups may nest: a group in a group in … an event, at most this many levels. A deeper chain is
+/// refused like a cycle (a `static` group whose field points back at itself), which it cannot be told from.
+pub const MAX_GROUP_DEPTH: usize = 8;
+
+const HIDDEN_IN_DOC: &str = "telemetry: a doc comment contains an invisible or direction-changing character (a \
+                             control, bidi or zero-width character, a variation selector, a tag or a private-use \
+                             character); it would hide or reorder text on the disclosure page";
+
+/// Metadata that the serializer, the registry, the schema renderer or docs-gen refuses to trust, and why.
+///
+/// The checking constructors ([`EventMeta::new`] and the others) refuse all of this while compiling. Metadata can
+/// also be built without them (the derives use unchecked constructors, and a `static` can point back at itself),
+/// so everything downstream checks again: the serializer, the envelope writer and the registry at compile time
+/// ([`EventMeta::check_wire`] once per event type, [`CollectableKind::check`] once per field type), docs-gen and
+/// the schema renderer before they render anything ([`EventMeta::check`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct MetaError {
+    problem: MetaProblem,
+    item: &'static str,
+}
+
+/// What is wrong with refused metadata.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum MetaProblem {
+    /// An event name that is not `[A-Za-z][A-Za-z0-9_]*` of at most [`MAX_NAME_LEN`] bytes.
+    InvalidEventName,
+    /// A schema version of 0.
+    VersionZero,
+    /// A field, variant, enum or group name that is not `[A-Za-z][A-Za-z0-9_-]*` of at most [`MAX_NAME_LEN`]
+    /// bytes.
+    InvalidName,
+    /// Two fields of one event or group, or two variants of one enum, with the same name.
+    DuplicateName,
+    /// An enum without variants.
+    NoVariants,
+    /// `Optional(Optional(..))`: `None` and `Some(None)` would look the same on the wire.
+    OptionalOfOptional,
+    /// Groups nested more than [`MAX_GROUP_DEPTH`] deep, or a group that contains itself.
+    TooDeep,
+    /// An empty or blank doc.
+    BlankDoc,
+    /// A doc with a character that would hide or reorder text on the page.
+    HiddenCharacter(char),
+}
+
+impl MetaError {
+    /// What is wrong.
+    pub const fn problem(&self) -> MetaProblem {
+        self.problem
+    }
+
+    /// The name of the event, field, variant, enum or group at fault (for an invalid name, the name itself).
+    pub const fn item(&self) -> &'static str {
+        self.item
+    }
+}
+
+impl MetaProblem {
+    /// The problem in words, without the item: what a failed compile-time check prints.
+    pub const fn message(self) -> &'static str {
+        match self {
+            Self::InvalidEventName => {
+                "telemetry: refused metadata: an event name must start with an ASCII letter, contain only ASCII \
+                 letters, digits and '_', and be at most 64 bytes"
+            }
+            Self::VersionZero => "telemetry: refused metadata: an event's schema version starts at 1",
+            Self::InvalidName => {
+                "telemetry: refused metadata: a field, variant, enum or group name must start with an ASCII letter, \
+                 contain only ASCII letters, digits, '_' and '-', and be at most 64 bytes"
+            }
+            Self::DuplicateName => {
+                "telemetry: refused metadata: two fields of one event or group, or two variants of one enum, have \
+                 the same name"
+            }
+            Self::NoVariants => "telemetry: refused metadata: an enum without variants can never be sent",
+            Self::OptionalOfOptional => {
+                "telemetry: refused metadata: an optional optional value cannot be sent: `None` and `Some(None)` \
+                 would look the same"
+            }
+            Self::TooDeep => {
+                "telemetry: refused metadata: groups nested more than 8 deep, or a group that contains itself"
+            }
+            Self::BlankDoc => "telemetry: refused metadata: every event, field, enum, variant and group needs a doc",
+            Self::HiddenCharacter(_) => HIDDEN_IN_DOC,
+        }
+    }
+}
+
+impl std::fmt::Display for MetaError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        // `{:?}` escapes quotes, controls and invisible characters, so a hostile name is shown, not obeyed.
+        write!(f, "{} (at {:?})", self.problem.message(), self.item)?;
+        if let MetaProblem::HiddenCharacter(c) = self.problem {
+            write!(f, ": U+{:04X}, {}", u32::from(c), hidden_character_name(c).unwrap_or("a hidden character"))?;
+        }
+        Ok(())
+    }
+}
+
+impl std::error::Error for MetaError {}
+
+const fn fail(problem: MetaProblem, item: &'static str) -> Result<(), MetaError> {
+    Err(MetaError { problem, item })
+}
+
+/// `?` is not usable in `const fn` yet.
+macro_rules! check {
+    ($e:expr) => {
+        if let Err(e) = $e {
+            return Err(e);
+        }
+    };
+}
+
+impl EventMeta {
+    /// What the serializer and the envelope writer copy verbatim from this metadata: the event name (an ASCII letter,
+    /// then letters, digits and '_'), the version (from 1) and every field name (also '-'), so that nothing they
+    /// write ever needs escaping. They and the registry evaluate this once per event type, at compile time,
+    /// whichever constructor built the metadata. The 64-byte limit, which only file names and the schemas need, is
+    /// left to [`Self::check`]. The fields' kinds are checked once per enum and group type instead
+    /// ([`CollectableKind::check`], with variant names, cycles and duplicate names), and a value is written only
+    /// when its type's kind equals the declared one; what only the page and the schemas read (the declared kinds,
+    /// duplicate field names, docs) is checked by [`Self::check`] before they are rendered.
+    ///
+    /// # Errors
+    /// The first problem found.
+    pub const fn check_wire(&self) -> Result<(), MetaError> {
+        if !is_name_with(self.name, false, usize::MAX) {
+            return fail(MetaProblem::InvalidEventName, self.name);
+        }
+        if self.version == 0 {
+            return fail(MetaProblem::VersionZero, self.name);
+        }
+        let mut i = 0;
+        while i < self.fields.len() {
+            if !is_name_with(self.fields[i].name, true, usize::MAX) {
+                return fail(MetaProblem::InvalidName, self.fields[i].name);
+            }
+            i += 1;
+        }
+        Ok(())
+    }
+
+    /// Everything: [`Self::check_wire`], unique field names, every field's kind down to the last variant (names,
+    /// uniqueness, enums not empty, no optional optional, groups at most [`MAX_GROUP_DEPTH`] deep, so no cycle) and
+    /// every doc (not blank, no character of [`HIDDEN_CHARACTERS`]). docs-gen and the schema renderer run it before
+    /// rendering anything; it is cheap at run time.
+    ///
+    /// # Errors
+    /// The first problem found.
+    pub const fn check(&self) -> Result<(), MetaError> {
+        check!(self.check_wire());
+        if !is_valid_event_name(self.name) {
+            return fail(MetaProblem::InvalidEventName, self.name);
+        }
+        check!(check_doc(self.doc, self.name));
+        check_fields(self.fields, 0, true)
+    }
+}
+
+impl CollectableKind {
+    /// What [`EventMeta::check_wire`] checks of a field, for one kind. Evaluated at compile time once per enum
+    /// and group type, so that an error names the type at fault.
+    ///
+    /// # Errors
+    /// The first problem found.
+    pub const fn check(&self) -> Result<(), MetaError> {
+        check_kind(self, 0, false)
+    }
+}
+
+const fn check_field_names(fields: &[FieldMeta]) -> Result<(), MetaError> {
+    let mut i = 0;
+    while i < fields.len() {
+        let name = fields[i].name;
+        if !is_valid_name(name) {
+            return fail(MetaProblem::InvalidName, name);
+        }
+        let mut j = i + 1;
+        while j < fields.len() {
+            if str_eq(name, fields[j].name) {
+                return fail(MetaProblem::DuplicateName, name);
+            }
+            j += 1;
+        }
+        i += 1;
+    }
+    Ok(())
+}
+
+/// `depth` is the number of groups around `fields`.
+const fn check_fields(fields: &[FieldMeta], depth: usize, docs: bool) -> Result<(), MetaError> {
+    check!(check_field_names(fields));
+    let mut i = 0;
+    while i < fields.len() {
+        if docs {
+            check!(check_doc(fields[i].doc, fields[i].name));
+        }
+        check!(check_kind(&fields[i].kind, depth, docs));
+        i += 1;
+    }
+    Ok(())
+}
+
+const fn check_kind(kind: &CollectableKind, depth: usize, docs: bool) -> Result<(), MetaError> {
+    match kind {
+        CollectableKind::Bool
+        | CollectableKind::Count(_)
+        | CollectableKind::DurationMillis
+        | CollectableKind::Version => Ok(()),
+        CollectableKind::Enum(meta) | CollectableKind::EnumSet(meta) => check_enum(meta, docs),
+        CollectableKind::Group(meta) => {
+            if depth >= MAX_GROUP_DEPTH {
+                return fail(MetaProblem::TooDeep, meta.name);
+            }
+            if !is_valid_name(meta.name) {
+                return fail(MetaProblem::InvalidName, meta.name);
+            }
+            if docs {
+                check!(check_doc(meta.doc, meta.name));
+            }
+            check_fields(meta.fields, depth + 1, docs)
+        }
+        CollectableKind::Optional(inner) => match inner {
+            CollectableKind::Optional(_) => fail(MetaProblem::OptionalOfOptional, "Option"),
+            _ => check_kind(inner, depth, docs),
+        },
+    }
+}
+
+const fn check_enum(meta: &EnumMeta, docs: bool) -> Result<(), MetaError> {
+    if !is_valid_name(meta.name) {
+        return fail(MetaProblem::InvalidName, meta.name);
+    }
+    if meta.variants.is_empty() {
+        return fail(MetaProblem::NoVariants, meta.name);
+    }
+    if docs {
+        check!(check_doc(meta.doc, meta.name));
+    }
+    let variants = meta.variants;
+    let mut i = 0;
+    while i < variants.len() {
+        let name = variants[i].name;
+        if !is_valid_name(name) {
+            return fail(MetaProblem::InvalidName, name);
+        }
+        if docs {
+            check!(check_doc(variants[i].doc, name));
+        }
+        let mut j = i + 1;
+        while j < variants.len() {
+            if str_eq(name, variants[j].name) {
+                return fail(MetaProblem::DuplicateName, name);
+            }
+            j += 1;
+        }
+        i += 1;
+    }
+    Ok(())
+}
+
+const fn check_doc(doc: &str, item: &'static str) -> Result<(), MetaError> {
+    if is_blank(doc) {
+        return fail(MetaProblem::BlankDoc, item);
+    }
+    match find_hidden_character(doc) {
+        Some((_, c)) => fail(MetaProblem::HiddenCharacter(c), item),
+        None => Ok(()),
+    }
+}
+
+/// Characters a doc may not contain, as inclusive ranges of code points with what they are: each is invisible,
+/// changes the direction of the text around it, or is a control. On a page they hide or reorder what a reader
+/// sees (a "Trojan Source" doc), so the derives refuse them at the doc and docs-gen refuses them in any
+/// metadata. Tab, newline and a carriage return right before a newline (CRLF) are allowed. `telemetry-derive` holds the same table; a test keeps them equal.
+pub const HIDDEN_CHARACTERS: &[(u32, u32, &str)] = &[
+    (0x0000, 0x0008, "a control character"),
+    (0x000B, 0x001F, "a control character"),
+    (0x007F, 0x009F, "a control character"),
+    (0x00AD, 0x00AD, "the soft hyphen, invisible"),
+    (0x034F, 0x034F, "the combining grapheme joiner, invisible"),
+    (0x0600, 0x0605, "an Arabic number sign, a format character"),
+    (0x061C, 0x061C, "the Arabic letter mark, a bidi control"),
+    (0x06DD, 0x06DD, "the Arabic end of ayah, a format character"),
+    (0x070F, 0x070F, "the Syriac abbreviation mark, a format character"),
+    (0x0890, 0x0891, "an Arabic pound or piastre mark above, a format character"),
+    (0x08E2, 0x08E2, "the Arabic disputed end of ayah, a format character"),
+    (0x115F, 0x1160, "a Hangul filler, invisible"),
+    (0x17B4, 0x17B5, "a Khmer inherent vowel, invisible"),
+    (0x180B, 0x180F, "a Mongolian variation selector or vowel separator, invisible"),
+    (0x200B, 0x200D, "a zero-width space or joiner, invisible"),
+    (0x200E, 0x200F, "a bidi mark"),
+    (0x2028, 0x2029, "a line or paragraph separator"),
+    (0x202A, 0x202E, "a bidi embedding or override"),
+    (0x2060, 0x2064, "a word joiner or an invisible operator"),
+    (0x2065, 0x2065, "an unassigned format character"),
+    (0x2066, 0x2069, "a bidi isolate"),
+    (0x206A, 0x206F, "a deprecated format character"),
+    (0x3164, 0x3164, "the Hangul filler, invisible"),
+    (0xE000, 0xF8FF, "a private-use character"),
+    (0xFDD0, 0xFDEF, "a noncharacter"),
+    (0xFE00, 0xFE0F, "a variation selector, invisible"),
+    (0xFEFF, 0xFEFF, "the zero-width no-break space (byte order mark)"),
+    (0xFFA0, 0xFFA0, "the halfwidth Hangul filler, invisible"),
+    (0xFFF0, 0xFFFB, "an interlinear annotation or unassigned special, a format character"),
+    (0xFFFE, 0xFFFF, "a noncharacter"),
+    (0x110BD, 0x110BD, "the Kaithi number sign, a format character"),
+    (0x110CD, 0x110CD, "the Kaithi number sign above, a format character"),
+    (0x13430, 0x1343F, "an Egyptian hieroglyph format control"),
+    (0x1BCA0, 0x1BCA3, "a shorthand format control, invisible"),
+    (0x1D173, 0x1D17A, "a musical symbol format control, invisible"),
+    (0xE0000, 0xE007F, "a tag character, invisible"),
+    (0xE0080, 0xE00FF, "an unassigned format character"),
+    (0xE0100, 0xE01EF, "a variation selector, invisible"),
+    (0xE01F0, 0xE0FFF, "an unassigned format character"),
+    (0xF0000, 0x10FFFF, "a private-use character"),
+];
+
+/// The first character of `text` listed in [`HIDDEN_CHARACTERS`], with its byte offset.
+pub const fn find_hidden_character(text: &str) -> Option<(usize, char)> {
+    let bytes = text.as_bytes();
+    let mut i = 0;
+    while i < bytes.len() {
+        let b = bytes[i];
+        // ASCII fast path: only controls other than tab and newline (and DEL) are refused.
+        if b < 0x80 {
+            // A carriage return is allowed only as part of a CRLF line ending (a doc read from a Windows file).
+            let crlf = b == b'\r' && i + 1 < bytes.len() && bytes[i + 1] == b'\n';
+            if (b < 0x20 && b != b'\t' && b != b'\n' && !crlf) || b == 0x7F {
+                return Some((i, b as char));
+            }
+            i += 1;
+            continue;
+        }
+        // `text` is UTF-8, so the sequence is well formed.
+        let (code, len) = if b >= 0xF0 {
+            (
+                ((b as u32 & 0x07) << 18)
+                    | ((bytes[i + 1] as u32 & 0x3F) << 12)
+                    | ((bytes[i + 2] as u32 & 0x3F) << 6)
+                    | (bytes[i + 3] as u32 & 0x3F),
+                4,
+            )
+        } else if b >= 0xE0 {
+            (((b as u32 & 0x0F) << 12) | ((bytes[i + 1] as u32 & 0x3F) << 6) | (bytes[i + 2] as u32 & 0x3F), 3)
+        } else {
+            (((b as u32 & 0x1F) << 6) | (bytes[i + 1] as u32 & 0x3F), 2)
+        };
+        let mut r = 0;
+        while r < HIDDEN_CHARACTERS.len() {
+            let (first, last, _) = HIDDEN_CHARACTERS[r];
+            if code >= first && code <= last {
+                return match char::from_u32(code) {
+                    Some(c) => Some((i, c)),
+                    None => Some((i, char::REPLACEMENT_CHARACTER)),
+                };
+            }
+            r += 1;
+        }
+        i += len;
+    }
+    None
+}
+
+/// Whether `text` has no character of [`HIDDEN_CHARACTERS`].
+pub const fn is_visible_text(text: &str) -> bool {
+    find_hidden_character(text).is_none()
+}
+
+/// What a character of [`HIDDEN_CHARACTERS`] is, in words; `None` for any other character.
+pub fn hidden_character_name(c: char) -> Option<&'static str> {
+    let code = u32::from(c);
+    HIDDEN_CHARACTERS.iter().find(|(first, last, _)| (*first..=*last).contains(&code)).map(|(_, _, what)| *what)
+}
+
+// The compile-time fast path. `Checked` runs it for every event type, in the const evaluator, which pays for every
+// step and every call: so one pass, a byte table instead of `is_ascii_*` calls, lengths compared before bytes,
+// scalar kinds skipped inline. It accepts exactly what `check_wire` accepts (a unit test holds them together);
+// only when it refuses does `Checked` run `check_wire` to say why.
+
+/// Whether `$name` starts with an ASCII letter and continues with bytes matching `$tail`. A macro, not a function,
+/// and slice patterns two bytes a step rather than indexing, `len()` or a counter: in the const evaluator every call
+/// and every step costs thousands of instructions, far more than the comparisons themselves.
+macro_rules! name_fits {
+    ($name:expr, $($tail:pat_param)|+) => {{
+        let mut bytes = $name.as_bytes();
+        let starts_with_letter = matches!(bytes, [b'a'..=b'z' | b'A'..=b'Z', ..]);
+        while let [$($tail)|+, $($tail)|+, rest @ ..] = bytes {
+            bytes = rest;
+        }
+        starts_with_letter && matches!(bytes, [] | [$($tail)|+])
+    }};
+}
+
+impl EventMeta {
+    /// `self.check_wire().is_ok()`, in as few steps of the const evaluator as possible: `Checked` runs it for
+    /// every event type, and each step there costs thousands of instructions (see docs/PERFORMANCE.md).
+    const fn is_wire_sound(&self) -> bool {
+        if self.version == 0 || !name_fits!(self.name, b'a'..=b'z' | b'A'..=b'Z' | b'0'..=b'9' | b'_') {
+            return false;
+        }
+        let mut fields = self.fields;
+        while let [field, rest @ ..] = fields {
+            if !name_fits!(field.name, b'a'..=b'z' | b'A'..=b'Z' | b'0'..=b'9' | b'_' | b'-') {
+                return false;
+            }
+            fields = rest;
+        }
+        true
+    }
+}
+
+/// `E::META`, refused at compile time unless [`EventMeta::check_wire`] accepts it: the one way the serializer,
+/// the envelope writer and the registry read an event's metadata. Evaluated once per event type, so it costs
+/// nothing at run time whichever constructor built the metadata.
+pub(crate) struct Checked<E: ?Sized>(std::marker::PhantomData<E>);
+
+/// Not generic, so that the panic's formatting is not part of every event's compile-time evaluation.
+const fn refuse(meta: &EventMeta) -> ! {
+    match meta.check_wire() {
+        Err(error) => panic!("{}", error.problem.message()),
+        // Unreachable while `is_wire_sound` and `check_wire` agree; refused all the same.
+        Ok(()) => panic!("telemetry: refused metadata"),
+    }
+}
+
+impl<E: crate::TelemetryEvent + ?Sized> Checked<E> {
+    pub(crate) const META: &'static EventMeta = if E::META.is_wire_sound() { &E::META } else { refuse(&E::META) };
+}
+
 /// `[A-Za-z][A-Za-z0-9_]*`, at most [`MAX_NAME_LEN`] bytes: event names are identifiers everywhere they go
 /// (file names, schema `$id`s, anchors).
 pub const fn is_valid_event_name(name: &str) -> bool {
-    is_name_with(name, false)
+    is_name_with(name, false, MAX_NAME_LEN)
 }
 
 /// `[A-Za-z][A-Za-z0-9_-]*`, at most [`MAX_NAME_LEN`] bytes. Such a name never needs escaping in JSON, HTML or
 /// Markdown, which is why the serializer can copy it verbatim.
 pub const fn is_valid_name(name: &str) -> bool {
-    is_name_with(name, true)
+    is_name_with(name, true, MAX_NAME_LEN)
 }
 
-const fn is_name_with(name: &str, allow_dash: bool) -> bool {
+const fn is_name_with(name: &str, allow_dash: bool, max_len: usize) -> bool {
     let bytes = name.as_bytes();
-    if bytes.is_empty() || bytes.len() > MAX_NAME_LEN || !bytes[0].is_ascii_alphabetic() {
+    if bytes.is_empty() || bytes.len() > max_len || !bytes[0].is_ascii_alphabetic() {
         return false;
     }
     let mut i = 1;
@@ -338,6 +812,54 @@ const fn variants_are_unique(variants: &[VariantMeta]) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_fast_path_accepts_exactly_what_check_wire_accepts() {
+        const ENUM: EnumMeta = EnumMeta::__derived("Plan", "The plan.", &[VariantMeta::__derived("Free", "Free.")]);
+        const EMPTY: EnumMeta = EnumMeta::__derived("Plan", "The plan.", &[]);
+        const BAD_VARIANT: EnumMeta = EnumMeta::__derived("Plan", "The plan.", &[VariantMeta::__derived("a\"", "A.")]);
+        const GROUP: GroupMeta =
+            GroupMeta::__derived("G", "G.", &[FieldMeta::__derived("x", "X.", CollectableKind::Bool)]);
+        const DUP_GROUP: GroupMeta = GroupMeta::__derived(
+            "G",
+            "G.",
+            &[
+                FieldMeta::__derived("x", "X.", CollectableKind::Bool),
+                FieldMeta::__derived("x", "X.", CollectableKind::Bool),
+            ],
+        );
+        let kinds = [
+            CollectableKind::Bool,
+            CollectableKind::Enum(&ENUM),
+            CollectableKind::EnumSet(&EMPTY),
+            CollectableKind::Enum(&BAD_VARIANT),
+            CollectableKind::Group(&GROUP),
+            CollectableKind::Group(&DUP_GROUP),
+            CollectableKind::Optional(&CollectableKind::Optional(&CollectableKind::Bool)),
+            CollectableKind::Optional(&CollectableKind::Group(&GROUP)),
+        ];
+        let names = ["ok", "is-ci", "a_1", "", "1a", "_a", "-a", "a b", "a\"b", "a.b", "é", "A-B"];
+        let mut cases = 0;
+        for event_name in ["EVENT", "EV-ENT", "", "9", &"X".repeat(64), &"X".repeat(65)] {
+            for version in [0, 1] {
+                for first in names {
+                    for second in ["other", first] {
+                        for kind in kinds {
+                            let fields: &'static [FieldMeta] = Box::leak(Box::new([
+                                FieldMeta::__derived(first, "F.", CollectableKind::Bool),
+                                FieldMeta::__derived(second, "S.", kind),
+                            ]));
+                            let name: &'static str = Box::leak(event_name.to_owned().into_boxed_str());
+                            let meta = EventMeta::__derived(name, version, "E.", fields);
+                            assert_eq!(meta.is_wire_sound(), meta.check_wire().is_ok(), "{meta:?}");
+                            cases += 1;
+                        }
+                    }
+                }
+            }
+        }
+        assert!(cases > 1000);
+    }
 
     #[test]
     fn names_are_identifiers() {

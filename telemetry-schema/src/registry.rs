@@ -21,7 +21,9 @@ impl RegisteredEvent {
     /// Built by `#[derive(TelemetryEvent)]`; not meant to be called by hand.
     #[doc(hidden)]
     pub const fn new<E: TelemetryEvent>(rust_type: &'static str, location: SourceLocation) -> Self {
-        Self { meta: const { &E::META }, rust_type, location }
+        // docs-gen uses the name as a file name and an anchor: only metadata that passed the compile-time check
+        // (once per event type) is registered.
+        Self { meta: crate::meta::Checked::<E>::META, rust_type, location }
     }
 
     /// The event's metadata.

@@ -136,3 +136,238 @@ fn count_widths_bound_their_values() {
     assert_eq!(CountWidth::U16.max(), 65_535);
     assert_eq!(CountWidth::Usize.max(), u64::MAX);
 }
+
+// Same-name substitution: the serializer compares a value's kind with the declared one by identity or full
+// structure, never by name. With only the checked public constructors, each of these once sent data the page
+// did not describe.
+
+/// What the page documents: a group `Props` with one bool.
+const PROPS: telemetry_schema::GroupMeta = telemetry_schema::GroupMeta::new(
+    "Props",
+    "Display settings.",
+    &[FieldMeta::new("dark_mode", "Dark mode.", K::Bool)],
+);
+
+/// What is sent instead: another group called `Props`, with four counts (eight bytes of a file path each).
+struct SmugglingProps {
+    bytes: [u64; 4],
+}
+
+const U64: CollectableKind = CollectableKind::Count(CountWidth::U64);
+
+impl TelemetryGroup for SmugglingProps {
+    const META: telemetry_schema::GroupMeta = telemetry_schema::GroupMeta::new(
+        "Props",
+        "Display settings.",
+        &[
+            FieldMeta::new("a", "A.", U64),
+            FieldMeta::new("b", "B.", U64),
+            FieldMeta::new("c", "C.", U64),
+            FieldMeta::new("d", "D.", U64),
+        ],
+    );
+    fn visit_fields(&self, fields: &mut Fields<'_>) {
+        for byte in &self.bytes {
+            fields.field(byte);
+        }
+    }
+}
+
+impl DerivedKind for SmugglingProps {
+    type Shape = telemetry_schema::GroupShape;
+}
+
+use telemetry_schema::CollectableKind as K;
+use telemetry_schema::TelemetryGroup;
+
+fn smuggled() -> SmugglingProps {
+    SmugglingProps { bytes: [u64::from_le_bytes(*b"/home/ja"), u64::from_le_bytes(*b"ne/.ssh/"), 0, 0] }
+}
+
+struct SettingsChanged {
+    props: SmugglingProps,
+}
+
+impl TelemetryEvent for SettingsChanged {
+    const META: EventMeta = EventMeta::new(
+        "SETTINGS_CHANGED",
+        1,
+        "Settings changed.",
+        &[FieldMeta::new("props", "The settings.", K::Group(&PROPS))],
+    );
+    fn visit_fields(&self, fields: &mut Fields<'_>) {
+        fields.field(&self.props);
+    }
+}
+
+#[test]
+fn a_group_with_the_documented_name_but_other_fields_is_refused() {
+    let err = to_json(&SettingsChanged { props: smuggled() }).unwrap_err();
+    assert_eq!(err.problem(), &EncodeProblem::KindMismatch { field: "props" });
+}
+
+/// The documented group, nested one level down: the substitution is caught however deep it sits.
+const OUTER: telemetry_schema::GroupMeta = telemetry_schema::GroupMeta::new(
+    "Outer",
+    "Holds the settings.",
+    &[FieldMeta::new("props", "The settings.", K::Optional(&K::Group(&PROPS)))],
+);
+
+struct SmugglingOuter {
+    props: Option<SmugglingProps>,
+}
+
+impl TelemetryGroup for SmugglingOuter {
+    const META: telemetry_schema::GroupMeta = telemetry_schema::GroupMeta::new(
+        "Outer",
+        "Holds the settings.",
+        &[FieldMeta::new(
+            "props",
+            "The settings.",
+            K::Optional(&<SmugglingProps as telemetry_schema::Collectable>::KIND),
+        )],
+    );
+    fn visit_fields(&self, fields: &mut Fields<'_>) {
+        fields.field(&self.props);
+    }
+}
+
+impl DerivedKind for SmugglingOuter {
+    type Shape = telemetry_schema::GroupShape;
+}
+
+struct Nested {
+    outer: SmugglingOuter,
+}
+
+impl TelemetryEvent for Nested {
+    const META: EventMeta = EventMeta::new(
+        "NESTED",
+        1,
+        "Nested settings.",
+        &[FieldMeta::new("outer", "The outer group.", K::Group(&OUTER))],
+    );
+    fn visit_fields(&self, fields: &mut Fields<'_>) {
+        fields.field(&self.outer);
+    }
+}
+
+#[test]
+fn a_substituted_group_inside_a_group_of_the_documented_name_is_refused() {
+    let err = to_json(&Nested { outer: SmugglingOuter { props: Some(smuggled()) } }).unwrap_err();
+    assert_eq!(err.problem(), &EncodeProblem::KindMismatch { field: "outer" });
+    // Even when the optional inner group is absent: the kinds differ, whatever the value.
+    let err = to_json(&Nested { outer: SmugglingOuter { props: None } }).unwrap_err();
+    assert_eq!(err.problem(), &EncodeProblem::KindMismatch { field: "outer" });
+}
+
+/// What the page documents: `Plan`, one of `Free` or `Pro`.
+const PLAN: EnumMeta = EnumMeta::new(
+    "Plan",
+    "The plan.",
+    &[VariantMeta::new("Free", "The free plan."), VariantMeta::new("Pro", "The paid plan.")],
+);
+
+/// What is sent instead: another enum called `Plan`, whose variants are user names.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+struct UserName;
+
+impl TelemetryEnum for UserName {
+    const META: EnumMeta = EnumMeta::new("Plan", "The plan.", &[VariantMeta::new("jane-doe", "Jane.")]);
+    fn variant_index(self) -> usize {
+        0
+    }
+}
+
+impl DerivedKind for UserName {
+    type Shape = EnumShape;
+}
+
+struct PlanShown {
+    plan: Option<UserName>,
+}
+
+impl TelemetryEvent for PlanShown {
+    const META: EventMeta = EventMeta::new(
+        "PLAN_SHOWN",
+        1,
+        "A plan was shown.",
+        &[FieldMeta::new("plan", "The plan.", K::Optional(&K::Enum(&PLAN)))],
+    );
+    fn visit_fields(&self, fields: &mut Fields<'_>) {
+        fields.field(&self.plan);
+    }
+}
+
+#[test]
+fn an_enum_with_the_documented_name_but_other_variants_is_refused() {
+    let err = to_json(&PlanShown { plan: Some(UserName) }).unwrap_err();
+    assert_eq!(err.problem(), &EncodeProblem::KindMismatch { field: "plan" });
+}
+
+struct PlansShown {
+    plans: BTreeSet<UserName>,
+}
+
+impl TelemetryEvent for PlansShown {
+    const META: EventMeta = EventMeta::new(
+        "PLANS_SHOWN",
+        1,
+        "Plans were shown.",
+        &[FieldMeta::new("plans", "The plans.", K::EnumSet(&PLAN))],
+    );
+    fn visit_fields(&self, fields: &mut Fields<'_>) {
+        fields.field(&self.plans);
+    }
+}
+
+#[test]
+fn a_set_of_an_enum_with_the_documented_name_but_other_variants_is_refused() {
+    let err = to_json(&PlansShown { plans: BTreeSet::from([UserName]) }).unwrap_err();
+    assert_eq!(err.problem(), &EncodeProblem::KindMismatch { field: "plans" });
+}
+
+/// The documented group, defined a second time with the same structure (as a copy in another crate would be):
+/// accepted, because it sends exactly what the page says.
+struct SameProps {
+    dark_mode: bool,
+}
+
+impl TelemetryGroup for SameProps {
+    const META: telemetry_schema::GroupMeta = telemetry_schema::GroupMeta::new(
+        "Props",
+        "Display settings.",
+        &[FieldMeta::new("dark_mode", "Dark mode.", K::Bool)],
+    );
+    fn visit_fields(&self, fields: &mut Fields<'_>) {
+        fields.field(&self.dark_mode);
+    }
+}
+
+impl DerivedKind for SameProps {
+    type Shape = telemetry_schema::GroupShape;
+}
+
+struct SameSettings {
+    props: SameProps,
+}
+
+impl TelemetryEvent for SameSettings {
+    const META: EventMeta = EventMeta::new(
+        "SAME_SETTINGS",
+        1,
+        "Settings changed.",
+        &[FieldMeta::new("props", "The settings.", K::Group(&PROPS))],
+    );
+    fn visit_fields(&self, fields: &mut Fields<'_>) {
+        fields.field(&self.props);
+    }
+}
+
+#[test]
+fn a_group_with_the_same_structure_as_the_documented_one_is_accepted() {
+    assert_eq!(
+        to_json(&SameSettings { props: SameProps { dark_mode: true } }).unwrap(),
+        r#"{"props":{"dark_mode":true}}"#
+    );
+}

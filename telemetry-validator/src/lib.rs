@@ -4,7 +4,9 @@
 //! [`bundle_schema`](telemetry_schema::schema::bundle_schema) wrote, then checks each request body. Bodies are bounded before
 //! they are parsed ([`Limits`]): size first, then while parsing, which stops at the first violation, nesting depth,
 //! batch length, array length (no longer than the bundle's largest `maxItems`), object size (no larger than its
-//! largest closed object, plus a margin), repeated keys, and numbers that are not plain integers. Problems are collected up to [`MAX_REPORTED_PROBLEMS`]. So a hostile body within the
+//! largest closed object, plus a margin), the number of arrays and objects (no more than the envelopes a body may
+//! carry can hold, plus a margin), repeated keys, and numbers that are not plain integers. Problems are collected
+//! up to [`MAX_REPORTED_PROBLEMS`]. So a hostile body within the
 //! limits costs a bounded multiple of its size (`tests/hostile_cost.rs` measures the worst shapes we know). No
 //! input makes the validator panic.
 //!
@@ -76,6 +78,10 @@ pub const MAX_REPORTED_PROBLEMS: usize = 100;
 /// How many members an object may have past the most any closed object schema of the bundle lists: none of them
 /// can be valid, but a few are worth naming in the rejection (a client sending a field the bundle lacks).
 const OBJECT_SLACK: usize = 32;
+
+/// How many arrays and objects a body may hold past the most its valid envelopes can have (a batch object and its
+/// array, then a margin): a few unknown ones are still worth naming in the rejection.
+const CONTAINER_SLACK: usize = 32;
 
 /// Enforces a bundle schema. Cheap to share between threads (`Send + Sync`).
 ///
@@ -275,8 +281,17 @@ impl Validator {
             max_array_len: self.shapes.max_array_len,
             // Room past the largest object, so an envelope with a few unknown keys still has them named.
             max_object_len: self.shapes.max_object_len.map(|members| members + OBJECT_SLACK),
+            max_containers: self.max_containers(batch),
             batch,
         }
+    }
+
+    /// The most arrays and objects a body may hold: as many as the envelopes it may carry can have, plus the
+    /// batch's own two and [`CONTAINER_SLACK`].
+    fn max_containers(&self, batch: bool) -> Option<usize> {
+        let envelopes = if batch { self.limits.max_batch_len } else { 1 };
+        let per_envelope = self.shapes.max_containers?;
+        Some(per_envelope.saturating_mul(envelopes).saturating_add(2 + CONTAINER_SLACK))
     }
 
     /// The fast path's parse. `Err(Some(_))`: refused by the shared parser (a limit, not JSON), with the same
@@ -293,7 +308,7 @@ impl Validator {
         let mut deserializer = serde_json::Deserializer::from_str(text);
         parse::parse(&mut deserializer, &self.bounds(batch)).map_err(|stopped| match stopped.hit {
             Some(LimitHit::LeftToExactPath) => None,
-            _ => Some(self.stopped(stopped)),
+            _ => Some(self.stopped(stopped, batch)),
         })
     }
 
@@ -316,11 +331,11 @@ impl Validator {
             return Err(body_too_large(&self.limits, body.len()));
         }
         let mut deserializer = serde_json::Deserializer::from_slice(body);
-        parse::parse(&mut deserializer, &self.bounds(batch)).map_err(|stopped| self.stopped(stopped))
+        parse::parse(&mut deserializer, &self.bounds(batch)).map_err(|stopped| self.stopped(stopped, batch))
     }
 
     /// The rejection for a parse the shared parser stopped.
-    fn stopped(&self, Stopped { hit, error }: Stopped) -> Rejection {
+    fn stopped(&self, Stopped { hit, error }: Stopped, batch: bool) -> Rejection {
         let limits = &self.limits;
         let (line, column) = (error.line(), error.column());
         Rejection::one(match hit {
@@ -341,6 +356,17 @@ impl Validator {
                     ProblemKind::ObjectTooLarge { limit, line, column },
                     format!(
                         "objects of at most {limit} members ({OBJECT_SLACK} more than any schema in the bundle lists)"
+                    ),
+                )
+            }
+            Some(LimitHit::Containers) => {
+                let limit = self.max_containers(batch).unwrap_or(usize::MAX);
+                Problem::body(
+                    String::new(),
+                    ProblemKind::TooManyContainers { limit, line, column },
+                    format!(
+                        "no more arrays and objects than the envelopes a body may carry can have ({CONTAINER_SLACK} \
+                         more at most)"
                     ),
                 )
             }
@@ -433,11 +459,13 @@ fn body_too_large(limits: &Limits, actual: usize) -> Rejection {
 struct Shapes {
     max_array_len: Option<usize>,
     max_object_len: Option<usize>,
+    /// The most arrays and objects one valid envelope can hold (see [`containers`]).
+    max_containers: Option<usize>,
 }
 
 impl Shapes {
     fn of(defs: &serde_json::Map<String, Value>) -> Self {
-        let mut shapes = Self { max_array_len: Some(0), max_object_len: Some(0) };
+        let mut shapes = Self { max_array_len: Some(0), max_object_len: Some(0), max_containers: None };
         for (key, schema) in defs {
             if key == BUNDLE_ENVELOPE_DEF
                 && let Some(envelope) = schema.as_object()
@@ -460,6 +488,7 @@ impl Shapes {
                 shapes.walk(schema);
             }
         }
+        shapes.max_containers = envelope_containers(defs);
         shapes
     }
 
@@ -503,6 +532,97 @@ impl Shapes {
             }
         }
     }
+}
+
+/// The most arrays and objects one valid envelope can hold: those of the envelope schema without its `payload`,
+/// plus the most any event's payload schema allows. `None` (no container limit) when a schema says something
+/// [`containers`] does not follow.
+fn envelope_containers(defs: &serde_json::Map<String, Value>) -> Option<usize> {
+    let mut envelope = defs.get(BUNDLE_ENVELOPE_DEF)?.clone();
+    envelope.get_mut("properties")?.as_object_mut()?.remove("payload");
+    let around = containers(&envelope, &envelope, 0)?;
+    let mut payload = 0;
+    for schema in defs.iter().filter(|(key, _)| *key != BUNDLE_ENVELOPE_DEF).map(|(_, schema)| schema) {
+        payload = payload.max(containers(schema, schema, 0)?);
+    }
+    around.checked_add(payload)
+}
+
+/// The most arrays and objects a value valid against `schema` can hold (itself included), following `$ref`s into
+/// `root`'s `$defs`. Knows the keywords the toolkit's renderer writes; any other keyword that could let more
+/// containers in (`patternProperties`, `allOf`, `anyOf`, an open object, an array without `maxItems`, …) gives
+/// `None`. Only ever an over-estimate, so no valid body is refused for it.
+fn containers(schema: &Value, root: &Value, depth: usize) -> Option<usize> {
+    const SCALAR_KEYWORDS: &[&str] = &[
+        "$id",
+        "$schema",
+        "$defs",
+        "title",
+        "description",
+        "type",
+        "required",
+        "const",
+        "enum",
+        "minimum",
+        "maximum",
+        "pattern",
+        "maxLength",
+        "minLength",
+        "uniqueItems",
+        "minItems",
+        "maxItems",
+        "not",
+    ];
+    if depth > 32 {
+        return None; // a cycle, or nesting no toolkit schema has
+    }
+    let map = match schema {
+        Value::Bool(_) => return if schema == &Value::Bool(false) { Some(0) } else { None },
+        Value::Object(map) => map,
+        _ => return None,
+    };
+    let mut count: usize = 0;
+    let says_type = |name: &str| {
+        map.get("type")
+            .is_some_and(|ty| ty == name || ty.as_array().is_some_and(|types| types.iter().any(|t| t == name)))
+    };
+    if says_type("object") || map.contains_key("properties") {
+        if map.get("additionalProperties") != Some(&Value::Bool(false)) {
+            return None;
+        }
+        count = 1;
+        for property in map.get("properties").and_then(Value::as_object).into_iter().flat_map(|p| p.values()) {
+            count = count.checked_add(containers(property, root, depth + 1)?)?;
+        }
+    }
+    if says_type("array") || map.contains_key("items") {
+        let max_items = usize::try_from(map.get("maxItems")?.as_u64()?).ok()?;
+        let per_item = match map.get("items") {
+            Some(items) => containers(items, root, depth + 1)?,
+            None => return None,
+        };
+        count = count.checked_add(max_items.checked_mul(per_item)?.checked_add(1)?)?;
+    }
+    for (keyword, value) in map {
+        match keyword.as_str() {
+            "properties" | "additionalProperties" | "items" => {}
+            "$ref" => {
+                let name = value.as_str()?.strip_prefix("#/$defs/")?;
+                let target = root.get("$defs")?.get(name)?;
+                count = count.checked_add(containers(target, root, depth + 1)?)?;
+            }
+            "oneOf" => {
+                let mut most = 0;
+                for branch in value.as_array()? {
+                    most = most.max(containers(branch, root, depth + 1)?);
+                }
+                count = count.checked_add(most)?;
+            }
+            other if SCALAR_KEYWORDS.contains(&other) => {}
+            _ => return None,
+        }
+    }
+    Some(count)
 }
 
 fn widen(longest: &mut Option<usize>, candidate: u64) {
@@ -686,6 +806,17 @@ pub enum ProblemKind {
     /// unknown keys are still named); parsing stopped there.
     ObjectTooLarge {
         /// The most members accepted.
+        limit: usize,
+        /// 1-based line where parsing stopped.
+        line: usize,
+        /// 1-based column where parsing stopped.
+        column: usize,
+    },
+    /// The body holds more arrays and objects than the envelopes it may carry can have (plus a small margin);
+    /// parsing stopped there. Each is an allocation however little input it takes, so only their number bounds
+    /// what a body of nested one-child arrays or objects costs.
+    TooManyContainers {
+        /// The most arrays and objects accepted in this body (a batch or one envelope).
         limit: usize,
         /// 1-based line where parsing stopped.
         line: usize,

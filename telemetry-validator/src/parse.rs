@@ -9,6 +9,9 @@
 //! - any other array longer than the longest the bundle allows (its largest `maxItems`), since no longer array
 //!   can be valid anywhere in an envelope;
 //! - an object with more members than the bundle's largest closed object lists (plus a margin);
+//! - more arrays and objects in the whole body than the valid envelopes it may hold can have (plus a margin):
+//!   each one is an allocation however little input it takes (`{"":{"":…}}` costs a `BTreeMap` node of ~600
+//!   bytes for every 5 bytes), so only their number bounds what nested one-child containers cost;
 //! - a key repeated in one object (readers disagree on which value counts);
 //! - a number token that is not a plain integer (`1.0`, `1e2`, `-0`, `9e-999`, or digits beyond 64 bits): the
 //!   client never writes one, and JSON Schema's `integer` would accept `14.000…0` with a megabyte of zeros.
@@ -33,6 +36,7 @@ pub(crate) enum LimitHit {
     DuplicateKey,
     NotAnInteger,
     ObjectLength,
+    Containers,
     /// The representation gave up on an object (the fast path's objects are small); not a verdict on the body.
     LeftToExactPath,
 }
@@ -66,6 +70,8 @@ pub(crate) struct Bounds {
     pub(crate) max_array_len: Option<usize>,
     /// The most members an object may have; `None` when unbounded.
     pub(crate) max_object_len: Option<usize>,
+    /// The most arrays and objects the whole body may hold; `None` when unbounded.
+    pub(crate) max_containers: Option<usize>,
     /// Whether the body is a batch (`{"events": [...]}`).
     pub(crate) batch: bool,
 }
@@ -82,7 +88,9 @@ pub(crate) fn parse<'de, R: serde_json::de::Read<'de>, T: Tree<'de>>(
     bounds: &Bounds,
 ) -> Result<T, Stopped> {
     let hit = Cell::new(None);
-    let seed = Limited::<T> { depth: 1, bounds, hit: &hit, batch_array: false, tree: PhantomData };
+    let containers = Cell::new(0);
+    let seed =
+        Limited::<T> { depth: 1, bounds, hit: &hit, containers: &containers, batch_array: false, tree: PhantomData };
     let parsed = seed.deserialize(&mut *deserializer).and_then(|value| deserializer.end().map(|()| value));
     parsed.map_err(|error| Stopped { hit: hit.get(), error })
 }
@@ -92,6 +100,8 @@ struct Limited<'a, T> {
     depth: usize,
     bounds: &'a Bounds,
     hit: &'a Cell<Option<LimitHit>>,
+    /// How many arrays and objects the body has opened so far.
+    containers: &'a Cell<usize>,
     /// Whether this value is the batch's `events` array.
     batch_array: bool,
     tree: PhantomData<fn() -> T>,
@@ -114,12 +124,22 @@ impl<T> Limited<'_, T> {
             LimitHit::DuplicateKey => "duplicate key",
             LimitHit::NotAnInteger => "a number that is not a plain integer",
             LimitHit::ObjectLength => "object too large",
+            LimitHit::Containers => "too many arrays and objects",
             LimitHit::LeftToExactPath => "object too large for this representation",
         })
     }
 
+    /// Called as an array or object opens.
     fn enter<E: serde::de::Error>(&self) -> Result<(), E> {
-        if self.depth > self.bounds.limits.max_depth { Err(self.stop(LimitHit::Depth)) } else { Ok(()) }
+        if self.depth > self.bounds.limits.max_depth {
+            return Err(self.stop(LimitHit::Depth));
+        }
+        let containers = self.containers.get() + 1;
+        if self.bounds.max_containers.is_some_and(|max| containers > max) {
+            return Err(self.stop(LimitHit::Containers));
+        }
+        self.containers.set(containers);
+        Ok(())
     }
 
     fn child(&self, batch_array: bool) -> Self {

@@ -14,6 +14,8 @@ use std::hint::black_box;
 use std::process::{Command, ExitCode};
 use std::time::{Duration, Instant};
 
+use telemetry_validator::Limits;
+
 use cap::Cap;
 use telemetry_validator::Validator;
 
@@ -55,6 +57,51 @@ fn fill(wrap: impl Fn(&str) -> String, item: impl Fn(usize) -> String) -> String
     wrap(&items)
 }
 
+/// A tree of `levels` levels: 5-way `fan` nodes for the first `fan_levels`, then single-child `chain` nodes down
+/// to a `0`. `node(children)` writes one node around its children.
+fn tree(levels: usize, fan_levels: usize, fan: &dyn Fn(&[String]) -> String, chain: &dyn Fn(&str) -> String) -> String {
+    if levels == 0 {
+        "0".to_owned()
+    } else if fan_levels > 0 {
+        let child = tree(levels - 1, fan_levels - 1, fan, chain);
+        fan(&vec![child; 5])
+    } else {
+        chain(&tree(levels - 1, 0, fan, chain))
+    }
+}
+
+/// A batch of as many copies of the densest tree as fit: every level within the depth limit (the batch is 1, its
+/// array 2), fanning out only as much as needed to fill the body, the rest single-child nodes (each one an
+/// allocation for a few bytes of input).
+fn batch_of_trees(fan: &dyn Fn(&[String]) -> String, chain: &dyn Fn(&str) -> String) -> String {
+    let levels = Limits::default().max_depth - 2;
+    // Sizes are computed, not built: building every candidate would cost more than validating the body, and the
+    // peak this test measures is the process's.
+    let (fan_extra, chain_extra) = (fan(&vec![String::new(); 5]).len(), chain("").len());
+    let size = |fan_levels: usize| {
+        (0..levels).fold(1usize, |inner, level| {
+            let from_top = levels - 1 - level;
+            if from_top < fan_levels { fan_extra + 5 * inner } else { chain_extra + inner }
+        })
+    };
+    let (_, fan_levels, copies) = (0..=levels)
+        .map(|fan_levels| {
+            let one = size(fan_levels);
+            let copies = ((TARGET - 20) / (one + 1)).min(Limits::default().max_batch_len);
+            (copies * one, fan_levels, copies)
+        })
+        .filter(|(bytes, _, copies)| *copies > 0 && *bytes <= TARGET)
+        .max_by_key(|(bytes, _, _)| *bytes)
+        .expect("some tree fits");
+    let one = tree(levels, fan_levels, fan, chain);
+    format!(r#"{{"events":[{}]}}"#, vec![one; copies].join(","))
+}
+
+fn object_fan(children: &[String]) -> String {
+    let members: Vec<String> = children.iter().enumerate().map(|(i, child)| format!(r#""{i}":{child}"#)).collect();
+    format!("{{{}}}", members.join(","))
+}
+
 struct Shape {
     name: &'static str,
     batch: bool,
@@ -62,8 +109,9 @@ struct Shape {
 }
 
 /// The worst shapes: long arrays of scalars, of empty objects and of distinct integers (where the schema wants a
-/// small set), nesting as deep as the limit allows and far deeper, objects with many keys, and batches of many
-/// wrong envelopes.
+/// small set), nesting as deep as the limit allows and far deeper, objects with many keys, batches of many
+/// wrong envelopes, and bodies made of one-child arrays and objects (each a whole allocation, a `BTreeMap` node
+/// of ~600 bytes for an object, for 2 to 5 bytes of input: 120 to 160 x the body before the container limit).
 const SHAPES: &[Shape] = &[
     Shape { name: "zeros_in_a_set", batch: false, body: || fill(envelope_with_plugins, |_| "0".into()) },
     Shape { name: "empty_objects_in_a_set", batch: false, body: || fill(envelope_with_plugins, |_| "{}".into()) },
@@ -124,6 +172,16 @@ const SHAPES: &[Shape] = &[
             let one = format!("[{}]", vec!["0"; per].join(","));
             format!(r#"{{"events":[{}]}}"#, vec![one; 1_000].join(","))
         },
+    },
+    Shape {
+        name: "batch_of_single_member_object_chains",
+        batch: true,
+        body: || batch_of_trees(&object_fan, &|child| format!(r#"{{"":{child}}}"#)),
+    },
+    Shape {
+        name: "batch_of_single_item_array_chains",
+        batch: true,
+        body: || batch_of_trees(&|children| format!("[{}]", children.join(",")), &|child| format!("[{child}]")),
     },
 ];
 

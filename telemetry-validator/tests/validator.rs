@@ -309,6 +309,31 @@ fn long_batches_stop_parsing_at_the_limit() {
 }
 
 #[test]
+fn bodies_of_more_arrays_and_objects_than_their_envelopes_can_hold_stop_parsing() {
+    // Each array or object is an allocation (an object's map node is ~600 bytes) for as little as 2 to 5 bytes of
+    // input, so nested one-child containers would cost over 100 x the body; their number is bounded instead. A
+    // valid envelope here holds 5 (itself, sdk, context, payload, flags).
+    let v = validator().with_limits(Limits { max_batch_len: 3, ..Limits::default() });
+    let one = envelope(&painted());
+    let full = format!("{{\"events\":[{one},{one},{one}]}}");
+    assert_eq!(v.validate_batch(full.as_bytes()).unwrap(), 3, "a full batch of the richest envelope is accepted");
+    // 3 x 5 + 2 + 32 = 49 containers at most in a batch, 5 + 2 + 32 = 39 in an envelope.
+    let chain = |n: usize| format!("{}0{}", "{\"\":".repeat(n), "}".repeat(n));
+    let nested = |n: usize| {
+        let fan = format!("{{\"a\":{},\"b\":{},\"c\":{},\"d\":{}}}", chain(n), chain(n), chain(n), chain(n));
+        one.replacen("\"coats\":2", &format!("\"coats\":{fan}"), 1)
+    };
+    let r = v.validate_envelope(nested(12).as_bytes()).unwrap_err();
+    assert!(matches!(r.problems()[0].kind(), ProblemKind::TooManyContainers { limit: 39, .. }), "{r}");
+    // In a batch the envelope is two levels deeper.
+    let r = v.validate_batch(format!("{{\"events\":[{}]}}", nested(11)).as_bytes()).unwrap_err();
+    assert!(matches!(r.problems()[0].kind(), ProblemKind::TooManyContainers { limit: 49, .. }), "{r}");
+    // Under the limit the body is parsed and refused for what it says.
+    let r = v.validate_envelope(nested(2).as_bytes()).unwrap_err();
+    assert!(matches!(r.problems()[0].kind(), ProblemKind::Schema), "{r}");
+}
+
+#[test]
 fn duplicate_keys_are_refused() {
     let body = envelope(&painted()).replacen("\"event\":\"PAINTED\"", "\"event\":\"IDLE\",\"event\":\"PAINTED\"", 1);
     let r = validator().validate_envelope(body.as_bytes()).unwrap_err();
