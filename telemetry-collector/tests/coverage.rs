@@ -13,7 +13,7 @@ use support::*;
 /// for this crate's tests, and one left from an older build would send an older wire format.
 fn acme() -> PathBuf {
     let status =
-        Command::new(env!("CARGO")).args(["build", "--quiet", "-p", "example-sdk", "--bin", "acme"]).status().unwrap();
+        Command::new(env!("CARGO")).args(["build", "--quiet", "-p", "acme", "--bin", "acme"]).status().unwrap();
     assert!(status.success(), "cannot build acme");
     let collector = PathBuf::from(env!("CARGO_BIN_EXE_telemetry-collector"));
     collector.with_file_name(format!("acme{}", std::env::consts::EXE_SUFFIX))
