@@ -23,7 +23,9 @@ pub struct Config {
     #[arg(long, value_name = "DIR", default_value = "schemas")]
     pub schemas: PathBuf,
 
-    /// Where to store: `sqlite:PATH` (created when missing).
+    /// Where to store: `sqlite:PATH` (created when missing), `postgres://user[:password]@host:port/database`, or
+    /// `clickhouse+http://host:port/database` (the database is created when missing). Tables are created and
+    /// migrated at start-up; `ddl --dialect` prints them.
     #[arg(long, value_name = "URL", default_value = "sqlite:telemetry.db")]
     pub store: StoreUrl,
 
