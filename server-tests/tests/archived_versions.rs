@@ -4,9 +4,9 @@
 
 use std::path::{Path, PathBuf};
 
-use telemetry_docs::{Archive, BUNDLE_SCHEMA_PATH, Disclosure, EVENT_SCHEMAS_DIR, Format, generate_with_archive};
 use example_sdk::events::CliCommand;
 use serde_json::Value;
+use telemetry_docs::{Archive, BUNDLE_SCHEMA_PATH, Disclosure, EVENT_SCHEMAS_DIR, Format, generate_with_archive};
 use telemetry_schema::decode::decode_envelope;
 use telemetry_schema::schema::SchemaOptions;
 use telemetry_schema::{EventMeta, FieldMeta, TelemetryEvent};

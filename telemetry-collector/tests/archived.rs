@@ -5,11 +5,11 @@ mod support;
 
 use std::time::Duration;
 
-use telemetry_docs::{Archive, Disclosure, Format, generate_with_archive};
 use example_sdk::events::CliCommand;
 use serde_json::{Value, json};
 use support::*;
 use telemetry_collector::model::Model;
+use telemetry_docs::{Archive, Disclosure, Format, generate_with_archive};
 use telemetry_schema::schema::SchemaOptions;
 use telemetry_schema::{EventMeta, FieldMeta, TelemetryEvent};
 

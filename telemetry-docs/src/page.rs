@@ -595,7 +595,8 @@ fn what_changed(disclosure: &Disclosure<'_>, archive: &Archive, blocks: &mut Vec
         "Each event has a schema version, raised whenever what the event holds changes in a way older readers \
          would not accept. Older versions stay accepted until they are retired, because installed copies of {} \
          keep sending them. By release of {}, newest first:",
-        disclosure.product.name(), disclosure.product.sdk_name()
+        disclosure.product.name(),
+        disclosure.product.sdk_name()
     ))]));
     let mut releases: Vec<&str> = archive
         .versions

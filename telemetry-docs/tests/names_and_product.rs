@@ -97,12 +97,24 @@ fn a_product_that_breaks_a_rule_cannot_be_built() {
         (base().env_prefix("TOOL\u{200B}"), "env_prefix must be"),
         (base().env_prefix("tool"), "env_prefix must be"),
         (base().env_prefix(""), "env_prefix must be"),
-        (Product::builder("Tool", "tool\",\"x\":\"", telemetry_schema::version!("1.0.0")).env_prefix("TOOL").opt_in()
-            .endpoint("https://telemetry.tool.example/v1").purpose("Why."), "invalid sdk_name"),
+        (
+            Product::builder("Tool", "tool\",\"x\":\"", telemetry_schema::version!("1.0.0"))
+                .env_prefix("TOOL")
+                .opt_in()
+                .endpoint("https://telemetry.tool.example/v1")
+                .purpose("Why."),
+            "invalid sdk_name",
+        ),
         (base().endpoint("javascript:alert(1)"), "the endpoint must be an http(s) URL"),
         (base().purpose(" "), "say why the product collects telemetry"),
-        (Product::builder("", "tool", telemetry_schema::version!("1.0.0")).env_prefix("TOOL").opt_in()
-            .endpoint("https://telemetry.tool.example/v1").purpose("Why."), "the product needs a name"),
+        (
+            Product::builder("", "tool", telemetry_schema::version!("1.0.0"))
+                .env_prefix("TOOL")
+                .opt_in()
+                .endpoint("https://telemetry.tool.example/v1")
+                .purpose("Why."),
+            "the product needs a name",
+        ),
     ];
     for (builder, expected) in cases {
         let error = builder.try_build().unwrap_err();

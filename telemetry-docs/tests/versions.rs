@@ -6,11 +6,11 @@ mod common;
 
 use std::path::Path;
 
+use serde_json::Value;
 use telemetry_docs::{
     ARCHIVE_PATH, Archive, ArchiveProblem, BUNDLE_SCHEMA_PATH, Disclosure, ExpiryNotice, Format, MARKDOWN_PATH,
     RETIRED_PATH, WriteStatus, expiry_notices, generate_with_archive,
 };
-use serde_json::Value;
 use telemetry_schema::schema::SchemaOptions;
 use telemetry_schema::{CollectableKind, Date, EventMeta, FieldMeta, Product};
 
