@@ -5,5 +5,5 @@
 use example_sdk as _;
 
 fn main() -> std::process::ExitCode {
-    docs_gen::main!()
+    telemetry_docs::main!()
 }

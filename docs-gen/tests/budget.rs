@@ -1,23 +1,18 @@
 //! The product's payload budget: an event above it is named with its bound and its heaviest fields, each with the
 //! attribute that would shrink it, and the example SDK is within its own.
 
-use docs_gen::over_budget;
-use telemetry_schema::{
-    Bound, CollectableKind, ConsentDefault, CountWidth, EventMeta, FieldBound, FieldMeta, Product, Scale,
-};
+use telemetry_docs::over_budget;
+use telemetry_schema::{Bound, CollectableKind, CountWidth, EventMeta, FieldBound, FieldMeta, Product, Scale};
 
 const fn product(budget: Option<u32>) -> Product {
-    Product {
-        name: "Tool",
-        sdk_name: "tool",
-        sdk_version: telemetry_schema::version!("1.0.0"),
-        env_prefix: "TOOL",
-        consent_default: ConsentDefault::OptIn,
-        endpoint: "https://telemetry.tool.example/v1",
-        purpose: "Tool counts how often it starts.",
-        cli_command: None,
-        config_switch: None,
-        payload_budget_bits: budget,
+    let builder = Product::builder("Tool", "tool", telemetry_schema::version!("1.0.0"))
+        .env_prefix("TOOL")
+        .opt_in()
+        .endpoint("https://telemetry.tool.example/v1")
+        .purpose("Tool counts how often it starts.");
+    match budget {
+        Some(bits) => builder.payload_budget_bits(bits).build(),
+        None => builder.build(),
     }
 }
 
@@ -63,6 +58,6 @@ fn without_a_budget_nothing_is_over_it() {
 fn the_example_sdk_is_within_its_budget() {
     use example_sdk as _;
     let events: Vec<&EventMeta> = telemetry_schema::events().unwrap().into_iter().map(|e| e.meta()).collect();
-    assert_eq!(example_sdk::PRODUCT.payload_budget_bits, Some(64));
+    assert_eq!(example_sdk::PRODUCT.payload_budget_bits(), Some(64));
     assert!(over_budget(&example_sdk::PRODUCT, &events).is_empty());
 }

@@ -1,18 +1,19 @@
 //! The pages, catalog and schemas generated for the example SDK: reviewed snapshots, structure, validity,
 //! determinism, and the `--check` exit codes of both the library entry point and the real binary.
 
+#[path = "../../telemetry-docs/tests/common/mod.rs"]
 mod common;
 
 use std::ffi::OsString;
 use std::path::Path;
 use std::process::Command;
 
-use docs_gen::cli::{Binary, SourceLocation, run_with};
-use docs_gen::{
+use serde_json::Value;
+use telemetry_docs::cli::{Binary, SourceLocation, run_with};
+use telemetry_docs::{
     BUNDLE_SCHEMA_PATH, CATALOG_PATH, Disclosure, Format, HTML_PATH, MARKDOWN_PATH, event_schema_path, generate,
     render_html, render_markdown,
 };
-use serde_json::Value;
 use telemetry_schema::schema::SchemaOptions;
 
 // Linking the SDK is what registers its events and product in this test binary.
@@ -59,7 +60,7 @@ fn markdown_page_is_well_formed_and_complete() {
     assert_eq!(parsed.table_rows.len(), disclosure.events.iter().filter(|e| !e.fields().is_empty()).count() + 1);
     assert_eq!(parsed.code_blocks, ["json", "sh"]);
     for meta in &disclosure.events {
-        let anchor = docs_gen::event_anchor(meta);
+        let anchor = telemetry_docs::event_anchor(meta);
         assert!(markdown.contains(&format!("<a id=\"{anchor}\"></a>`{}`", meta.name())), "{anchor}");
         assert!(markdown.contains(&format!("](#{anchor})")), "the contents link to {anchor}");
         for field in meta.fields() {
@@ -73,8 +74,15 @@ fn markdown_page_is_well_formed_and_complete() {
         format!("`{}=1`", product.disabled_var()),
         format!("`{}=1`", telemetry_schema::DO_NOT_TRACK),
         format!("`{}`", product.endpoint_var()),
-        format!("`{} disable`", product.cli_command.unwrap()),
-        "`telemetry: false`".to_owned(),
+        format!("`{} disable`", product.cli_command().unwrap()),
+        // The config switch, printed from the same constant the client enforces.
+        format!(
+            "`{}` in the `{}` file",
+            product.config_switch().unwrap().setting(),
+            product.config_switch().unwrap().file()
+        ),
+        format!("**How long it is kept:** {}", product.retention().unwrap()),
+        format!("**Who to contact:** {}", product.contact().unwrap()),
         // The documented limit of the type rules.
         "A count, a duration or a version number is a number chosen by".to_owned(),
     ] {
@@ -149,8 +157,8 @@ fn the_example_on_the_page_is_what_the_serializer_writes_for_the_same_values() {
         session_max_age: Some(Duration::from_millis(1_500)),
     };
     let header = EnvelopeHeader {
-        sdk_name: example_sdk::PRODUCT.sdk_name,
-        sdk_version: example_sdk::PRODUCT.sdk_version,
+        sdk_name: example_sdk::PRODUCT.sdk_name(),
+        sdk_version: example_sdk::PRODUCT.sdk_version(),
         install_id: AnonymousId::from_random_bytes([0; 16]),
         project_id: Some(ProjectId::from_salted_digest([0; 32])),
         session_id: AnonymousId::from_random_bytes([0; 16]),
@@ -182,11 +190,12 @@ fn generating_twice_is_byte_identical() {
     }
     let paths: Vec<&str> = first.files.iter().map(|f| f.path.as_str()).collect();
     assert_eq!(&paths[..3], [MARKDOWN_PATH, HTML_PATH, CATALOG_PATH]);
-    assert_eq!(paths.len(), 3 + disclosure().events.len() + 3);
+    // The page, its HTML and the catalog; one schema per event; envelope, batch and bundle; the archive.
+    assert_eq!(paths.len(), 3 + disclosure().events.len() + 3 + 1);
 }
 
 #[test]
-fn check_exits_0_when_equal_and_1_when_changed_missing_or_stale() {
+fn check_exits_0_when_equal_and_1_when_changed_missing_or_unknown() {
     let dir = common::TempDir::new("check");
     let out = out_arg(dir.path());
 
@@ -222,14 +231,20 @@ fn check_exits_0_when_equal_and_1_when_changed_missing_or_stale() {
     assert!(stderr.contains("1 generated file is out of date"), "{stderr}");
     run(&["--out", &out]);
 
-    // Stale: a schema for an event that no longer exists.
+    // Unknown: a schema neither generated nor archived. docs-gen never deletes a schema (it may be a published
+    // version), so both modes refuse to go on until a person removes it.
     std::fs::write(dir.path().join("schemas/events/GONE.v1.json"), "{}\n").unwrap();
-    let (code, stdout, _) = run(&["--out", &out, "--check"]);
+    let (code, _, stderr) = run(&["--out", &out, "--check"]);
     assert_eq!(code, 1);
-    assert!(stdout.contains("schemas/events/GONE.v1.json: no longer generated"), "{stdout}");
-    let (_, stdout, _) = run(&["--out", &out]);
-    assert!(stdout.contains("removed   schemas/events/GONE.v1.json"), "{stdout}");
-    assert!(!dir.path().join("schemas/events/GONE.v1.json").exists());
+    assert!(
+        stderr.contains("schemas/events/GONE.v1.json is neither generated from the code nor in schemas/archive.json"),
+        "{stderr}"
+    );
+    let (code, stdout, stderr) = run(&["--out", &out]);
+    assert_eq!(code, 1, "{stdout}");
+    assert!(stderr.contains("nothing was written"), "{stderr}");
+    assert!(dir.path().join("schemas/events/GONE.v1.json").exists());
+    std::fs::remove_file(dir.path().join("schemas/events/GONE.v1.json")).unwrap();
     assert_eq!(run(&["--out", &out, "--check"]).0, 0);
 }
 
@@ -288,4 +303,33 @@ fn committed_files_are_what_the_generator_writes() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).parent().unwrap();
     let (code, stdout, stderr) = run(&["--out", &out_arg(root), "--check"]);
     assert_eq!(code, 0, "{stdout}{stderr}");
+}
+
+#[test]
+fn check_warns_before_an_expiry_date_fails_after_it_and_nothing_written_depends_on_the_day() {
+    let early = common::TempDir::new("today-early");
+    let late = common::TempDir::new("today-late");
+    assert_eq!(run(&["--out", &out_arg(early.path()), "--today", "2026-01-01"]).0, 0);
+    run(&["--out", &out_arg(late.path()), "--today", "2030-01-01"]);
+    for path in [MARKDOWN_PATH, HTML_PATH, CATALOG_PATH, BUNDLE_SCHEMA_PATH, telemetry_docs::ARCHIVE_PATH] {
+        assert_eq!(
+            std::fs::read(early.path().join(path)).unwrap(),
+            std::fs::read(late.path().join(path)).unwrap(),
+            "{path}"
+        );
+    }
+    let out = out_arg(early.path());
+    let (code, _, stderr) = run(&["--out", &out, "--check", "--today", "2027-05-30"]);
+    assert_eq!((code, stderr.as_str()), (0, ""));
+    let (code, _, stderr) = run(&["--out", &out, "--check", "--today", "2027-06-05"]);
+    assert_eq!(code, 0);
+    assert!(stderr.contains("warning: BUILD_FEATURE_USAGE expires on 2027-06-30, in 25 days"), "{stderr}");
+    let (code, _, stderr) = run(&["--out", &out, "--check", "--today", "2027-07-01"]);
+    assert_eq!(code, 1);
+    assert!(
+        stderr.contains("error: BUILD_FEATURE_USAGE expired on 2027-06-30: the client no longer sends it"),
+        "{stderr}"
+    );
+    let (code, _, stderr) = run(&["--out", &out, "--check", "--today", "2027-02-30"]);
+    assert_eq!(code, 2, "{stderr}");
 }

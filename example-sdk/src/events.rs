@@ -5,8 +5,8 @@
 //! on the "what is collected" page exactly as written.
 //!
 //! Every number is bounded (`max`, `buckets`, `precision`), so that no event can say more than the product's
-//! budget of 64 bits (`PRODUCT.payload_budget_bits`); each event's figure is on the page, and `docs-gen --check`
-//! fails when one is over it. Changing a bound narrows the schema, so each bounded event got a new version.
+//! budget of 64 bits (`PRODUCT.payload_budget_bits()`); each event's figure is on the page, and
+//! `docs-gen --check` fails when one is over it. Changing a bound narrows the schema, so each bounded event got a new version.
 
 use std::collections::BTreeSet;
 use std::time::Duration;
@@ -181,9 +181,10 @@ pub enum Feature {
 }
 
 /// Sent once per build for each optional feature the project uses, with how often it is used. Sampled: each
-/// of these events is sent with a chance of one in ten, so most builds report none of their features.
+/// of these events is sent with a chance of one in ten, so most builds report none of their features. Only
+/// while these features are new: it stops at the end of June 2027.
 #[derive(Debug, Clone, TelemetryEvent)]
-#[telemetry(name = "BUILD_FEATURE_USAGE", version = 2, sample_rate = 0.1, max_bits = 64)]
+#[telemetry(name = "BUILD_FEATURE_USAGE", version = 2, sample_rate = 0.1, expires = "2027-06-30", max_bits = 64)]
 pub struct FeatureUsage {
     /// The feature.
     pub feature: Feature,

@@ -7,21 +7,14 @@ use std::time::{Duration, Instant};
 
 use criterion::{Criterion, criterion_group, criterion_main};
 use telemetry_client::{Batch, Client, MapEnv, Transport, TransportError};
-use telemetry_schema::{Arch, ConsentDefault, Os, Product, TelemetryEnum, TelemetryEvent, Version};
+use telemetry_schema::{Arch, Os, Product, TelemetryEnum, TelemetryEvent, Version};
 
-const PRODUCT: Product = Product {
-    name: "Acme",
-    sdk_name: "acme",
-    sdk_version: Version::new(1, 4, 0),
-    env_prefix: "ACME",
-    consent_default: ConsentDefault::OptOut,
-    endpoint: "https://telemetry.acme.example/v1/batch",
-    purpose: "Benchmarks.",
-    cli_command: None,
-    config_switch: None,
-    payload_budget_bits: None,
-}
-.validated();
+const PRODUCT: Product = Product::builder("Acme", "acme", Version::new(1, 4, 0))
+    .env_prefix("ACME")
+    .opt_out()
+    .endpoint("https://telemetry.acme.example/v1/batch")
+    .purpose("Benchmarks.")
+    .build();
 
 /// An `acme` subcommand.
 #[derive(Clone, Copy, TelemetryEnum)]

@@ -4,12 +4,10 @@
 //!
 //! ```
 //! use telemetry_client::cli::{self, TelemetryAction};
-//! # use telemetry_schema::{ConsentDefault, Product};
-//! # const PRODUCT: Product = Product {
-//! #     name: "Acme", sdk_name: "acme", sdk_version: telemetry_schema::version!("1.0.0"), env_prefix: "ACME",
-//! #     consent_default: ConsentDefault::OptOut, endpoint: "https://t.example/v1", purpose: "Why.",
-//! #     cli_command: Some("acme telemetry"), config_switch: None, payload_budget_bits: None,
-//! # };
+//! # use telemetry_schema::Product;
+//! # const PRODUCT: Product = Product::builder("Acme", "acme", telemetry_schema::version!("1.0.0"))
+//! #     .env_prefix("ACME").opt_out().endpoint("https://t.example/v1").purpose("Why.")
+//! #     .cli_command("acme telemetry").build();
 //!
 //! let app = clap::Command::new("acme").subcommand(cli::command(&PRODUCT));
 //! let matches = app.try_get_matches_from(["acme", "telemetry", "disable"]).unwrap();
@@ -20,7 +18,8 @@
 //! ```
 //!
 //! With clap's derive API, use [`TelemetryArgs`] as a subcommand variant's field:
-//! `enum Cmd { Telemetry(telemetry_client::cli::TelemetryArgs), ... }`.
+//! `enum Cmd { Telemetry(telemetry_client::cli::TelemetryArgs), ... }`, and pass the derived command through
+//! [`with_telemetry_help`] so `telemetry --help` says what the builder form says.
 
 use std::fmt;
 use std::io::{self, Write};
@@ -65,16 +64,51 @@ fn add_actions(cmd: Command) -> Command {
 
 /// The `telemetry` subcommand with `status`, `enable` and `disable`, described for `product`.
 pub fn command(product: &Product) -> Command {
-    add_actions(
-        Command::new(COMMAND_NAME)
-            .about(format!("Show or change whether {} sends anonymous usage data", product.name))
-            .after_help(format!(
-                "Environment: {}=1 or DO_NOT_TRACK=1 turns telemetry off; {}=1 prints every event instead of \
-                 sending it.",
-                product.disabled_var(),
-                product.debug_var()
-            )),
-    )
+    add_actions(describe(Command::new(COMMAND_NAME), product))
+}
+
+fn describe(cmd: Command, product: &Product) -> Command {
+    cmd.about(format!("Show or change whether {} sends usage data", product.name())).after_help(format!(
+        "Environment: {}=1 or DO_NOT_TRACK=1 turns telemetry off; {}=1 prints every event instead of sending it.",
+        product.disabled_var(),
+        product.debug_var()
+    ))
+}
+
+/// Gives the `telemetry` subcommand of a CLI built with clap's derive API the toolkit's help text (what
+/// [`command`] has): the derive only knows the variant's doc comment.
+///
+/// ```
+/// use clap::{CommandFactory, FromArgMatches, Parser, Subcommand};
+/// use telemetry_client::cli::{self, TelemetryAction, TelemetryArgs};
+/// # use telemetry_schema::Product;
+/// # const PRODUCT: Product = Product::builder("Acme", "acme", telemetry_schema::version!("1.0.0"))
+/// #     .env_prefix("ACME").opt_out().endpoint("https://t.example/v1").purpose("Why.").build();
+///
+/// #[derive(Parser)]
+/// struct Cli {
+///     #[command(subcommand)]
+///     command: Cmd,
+/// }
+///
+/// #[derive(Subcommand)]
+/// enum Cmd {
+///     /// Deploy the project.
+///     Deploy,
+///     Telemetry(TelemetryArgs),
+/// }
+///
+/// let mut app = cli::with_telemetry_help(Cli::command(), &PRODUCT);
+/// let help = app.find_subcommand_mut("telemetry").unwrap().render_help().to_string();
+/// assert!(help.contains("Show or change whether Acme sends usage data"), "{help}");
+/// assert!(help.contains("ACME_TELEMETRY_DISABLED=1 or DO_NOT_TRACK=1"), "{help}");
+///
+/// let matches = app.try_get_matches_from(["acme", "telemetry", "disable"]).unwrap();
+/// let Cmd::Telemetry(args) = Cli::from_arg_matches(&matches).unwrap().command else { unreachable!() };
+/// assert_eq!(args.action, TelemetryAction::Disable);
+/// ```
+pub fn with_telemetry_help(cmd: Command, product: &Product) -> Command {
+    cmd.mut_subcommand(COMMAND_NAME, |sub| describe(sub, product))
 }
 
 /// The `telemetry` subcommand's arguments for clap's derive API.
@@ -171,7 +205,7 @@ pub fn run(client: &Client, action: TelemetryAction, out: &mut dyn Write) -> Res
 
 fn report_change(out: &mut dyn Write, what: &str, status: &crate::Status) -> io::Result<()> {
     let where_ = status.settings_path.as_ref().map(|p| format!(" (saved in {})", p.display())).unwrap_or_default();
-    writeln!(out, "Your choice is saved: {} telemetry {what}{where_}.", status.product.name)?;
+    writeln!(out, "Your choice is saved: {} telemetry {what}{where_}.", status.product.name())?;
     if what == "disabled" {
         writeln!(out, "The install id was deleted; nothing more is sent from this machine.")?;
     }

@@ -15,6 +15,7 @@ use crate::consent::{self, Consent, ConsentSource};
 use crate::delivery::{Delivery, DeliveryOptions, DeliveryStats, FlushOutcome};
 use crate::env::{self, Env, ProcessEnv};
 use crate::ids;
+use crate::project::{self, ProjectSetting};
 use crate::store::{self, Loaded, SETTINGS_FILE_NAME, SaveError, Settings, THROTTLE_FILE_NAME};
 use crate::transport::{HttpOptions, HttpTransport, Transport, redact_in, redact_url};
 
@@ -29,12 +30,10 @@ type Output = Arc<Mutex<Box<dyn Write + Send>>>;
 ///
 /// ```
 /// use telemetry_client::{Client, MapEnv, MemoryTransport};
-/// # use telemetry_schema::{ConsentDefault, Product};
-/// # const PRODUCT: Product = Product {
-/// #     name: "Acme", sdk_name: "acme", sdk_version: telemetry_schema::version!("1.0.0"), env_prefix: "ACME",
-/// #     consent_default: ConsentDefault::OptOut, endpoint: "https://t.example/v1", purpose: "Why.",
-/// #     cli_command: Some("acme telemetry"), config_switch: None, payload_budget_bits: None,
-/// # };
+/// # use telemetry_schema::Product;
+/// # const PRODUCT: Product = Product::builder("Acme", "acme", telemetry_schema::version!("1.0.0"))
+/// #     .env_prefix("ACME").opt_out().endpoint("https://t.example/v1").purpose("Why.")
+/// #     .cli_command("acme telemetry").build();
 /// let dir = std::env::temp_dir().join("telemetry-client-doc-builder");
 /// let client = Client::builder(&PRODUCT)
 ///     .env(MapEnv::new().with("ACME_TELEMETRY_DISABLED", "1"))
@@ -59,12 +58,13 @@ pub struct ClientBuilder {
     flush_budget: Duration,
     output: Option<Box<dyn Write + Send>>,
     is_tty: Option<bool>,
+    notice: Option<String>,
 }
 
 impl fmt::Debug for ClientBuilder {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("ClientBuilder")
-            .field("product", &self.product.sdk_name)
+            .field("product", &self.product.sdk_name())
             .field("config_dir", &self.config_dir)
             .field("enabled", &self.enabled)
             .finish_non_exhaustive()
@@ -86,15 +86,18 @@ impl ClientBuilder {
         self
     }
 
-    /// The host's own setting, e.g. from `telemetry: false` in its configuration. It decides before every
-    /// other source; it is also the only way to switch telemetry on in a test run.
+    /// The host's own setting, e.g. from a command-line flag. Off decides before every other source; on
+    /// overrides only the defaults, and is the only way to switch telemetry on in a test run. (The product's
+    /// config switch needs no code: the client reads it itself.)
     #[must_use]
     pub fn enabled(mut self, enabled: bool) -> Self {
         self.enabled = Some(enabled);
         self
     }
 
-    /// Sends a project id: a salted SHA-256 of this path. The salt is random, stored locally and never sent.
+    /// The project's root directory. The client reads the product's config switch there (without it, in the
+    /// current directory), and sends a project id: a salted SHA-256 of this path. The salt is random, stored
+    /// locally and never sent.
     #[must_use]
     pub fn project_root(mut self, root: impl Into<PathBuf>) -> Self {
         self.project_root = Some(root.into());
@@ -112,6 +115,15 @@ impl ClientBuilder {
     #[must_use]
     pub fn connect_timeout(mut self, timeout: Duration) -> Self {
         self.http.connect_timeout = timeout;
+        self
+    }
+
+    /// Trusts the CA certificates in `pem` (one or more PEM `CERTIFICATE` blocks) for an `https://` endpoint,
+    /// instead of the bundled Mozilla roots: for a self-hosted collector with a certificate from a private CA.
+    /// A bundle without any certificate makes telemetry send nothing, and `status` says why.
+    #[must_use]
+    pub fn root_certificates_pem(mut self, pem: impl Into<Vec<u8>>) -> Self {
+        self.http.root_certificates_pem = Some(pem.into());
         self
     }
 
@@ -164,6 +176,19 @@ impl ClientBuilder {
         self
     }
 
+    /// Prints `text` as the first-run notice instead of [`first_run_notice`]. It is shown when the default one
+    /// would be: once, when telemetry is on by default, before anything is sent. It must still tell users what is
+    /// sent and how to turn it off: the disclosure page is no substitute for it.
+    #[must_use]
+    pub fn notice(mut self, text: impl Into<String>) -> Self {
+        let mut text = text.into();
+        if !text.ends_with('\n') {
+            text.push('\n');
+        }
+        self.notice = Some(text);
+        self
+    }
+
     /// Overrides whether stdout is a terminal (sent as `context.is_tty`).
     #[must_use]
     pub fn is_tty(mut self, is_tty: bool) -> Self {
@@ -206,19 +231,28 @@ impl ClientBuilder {
             flush_budget,
             output,
             is_tty,
+            notice,
         } = self;
         let env: Arc<dyn Env> = Arc::from(env);
         let config_dir = config_dir.or_else(|| store::platform_config_dir(product, &*env));
         let settings_path = config_dir.as_ref().map(|dir| dir.join(SETTINGS_FILE_NAME));
         let endpoint = env.var(&product.endpoint_var()).filter(|v| !v.trim().is_empty());
-        let endpoint = endpoint.unwrap_or_else(|| product.endpoint.to_owned());
+        let endpoint = endpoint.unwrap_or_else(|| product.endpoint().to_owned());
         let output: Output = Arc::new(Mutex::new(output.unwrap_or_else(|| Box::new(io::stderr()))));
 
-        let (consent, loaded) = resolve_consent(product, &*env, enabled, settings_path.as_deref());
+        // The product's config switch lives in the project: the given root, else the directory the host runs in.
+        let project_config = product.config_switch().and_then(|switch| {
+            let root = project_root.clone().or_else(|| std::env::current_dir().ok())?;
+            Some(root.join(switch.file()))
+        });
+        let (consent, loaded, project_off) =
+            resolve_consent(product, &*env, enabled, project_config.as_deref(), settings_path.as_deref());
         let mut inner = Inner {
             product,
             env: Arc::clone(&env),
             code_setting: enabled,
+            project_config,
+            project_off,
             config_dir: config_dir.clone(),
             // Known before anything starts, so `status` can say it even from a settings-only client.
             delivery_problem: if transport.is_none() { crate::transport::endpoint_problem(&endpoint) } else { None },
@@ -250,12 +284,24 @@ impl ClientBuilder {
             Some(transport) => transport,
             None => match http_transport(&*env, &inner.endpoint, http) {
                 Ok(transport) => transport,
-                Err(problem) => return Client::inert_because(inner, problem),
+                Err(problem) => {
+                    // Telemetry is on and nothing can ever be sent: say so at once, so that the SDK's author sees it
+                    // on the first run rather than shipping a client that silently does nothing.
+                    let mut out = output.lock().unwrap_or_else(|p| p.into_inner());
+                    let _ = writeln!(
+                        out,
+                        "warning: {} telemetry is on but cannot send anything: {problem}",
+                        product.name()
+                    );
+                    let _ = out.flush();
+                    drop(out);
+                    return Client::inert_because(inner, problem);
+                }
             },
         };
         let context = context();
         let loaded = loaded.unwrap_or(Loaded::Missing);
-        let ids = match settle_ids(&inner, settings_path.as_deref(), &loaded, project_root.is_some(), context.is_ci) {
+        let ids = match settle_ids(&inner, settings_path.as_deref(), &loaded, project_root.is_some()) {
             Settled::Ready(consent, ids) => {
                 inner.consent = consent;
                 ids
@@ -271,12 +317,16 @@ impl ClientBuilder {
         };
         if ids.show_notice {
             let mut out = output.lock().unwrap_or_else(|p| p.into_inner());
-            let _ = out.write_all(first_run_notice(product).as_bytes());
+            let text = match &notice {
+                Some(text) => text.clone(),
+                None => first_run_notice(product, settings_path.as_deref(), project_root.is_some()),
+            };
+            let _ = out.write_all(text.as_bytes());
             let _ = out.flush();
         }
         let header = EnvelopeHeader {
-            sdk_name: product.sdk_name,
-            sdk_version: product.sdk_version,
+            sdk_name: product.sdk_name(),
+            sdk_version: product.sdk_version(),
             install_id: ids.install_id,
             project_id: project_root.as_deref().zip(ids.salt).map(|(root, salt)| ids::project_id(&salt, root)),
             session_id,
@@ -305,22 +355,41 @@ const CHOICE_LOCK_WAIT: Duration = Duration::from_secs(5);
 
 const NO_RANDOMNESS: &str = "the operating system provided no randomness for the ids";
 
-/// Step 1: consent. The code setting and the environment's opt-outs are read first; the settings file only if
-/// they leave the question open. Returns the file as read, if it was.
+/// Step 1: consent. The code setting and the environment's opt-outs are read first; then the project's
+/// configuration file (the product's config switch), and the settings file only if they leave the question open.
+/// Returns the settings file as read, if it was, and whether the project's file turned telemetry off.
 fn resolve_consent(
     product: &Product,
     env: &dyn Env,
     code: Option<bool>,
+    project_config: Option<&Path>,
     settings_path: Option<&Path>,
-) -> (Consent, Option<Loaded>) {
+) -> (Consent, Option<Loaded>, bool) {
     let mut loaded = None;
-    let consent = consent::resolve(product, env, code, || {
-        let file = settings_path.map_or(Loaded::Missing, store::load);
-        let choice = file.choice();
-        loaded = Some(file);
-        choice
-    });
-    (consent, loaded)
+    let mut project_off = false;
+    let consent = consent::resolve(
+        product,
+        env,
+        code,
+        || {
+            project_off = read_project_setting(product, project_config).turns_off();
+            project_off
+        },
+        || {
+            let file = settings_path.map_or(Loaded::Missing, store::load);
+            let choice = file.choice();
+            loaded = Some(file);
+            choice
+        },
+    );
+    (consent, loaded, project_off)
+}
+
+fn read_project_setting(product: &Product, path: Option<&Path>) -> ProjectSetting {
+    match (product.config_switch(), path) {
+        (Some(switch), Some(path)) => project::read(&switch, path),
+        _ => ProjectSetting::Silent,
+    }
 }
 
 /// Step 2 (debug mode): print events, never write or send. Real ids only if they already exist and telemetry is
@@ -336,8 +405,8 @@ fn debug_client(
     let install_id = stored.and_then(Settings::install_id).or_else(ids::random_id);
     let salt = stored.and_then(Settings::salt).or_else(ids::random_salt);
     let header = EnvelopeHeader {
-        sdk_name: inner.product.sdk_name,
-        sdk_version: inner.product.sdk_version,
+        sdk_name: inner.product.sdk_name(),
+        sdk_version: inner.product.sdk_version(),
         install_id: install_id.unwrap_or(AnonymousId::from_random_bytes([0; 16])),
         project_id: project_root.zip(salt).map(|(root, salt)| ids::project_id(&salt, root)),
         session_id: ids::random_id().unwrap_or(AnonymousId::from_random_bytes([0; 16])),
@@ -375,11 +444,13 @@ enum Settled {
 /// written. Otherwise (a first run) the lock is taken, the file re-read and consent resolved again under it, and
 /// only the bookkeeping (install id, project salt, notice shown) is added to what the file says now: `enabled` is
 /// written by `enable` and `disable` alone, so a `disable` that lands meanwhile is never overwritten.
-fn settle_ids(inner: &Inner, path: Option<&Path>, loaded: &Loaded, wants_salt: bool, is_ci: bool) -> Settled {
-    let resolve = |file: &Loaded| consent::resolve(inner.product, &*inner.env, inner.code_setting, || file.choice());
+fn settle_ids(inner: &Inner, path: Option<&Path>, loaded: &Loaded, wants_salt: bool) -> Settled {
+    let resolve = |file: &Loaded| {
+        consent::resolve(inner.product, &*inner.env, inner.code_setting, || inner.project_off, || file.choice())
+    };
     let mut settings = loaded.settings().cloned().unwrap_or_default();
     let before = settings.clone();
-    let in_memory = bookkeep(&mut settings, inner.consent, wants_salt, is_ci);
+    let in_memory = bookkeep(&mut settings, inner.consent, wants_salt);
     let Some(path) = path.filter(|_| settings != before) else {
         return in_memory; // nothing to record, or nowhere to record it
     };
@@ -391,7 +462,7 @@ fn settle_ids(inner: &Inner, path: Option<&Path>, loaded: &Loaded, wants_salt: b
         }
         let mut settings = fresh.settings().cloned().unwrap_or_default();
         let before = settings.clone();
-        let settled = bookkeep(&mut settings, consent, wants_salt, is_ci);
+        let settled = bookkeep(&mut settings, consent, wants_salt);
         if settings != before && matches!(settled, Settled::Ready(..)) {
             // Unsaved, the ids last for this run only, and the notice shows again next time: telemetry does
             // less, the host carries on.
@@ -411,9 +482,9 @@ fn settle_ids(inner: &Inner, path: Option<&Path>, loaded: &Loaded, wants_salt: b
 }
 
 /// Fills in what this run needs and `settings` lacks: the install id, the project salt (if the SDK sends a
-/// project id), and the notice (due when telemetry is on by default, outside CI, and not shown before). Never
+/// project id), and the notice (due when telemetry is on by default, in CI too, and not shown before). Never
 /// touches `enabled`.
-fn bookkeep(settings: &mut Settings, consent: Consent, wants_salt: bool, is_ci: bool) -> Settled {
+fn bookkeep(settings: &mut Settings, consent: Consent, wants_salt: bool) -> Settled {
     let install_id = match settings.install_id() {
         Some(id) => id,
         None => match ids::random_id() {
@@ -433,7 +504,8 @@ fn bookkeep(settings: &mut Settings, consent: Consent, wants_salt: bool, is_ci: 
     } else {
         None
     };
-    let show_notice = consent.is_enabled_by_default() && !is_ci && !settings.notice_shown;
+    // In CI too: events are sent from CI, so whoever set up the pipeline reads the notice in the build log.
+    let show_notice = consent.is_enabled_by_default() && !settings.notice_shown;
     settings.notice_shown |= show_notice;
     Settled::Ready(consent, Ids { install_id, salt, show_notice })
 }
@@ -446,7 +518,7 @@ fn start_delivery(
     options: DeliveryOptions,
 ) -> Client {
     let seed = ids::random::<8>().map_or(0x5EED, u64::from_le_bytes);
-    let thread_name = format!("telemetry-{}", inner.product.sdk_name);
+    let thread_name = format!("telemetry-{}", inner.product.sdk_name());
     match Delivery::start(thread_name, header, transport, options, seed) {
         Some(delivery) => Client { mode: Mode::Delivering(delivery), inner: Arc::new(inner) },
         None => {
@@ -456,21 +528,64 @@ fn start_delivery(
     }
 }
 
-/// The first-run notice, printed once on stderr when telemetry is on by default.
-pub fn first_run_notice(product: &Product) -> String {
-    let mut notice = format!(
-        "Attention: {name} collects completely anonymous telemetry about usage.\n\
-         This information is used to shape {name}'s roadmap and prioritize features.\n",
-        name = product.name,
-    );
-    let how = match product.cli_command {
-        Some(cli) => format!("run `{cli} disable` or set {}=1", product.disabled_var()),
-        None => format!("set {}=1", product.disabled_var()),
-    };
+/// The first-run notice, printed once on stderr (in CI too) when telemetry is on by default, before anything is
+/// sent. Built from the [`Product`]: its purpose, what is sent (including the persistent install id, where it is
+/// kept, and the project id when one is sent), every way to opt out, and the disclosure page. An SDK can print
+/// its own text instead with [`ClientBuilder::notice`].
+///
+/// ```
+/// # use telemetry_schema::{ConfigSwitch, Product};
+/// const PRODUCT: Product = Product::builder("Acme", "acme", telemetry_schema::version!("1.0.0"))
+///     .env_prefix("ACME")
+///     .opt_out()
+///     .endpoint("https://t.example/v1")
+///     .purpose("Acme collects usage data to learn which commands matter.")
+///     .cli_command("acme telemetry")
+///     .config_switch(ConfigSwitch::toml("acme.toml", "telemetry"))
+///     .page_url("https://acme.example/telemetry")
+///     .build();
+/// let notice = telemetry_client::first_run_notice(&PRODUCT, Some(std::path::Path::new("/home/jo/.config/acme/telemetry.json")), false);
+/// assert!(notice.starts_with("Acme sends usage data (telemetry) unless you turn it off.\nAcme collects usage data to learn"));
+/// assert!(notice.contains("a random install id, created on this machine and kept in /home/jo/.config/acme/telemetry.json"));
+/// assert!(notice.contains("run `acme telemetry disable`"));
+/// assert!(notice.contains("`telemetry = false` in acme.toml"));
+/// assert!(notice.contains("https://acme.example/telemetry"));
+/// ```
+pub fn first_run_notice(product: &Product, settings_path: Option<&Path>, sends_project_id: bool) -> String {
+    let name = product.name();
+    let mut notice =
+        format!("{name} sends usage data (telemetry) unless you turn it off.\n{}\n", product.purpose().trim());
+    let kept = settings_path.map(|path| format!(" and kept in {}", path.display())).unwrap_or_default();
     notice.push_str(&format!(
-        "To opt out, {how} (DO_NOT_TRACK=1 works too). To see what would be sent, set {}=1.\n\n",
-        product.debug_var()
+        "What is sent: which commands and features are used, counts, durations, versions, yes/no values and \
+         choices from fixed lists (never free text such as names, file paths or code), with the operating system, \
+         the CPU architecture and count, and a random install id, created on this machine{kept}, that links the \
+         events of this installation together"
     ));
+    if sends_project_id {
+        notice.push_str(
+            ", and a project id (a salted hash of the project's directory; the salt never leaves this machine)",
+        );
+    }
+    notice.push_str(".\n");
+    let mut ways = Vec::new();
+    if let Some(cli) = product.cli_command() {
+        ways.push(format!("run `{cli} disable` (it also deletes the install id)"));
+    }
+    ways.push(format!("set {}=1 or {DO_NOT_TRACK}=1", product.disabled_var()));
+    if let Some(switch) = product.config_switch() {
+        ways.push(format!("put `{}` in {} for a whole project", switch.setting(), switch.file()));
+    }
+    let last = ways.pop().unwrap_or_default();
+    let ways = if ways.is_empty() { last } else { format!("{}, or {last}", ways.join(", ")) };
+    notice.push_str(&format!("To turn it off, {ways}.\n"));
+    notice.push_str(&format!("To see what would be sent, without sending it, set {}=1.\n", product.debug_var()));
+    match product.page_url() {
+        Some(url) => {
+            notice.push_str(&format!("Every event and field is listed at {url}. This notice is shown once.\n\n"))
+        }
+        None => notice.push_str("This notice is shown once.\n\n"),
+    }
     notice
 }
 
@@ -478,6 +593,10 @@ struct Inner {
     product: &'static Product,
     env: Arc<dyn Env>,
     code_setting: Option<bool>,
+    /// Where the product's config switch is read (the switch's file in the project root), if it has one.
+    project_config: Option<PathBuf>,
+    /// Whether that file turned telemetry off when the client was built.
+    project_off: bool,
     config_dir: Option<PathBuf>,
     endpoint: String,
     consent: Consent,
@@ -528,12 +647,10 @@ enum Mode {
 /// ```
 /// use std::time::{Duration, Instant};
 /// use telemetry_client::{Client, MapEnv, MemoryTransport};
-/// # use telemetry_schema::{ConsentDefault, Product, TelemetryEvent};
-/// # const PRODUCT: Product = Product {
-/// #     name: "Acme", sdk_name: "acme", sdk_version: telemetry_schema::version!("1.0.0"), env_prefix: "ACME",
-/// #     consent_default: ConsentDefault::OptOut, endpoint: "https://t.example/v1", purpose: "Why.",
-/// #     cli_command: Some("acme telemetry"), config_switch: None, payload_budget_bits: None,
-/// # };
+/// # use telemetry_schema::{Product, TelemetryEvent};
+/// # const PRODUCT: Product = Product::builder("Acme", "acme", telemetry_schema::version!("1.0.0"))
+/// #     .env_prefix("ACME").opt_out().endpoint("https://t.example/v1").purpose("Why.")
+/// #     .cli_command("acme telemetry").build();
 /// /// Sent when the development server starts.
 /// #[derive(TelemetryEvent)]
 /// struct DevStarted {
@@ -571,7 +688,7 @@ impl fmt::Debug for Client {
             Mode::Delivering(..) => "delivering",
         };
         f.debug_struct("Client")
-            .field("sdk", &self.inner.product.sdk_name)
+            .field("sdk", &self.inner.product.sdk_name())
             .field("consent", &self.inner.consent)
             .field("mode", &mode)
             .finish()
@@ -605,19 +722,29 @@ impl Client {
             flush_budget: DEFAULT_FLUSH_BUDGET,
             output: None,
             is_tty: None,
+            notice: None,
         }
     }
 
     /// Records an event. Never blocks and never fails: when disabled it returns at once; in debug mode it
     /// prints the envelope to stderr; otherwise it applies the event's sample rate and queues the event for the
     /// background worker (dropping and counting it if the queue is full). Identical payloads of an event with
-    /// a dedup window are sent once per window.
+    /// a dedup window are sent once per window. An event past its `#[telemetry(expires = …)]` date is neither
+    /// sent nor printed, and counted in [`DeliveryStats::expired`].
     #[inline]
     pub fn track<E: TelemetryEvent + Send>(&self, event: E) {
         match &self.mode {
             Mode::Inert => {}
-            Mode::Debug(sink) => sink.print(&event),
+            Mode::Debug(sink) => {
+                if !has_expired::<E>() {
+                    sink.print(&event);
+                }
+            }
             Mode::Delivering(delivery) => {
+                if has_expired::<E>() {
+                    delivery.count_expired();
+                    return;
+                }
                 let rate = E::META.sample_rate_per_million();
                 if rate < 1_000_000 && !delivery.sampled_in(rate) {
                     return;
@@ -696,11 +823,19 @@ impl Client {
         let inner = &*self.inner;
         let path = self.settings_path();
         let loaded = path.as_deref().map_or(Loaded::Missing, store::load);
-        let consent = consent::resolve(inner.product, &*inner.env, inner.code_setting, || loaded.choice());
+        let project = read_project_setting(inner.product, inner.project_config.as_deref());
+        let consent = consent::resolve(
+            inner.product,
+            &*inner.env,
+            inner.code_setting,
+            || project.turns_off(),
+            || loaded.choice(),
+        );
         let last_error = match &self.mode {
             Mode::Delivering(delivery) => delivery.last_error(),
             Mode::Inert | Mode::Debug(_) => None,
         };
+        let cannot_send = inner.delivery_problem.is_some();
         let problem = inner.delivery_problem.clone().or(last_error);
         Status {
             product: inner.product,
@@ -712,6 +847,14 @@ impl Client {
                 Loaded::Missing | Loaded::Found(_) => None,
             },
             settings_exist: !matches!(loaded, Loaded::Missing),
+            install_id: loaded.settings().and_then(Settings::install_id).map(|id| id.to_string()),
+            project_config: inner.project_config.clone(),
+            project_config_problem: match project {
+                ProjectSetting::Silent => None,
+                ProjectSetting::Off(why) => Some(why),
+                ProjectSetting::Unreadable(why) => Some(format!("it cannot be read: {why}")),
+            },
+            cannot_send,
             endpoint: redact_url(&inner.endpoint),
             problem: problem.map(|problem| redact_in(&problem, &inner.endpoint)),
         }
@@ -811,6 +954,14 @@ pub struct Status {
     /// Why the settings file cannot be read, if it exists and cannot (telemetry is then off).
     pub settings_problem: Option<String>,
     settings_exist: bool,
+    /// The install id saved on this machine, if any: what to quote when asking for the deletion of its data.
+    pub install_id: Option<String>,
+    /// The project's configuration file that holds the product's config switch, if the product has one.
+    pub project_config: Option<PathBuf>,
+    /// What in that file turns telemetry off, if it does.
+    pub project_config_problem: Option<String>,
+    /// Whether `problem` keeps anything from ever being sent (rather than a delivery that last failed).
+    cannot_send: bool,
     /// Where batches are sent, with any credentials (user, password, query values) replaced by `***`.
     pub endpoint: String,
     /// Why delivery cannot work or last failed, if it did.
@@ -825,16 +976,21 @@ impl Status {
 
     fn how_to_change(&self) -> String {
         let p = self.product;
-        let cli = |action: &str| p.cli_command.map(|cli| format!("run `{cli} {action}`"));
+        let cli = |action: &str| p.cli_command().map(|cli| format!("run `{cli} {action}`"));
         match (self.consent.enabled, self.consent.source) {
-            (_, ConsentSource::Code) => match p.config_switch {
-                Some(switch) => format!("It is set by the program's configuration: change {switch}."),
-                None => "It is set by the program's configuration.".to_owned(),
+            (_, ConsentSource::Code) => "It is set by the program's configuration.".to_owned(),
+            (false, ConsentSource::ProjectConfig) => match (p.config_switch(), &self.project_config) {
+                (Some(switch), Some(path)) => format!(
+                    "It is set by the project: {} turns it off (remove `{}` there, or set it to true).",
+                    path.display(),
+                    switch.key()
+                ),
+                _ => "It is set by the project's configuration.".to_owned(),
             },
             (false, ConsentSource::EnvDisabled) => format!("To turn it on, unset {}.", p.disabled_var()),
             (false, ConsentSource::DoNotTrack) => format!("To turn it on, unset {DO_NOT_TRACK}."),
             (false, ConsentSource::TestRunner) => "Test runs never send telemetry.".to_owned(),
-            (false, ConsentSource::SettingsUnreadable) => match p.cli_command {
+            (false, ConsentSource::SettingsUnreadable) => match p.cli_command() {
                 Some(cli) => format!(
                     "To fix it, delete the settings file, or replace it with your choice: run `{cli} disable` \
                      (or `{cli} enable`)."
@@ -848,7 +1004,7 @@ impl Status {
             }
             (false, _) => {
                 let mut ways: Vec<String> = cli("enable").into_iter().collect();
-                if p.consent_default == telemetry_schema::ConsentDefault::OptIn {
+                if p.consent_default() == telemetry_schema::ConsentDefault::OptIn {
                     ways.push(format!("set {}=1", p.enabled_var()));
                 }
                 if ways.is_empty() { String::new() } else { format!("To turn it on, {}.", ways.join(", or ")) }
@@ -860,8 +1016,13 @@ impl Status {
 impl fmt::Display for Status {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let p = self.product;
-        let state = if self.consent.enabled { "enabled" } else { "disabled" };
-        writeln!(f, "{} telemetry is {state}.", p.name)?;
+        match (self.consent.enabled, &self.problem) {
+            (true, Some(_)) if self.cannot_send => {
+                writeln!(f, "{} telemetry is on but cannot send anything.", p.name())?
+            }
+            (true, _) => writeln!(f, "{} telemetry is enabled.", p.name())?,
+            (false, _) => writeln!(f, "{} telemetry is disabled.", p.name())?,
+        }
         writeln!(f, "  reason:   {}", self.consent.reason(p))?;
         match &self.settings_path {
             Some(path) => match &self.settings_problem {
@@ -870,6 +1031,12 @@ impl fmt::Display for Status {
                 None => writeln!(f, "  settings: {}", path.display())?,
             },
             None => writeln!(f, "  settings: unknown (set XDG_CONFIG_HOME or HOME)")?,
+        }
+        if let (Some(path), Some(why)) = (&self.project_config, &self.project_config_problem) {
+            writeln!(f, "  project:  {}: {why}", path.display())?;
+        }
+        if let Some(id) = &self.install_id {
+            writeln!(f, "  id:       {id} (this installation's install id)")?;
         }
         writeln!(f, "  endpoint: {}", self.endpoint)?;
         if self.debug {
@@ -883,5 +1050,16 @@ impl fmt::Display for Status {
             writeln!(f, "{how}")?;
         }
         write!(f, "To see what would be sent without sending anything, set {}=1.", p.debug_var())
+    }
+}
+
+/// Whether `E` has an expiry date and today (UTC) is after it. `E::META` is a constant, so for an event without
+/// the attribute this folds to `false` and costs nothing; with one, it reads the system clock. A clock that
+/// cannot be read (before 1970) sends the event.
+#[inline]
+fn has_expired<E: TelemetryEvent>() -> bool {
+    match E::META.expires() {
+        None => false,
+        Some(date) => telemetry_schema::Date::today().is_some_and(|today| today > date),
     }
 }

@@ -9,7 +9,7 @@ use crate::env::{self, Env};
 /// Which source decided whether telemetry is on.
 ///
 /// Any opt-out wins: the opt-outs ([`Code`](Self::Code) off, [`EnvDisabled`](Self::EnvDisabled),
-/// [`DoNotTrack`](Self::DoNotTrack), [`Persisted`](Self::Persisted) `disable`,
+/// [`DoNotTrack`](Self::DoNotTrack), [`ProjectConfig`](Self::ProjectConfig), [`Persisted`](Self::Persisted) `disable`,
 /// [`SettingsUnreadable`](Self::SettingsUnreadable)) are consulted first, in that order, and the first that
 /// applies decides. Only when none applies do the opt-ins and defaults count: [`Code`](Self::Code) on, then
 /// [`TestRunner`](Self::TestRunner) (off), a [`Persisted`](Self::Persisted) `enable`,
@@ -25,6 +25,10 @@ pub enum ConsentSource {
     EnvDisabled,
     /// `DO_NOT_TRACK` is set to any value but empty, `0`, `false`, `no` or `off` (<https://consoledonottrack.com>).
     DoNotTrack,
+    /// The project's configuration file turns telemetry off: the product's config switch
+    /// ([`Product::config_switch`]) is `false` (or not a boolean) there, or the file exists but cannot be read or
+    /// parsed.
+    ProjectConfig,
     /// The program is a test run (cargo-nextest, or a `cargo test` binary); only code can switch it on there.
     TestRunner,
     /// The user's saved choice (`<cli> telemetry enable|disable`).
@@ -61,13 +65,19 @@ impl Consent {
             ConsentSource::Code => format!("{choice} by the program's own configuration"),
             ConsentSource::EnvDisabled => format!("{} is set", product.disabled_var()),
             ConsentSource::DoNotTrack => format!("{DO_NOT_TRACK} is set"),
+            ConsentSource::ProjectConfig => match product.config_switch() {
+                Some(switch) => format!("the project's {} turns it off", switch.file()),
+                None => "the project's configuration turns it off".to_owned(),
+            },
             ConsentSource::TestRunner => "this is a test run; telemetry is off in tests".to_owned(),
             ConsentSource::Persisted => format!("you {choice} it (saved choice)"),
             ConsentSource::SettingsUnreadable => "the settings file cannot be read, so telemetry stays off".to_owned(),
             ConsentSource::EnvEnabled => format!("{} is set", product.enabled_var()),
-            ConsentSource::ProductDefault => match product.consent_default {
-                ConsentDefault::OptOut => format!("{} collects anonymous usage data unless you opt out", product.name),
-                ConsentDefault::OptIn => format!("{} collects nothing unless you opt in", product.name),
+            ConsentSource::ProductDefault => match product.consent_default() {
+                ConsentDefault::OptOut => {
+                    format!("{} collects usage data unless you opt out", product.name())
+                }
+                ConsentDefault::OptIn => format!("{} collects nothing unless you opt in", product.name()),
             },
         }
     }
@@ -79,6 +89,7 @@ impl fmt::Display for ConsentSource {
             ConsentSource::Code => "code",
             ConsentSource::EnvDisabled => "environment (disabled variable)",
             ConsentSource::DoNotTrack => "environment (DO_NOT_TRACK)",
+            ConsentSource::ProjectConfig => "project configuration file",
             ConsentSource::TestRunner => "test run",
             ConsentSource::Persisted => "saved choice",
             ConsentSource::SettingsUnreadable => "unreadable settings file",
@@ -99,13 +110,15 @@ pub(crate) enum SavedChoice {
     Unreadable,
 }
 
-/// Resolves consent: every opt-out first (any one decides), then the opt-ins and defaults. `saved` is called only
-/// if the code setting and the environment's opt-outs leave the question open, so those are read before any
-/// file is touched.
+/// Resolves consent: every opt-out first (any one decides), then the opt-ins and defaults. `project_off` (whether
+/// the project's configuration file turns telemetry off) is called only if the code setting and the
+/// environment's opt-outs leave the question open, and `saved` only after it, so no file is touched when the
+/// environment decides and the project's file is read before the settings file.
 pub(crate) fn resolve(
     product: &Product,
     env: &dyn Env,
     code: Option<bool>,
+    project_off: impl FnOnce() -> bool,
     saved: impl FnOnce() -> SavedChoice,
 ) -> Consent {
     let decided = |enabled, source| Consent { enabled, source };
@@ -118,6 +131,9 @@ pub(crate) fn resolve(
     }
     if env::opted_out(env, DO_NOT_TRACK) {
         return decided(false, ConsentSource::DoNotTrack);
+    }
+    if project_off() {
+        return decided(false, ConsentSource::ProjectConfig);
     }
     let saved = saved();
     match saved {
@@ -135,7 +151,7 @@ pub(crate) fn resolve(
     if saved == SavedChoice::Enabled {
         return decided(true, ConsentSource::Persisted);
     }
-    match product.consent_default {
+    match product.consent_default() {
         ConsentDefault::OptOut => decided(true, ConsentSource::ProductDefault),
         ConsentDefault::OptIn if env::flag(env, &product.enabled_var()) => decided(true, ConsentSource::EnvEnabled),
         ConsentDefault::OptIn => decided(false, ConsentSource::ProductDefault),

@@ -50,6 +50,8 @@ pub struct DeliveryStats {
     pub dropped_queue_full: u64,
     /// Events skipped by their sample rate.
     pub sampled_out: u64,
+    /// Events not sent because their `#[telemetry(expires = …)]` date had passed.
+    pub expired: u64,
     /// Events skipped because an identical payload was sent within the event's dedup window.
     pub throttled: u64,
     /// Queued events thrown away because telemetry was disabled while they waited.
@@ -111,6 +113,7 @@ pub(crate) struct Delivery {
     capacity: usize,
     batch_size: usize,
     sampled_out: AtomicU64,
+    expired: AtomicU64,
     rng: AtomicU64,
 }
 
@@ -150,6 +153,7 @@ impl Delivery {
             capacity: options.queue_capacity.max(1),
             batch_size: options.batch_size.clamp(1, options.queue_capacity.max(1)),
             sampled_out: AtomicU64::new(0),
+            expired: AtomicU64::new(0),
             rng: AtomicU64::new(seed),
         });
         let worker = Worker {
@@ -179,6 +183,11 @@ impl Delivery {
             self.sampled_out.fetch_add(1, Ordering::Relaxed);
         }
         kept
+    }
+
+    /// Counts an event dropped because it expired.
+    pub(crate) fn count_expired(&self) {
+        self.expired.fetch_add(1, Ordering::Relaxed);
     }
 
     /// Queues an event without blocking on the network: takes an uncontended lock, pushes, and wakes the
@@ -239,6 +248,7 @@ impl Delivery {
     pub(crate) fn stats(&self) -> DeliveryStats {
         let mut stats = lock(&self.state).stats;
         stats.sampled_out = self.sampled_out.load(Ordering::Relaxed);
+        stats.expired = self.expired.load(Ordering::Relaxed);
         stats
     }
 

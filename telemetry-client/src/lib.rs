@@ -6,12 +6,10 @@
 //!
 //! ```no_run
 //! use telemetry_client::Client;
-//! # use telemetry_schema::{ConsentDefault, Product, TelemetryEvent};
-//! # const PRODUCT: Product = Product {
-//! #     name: "Acme", sdk_name: "acme", sdk_version: telemetry_schema::version!("1.0.0"), env_prefix: "ACME",
-//! #     consent_default: ConsentDefault::OptOut, endpoint: "https://t.example/v1", purpose: "Why.",
-//! #     cli_command: Some("acme telemetry"), config_switch: None, payload_budget_bits: None,
-//! # };
+//! # use telemetry_schema::{Product, TelemetryEvent};
+//! # const PRODUCT: Product = Product::builder("Acme", "acme", telemetry_schema::version!("1.0.0"))
+//! #     .env_prefix("ACME").opt_out().endpoint("https://t.example/v1").purpose("Why.")
+//! #     .cli_command("acme telemetry").build();
 //! # /// Sent when a build finishes.
 //! # #[derive(TelemetryEvent)]
 //! # struct BuildFinished {
@@ -29,12 +27,16 @@
 //!
 //! # Consent: any opt-out wins
 //! Each of these turns telemetry off, whatever else says on:
-//! 1. the host's own setting off ([`ClientBuilder::enabled`]`(false)`), e.g. `telemetry: false` in its config;
+//! 1. the host's own setting off ([`ClientBuilder::enabled`]`(false)`);
 //! 2. `<PREFIX>_TELEMETRY_DISABLED` or `DO_NOT_TRACK` set to any value but empty, `0`, `false`, `no` or `off`
 //!    (any case, surrounding spaces ignored; see [`is_opt_out_value`]);
-//! 3. the user's saved `disable` (`<cli> telemetry disable`), kept in a JSON file in the platform configuration
+//! 3. the product's config switch ([`Product::config_switch`](telemetry_schema::Product::config_switch)) in the
+//!    project's configuration file (in [`ClientBuilder::project_root`], else the current directory), read by the
+//!    client itself before any other file: `false`, any value but `true`, or a file that cannot be read or
+//!    parsed (read like the settings file: never waiting, a regular file of at most 64 KiB);
+//! 4. the user's saved `disable` (`<cli> telemetry disable`), kept in a JSON file in the platform configuration
 //!    directory (`$XDG_CONFIG_HOME/<sdk>/telemetry.json` on Linux);
-//! 4. a settings file that exists but cannot be read as settings (not valid JSON, not a regular file, larger
+//! 5. a settings file that exists but cannot be read as settings (not valid JSON, not a regular file, larger
 //!    than 64 KiB): it might hold a `disable`, so it fails closed until the user fixes or replaces it.
 //!
 //! Only when none applies do the opt-ins and defaults count, first that applies:
@@ -42,7 +44,7 @@
 //!    opt-out;
 //! 2. test runs (cargo-nextest, `cargo test` binaries) are off;
 //! 3. the user's saved `enable`;
-//! 4. the product's default: on for opt-out products (with a one-time notice on stderr, never in CI), off for
+//! 4. the product's default: on for opt-out products (with a one-time notice on stderr, in CI too), off for
 //!    opt-in products unless `<PREFIX>_TELEMETRY` is `1`, `true`, `yes` or `on`.
 //!
 //! [`Client::status`] says which of these decided. When telemetry is off the client is inert: it creates no
@@ -64,22 +66,32 @@
 //!
 //! # Cargo features
 //! - `cli` (default): the [`cli`] module, a mountable clap `telemetry status|enable|disable` subcommand.
-//! - `tls`: HTTPS delivery through rustls. Off by default so builds and CI compile no TLS stack; an SDK whose
-//!   endpoint is `https://` must enable it, otherwise the client reports (in `status`) that it cannot deliver
-//!   and stays inert.
+//! - `tls` (default): HTTPS delivery through rustls (ring), trusting Mozilla's root certificates, bundled
+//!   (webpki-roots), or the CA certificates given to [`ClientBuilder::root_certificates_pem`] for a self-hosted
+//!   collector. Built without it, an enabled client facing an `https://` endpoint prints a warning on stderr at
+//!   start-up, `status` says it cannot send anything, and it stays inert.
 //! - `gzip`: compress batch bodies (`Content-Encoding: gzip`).
 //!
 //! # Never hurting the host
 //! Nothing here panics into the caller, blocks it beyond a fixed budget, or grows without bound. Environment
 //! reading goes through the [`Env`] trait and paths are injectable, so tests use [`MapEnv`] and temp dirs.
 
+// docs.rs (which sets `docsrs`) marks what each feature adds.
+#![cfg_attr(docsrs, feature(doc_cfg))]
+
 #[cfg(feature = "cli")]
 pub mod cli;
+
+// The README's snippets are compiled and run as doc tests of this crate.
+#[cfg(all(doctest, feature = "cli"))]
+#[doc = include_str!("../../README.md")]
+pub struct ReadmeDoctests;
 mod client;
 mod consent;
 mod delivery;
 mod env;
 mod ids;
+mod project;
 mod store;
 mod transport;
 

@@ -43,7 +43,7 @@ pub fn platform_config_dir(product: &Product, env: &dyn Env) -> Option<PathBuf> 
     } else {
         absolute("XDG_CONFIG_HOME").or_else(|| absolute("HOME").map(|home| home.join(".config")))
     }?;
-    Some(base.join(product.sdk_name))
+    Some(base.join(product.sdk_name()))
 }
 
 /// What the settings file holds. Unknown keys are ignored so newer versions can add some.
@@ -369,18 +369,12 @@ mod tests {
     }
     use crate::env::MapEnv;
 
-    const PRODUCT: Product = Product {
-        name: "Acme",
-        sdk_name: "acme",
-        sdk_version: telemetry_schema::Version::new(1, 0, 0),
-        env_prefix: "ACME",
-        consent_default: telemetry_schema::ConsentDefault::OptOut,
-        endpoint: "https://t.example/v1",
-        purpose: "Why.",
-        cli_command: None,
-        config_switch: None,
-        payload_budget_bits: None,
-    };
+    const PRODUCT: Product = Product::builder("Acme", "acme", telemetry_schema::Version::new(1, 0, 0))
+        .env_prefix("ACME")
+        .opt_out()
+        .endpoint("https://t.example/v1")
+        .purpose("Why.")
+        .build();
 
     #[test]
     #[cfg(all(unix, not(target_os = "macos")))]

@@ -242,8 +242,9 @@ pub trait Transport: Send + 'static {
     fn send(&mut self, batch: &Batch) -> Result<(), TransportError>;
 }
 
-/// Timeouts and proxy of the [`HttpTransport`].
+/// Timeouts, proxy and trusted certificates of the [`HttpTransport`].
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct HttpOptions {
     /// How long to wait for the TCP (and TLS) connection. Default 2 s.
     pub connect_timeout: Duration,
@@ -251,11 +252,20 @@ pub struct HttpOptions {
     pub total_timeout: Duration,
     /// An `http://` proxy to send through, if any; see [`HttpOptions::proxy_from_env`].
     pub proxy: Option<String>,
+    /// PEM-encoded CA certificates to trust for an `https://` endpoint *instead of* the bundled Mozilla roots:
+    /// for a self-hosted collector whose certificate comes from a private CA (and for tests). `None` (the
+    /// default) trusts the bundled roots.
+    pub root_certificates_pem: Option<Vec<u8>>,
 }
 
 impl Default for HttpOptions {
     fn default() -> Self {
-        Self { connect_timeout: Duration::from_secs(2), total_timeout: Duration::from_secs(5), proxy: None }
+        Self {
+            connect_timeout: Duration::from_secs(2),
+            total_timeout: Duration::from_secs(5),
+            proxy: None,
+            root_certificates_pem: None,
+        }
     }
 }
 
@@ -303,8 +313,8 @@ pub(crate) fn endpoint_problem(endpoint: &str) -> Option<String> {
     }
     if is_https && !cfg!(feature = "tls") {
         return Some(format!(
-            "the telemetry endpoint {} uses https, but telemetry-client was built without its `tls` feature; \
-             enable it (telemetry-client = {{ features = [\"tls\"] }}) or use an http:// endpoint",
+            "the telemetry endpoint {} uses https, but telemetry-client was built without its `tls` feature \
+             (on by default); turn it back on, or use an http:// endpoint",
             redact_url(endpoint)
         ));
     }
@@ -314,8 +324,8 @@ pub(crate) fn endpoint_problem(endpoint: &str) -> Option<String> {
 /// POSTs each batch as `{"events":[...]}` with `Content-Type: application/json` (gzip-compressed with the
 /// `gzip` feature) through a blocking [`ureq`] agent with connect and total timeouts.
 ///
-/// `https://` endpoints need the crate's `tls` feature; without it, [`HttpTransport::new`] refuses them with an
-/// error that says so.
+/// `https://` endpoints need the crate's `tls` feature (on by default: rustls with Mozilla's roots bundled);
+/// without it, [`HttpTransport::new`] refuses them with an error that says so.
 pub struct HttpTransport {
     agent: ureq::Agent,
     endpoint: String,
@@ -337,7 +347,8 @@ impl HttpTransport {
     ///
     /// # Errors
     /// When the endpoint is not an `http://` or `https://` URL, when it is `https://` and the `tls` feature is
-    /// off, or when the proxy is not a valid URL.
+    /// off, when the proxy is not a valid URL, or when [`HttpOptions::root_certificates_pem`] holds no
+    /// certificate.
     pub fn new(endpoint: &str, options: &HttpOptions) -> Result<Self, TransportError> {
         if let Some(problem) = endpoint_problem(endpoint) {
             return Err(TransportError::permanent(problem));
@@ -352,7 +363,10 @@ impl HttpTransport {
             })?),
             None => None,
         };
-        let config = ureq::Agent::config_builder()
+        let config = ureq::Agent::config_builder();
+        #[cfg(feature = "tls")]
+        let config = config.tls_config(tls_config(options.root_certificates_pem.as_deref())?);
+        let config = config
             .proxy(proxy)
             .timeout_connect(Some(options.connect_timeout))
             .timeout_global(Some(options.total_timeout))
@@ -417,6 +431,30 @@ impl Transport for HttpTransport {
             }
         }
     }
+}
+
+/// rustls with the bundled Mozilla roots, or with only the given PEM certificates.
+#[cfg(feature = "tls")]
+fn tls_config(pem: Option<&[u8]>) -> Result<ureq::tls::TlsConfig, TransportError> {
+    use ureq::tls::{PemItem, RootCerts, TlsConfig, TlsProvider};
+    let roots = match pem {
+        None => RootCerts::WebPki,
+        Some(pem) => {
+            let certificates: Vec<_> = ureq::tls::parse_pem(pem)
+                .filter_map(|item| match item {
+                    Ok(PemItem::Certificate(certificate)) => Some(certificate),
+                    _ => None,
+                })
+                .collect();
+            if certificates.is_empty() {
+                return Err(TransportError::permanent(
+                    "the root certificates given to the telemetry client hold no PEM certificate",
+                ));
+            }
+            RootCerts::new_with_certs(&certificates)
+        }
+    };
+    Ok(TlsConfig::builder().provider(TlsProvider::Rustls).root_certs(roots).build())
 }
 
 /// Appends every envelope as one line of JSON to a local file (newline-delimited JSON): for self-hosted

@@ -6,7 +6,7 @@ mod support;
 use std::time::{Duration, Instant};
 
 use serde_json::Value;
-use support::{Captured, Counted, OPT_OUT, Sampled, TempDir, Throttled};
+use support::{Captured, Counted, Expired, ExpiresLater, OPT_OUT, Sampled, TempDir, Throttled};
 use telemetry_client::{
     Batch, Client, ClientBuilder, MapEnv, MemoryTransport, NdjsonFileTransport, SETTINGS_FILE_NAME, Transport,
     TransportError,
@@ -113,6 +113,39 @@ fn a_partial_batch_is_sent_after_the_batch_interval() {
             .any(|t| std::fs::read_to_string(t.path().join("comm")).is_ok_and(|n| n.trim() == "telemetry-acme"))
     });
     assert!(running.unwrap_or(true), "an enabled client has its named worker thread");
+}
+
+#[test]
+fn an_expired_event_is_dropped_and_counted_and_one_not_yet_expired_is_sent() {
+    let dir = TempDir::new("expired");
+    let sent = MemoryTransport::new();
+    let client = builder(&dir).transport(sent.clone()).build();
+    for n in 0..3 {
+        client.track(Expired { n });
+    }
+    client.track(ExpiresLater { n: 7 });
+    assert!(client.flush(soon()).is_complete());
+    let envelopes = sent.envelopes();
+    assert_eq!(envelopes.len(), 1, "{envelopes:?}");
+    assert_eq!(assert_envelope(&envelopes[0])["event"], "EXPIRES_LATER");
+    let stats = client.stats();
+    assert_eq!((stats.expired, stats.accepted), (3, 1));
+}
+
+#[test]
+fn debug_mode_does_not_print_an_expired_event() {
+    let dir = TempDir::new("expired-debug");
+    let stderr = Captured::default();
+    let client = Client::builder(&OPT_OUT)
+        .env(MapEnv::new().with("ACME_TELEMETRY_DEBUG", "1"))
+        .config_dir(dir.path())
+        .stderr(stderr.clone())
+        .build();
+    client.track(Expired { n: 1 });
+    client.track(ExpiresLater { n: 2 });
+    let printed = stderr.text();
+    assert!(!printed.contains("\"EXPIRED\""), "{printed}");
+    assert!(printed.contains("\"EXPIRES_LATER\""), "{printed}");
 }
 
 #[test]

@@ -214,7 +214,7 @@ fn every_opt_out_beats_every_opt_in() {
                     continue; // one file, one code setting
                 }
                 cases += 1;
-                let case = format!("{} / {opt_out:?} against {opt_in:?}", product.sdk_name);
+                let case = format!("{} / {opt_out:?} against {opt_in:?}", product.sdk_name());
                 let dir = TempDir::new("wins");
                 let (env, code) = plant(product, opt_out, opt_in, dir.path());
                 let before = snapshot(&dir);

@@ -1,6 +1,6 @@
 //! The opt-out race: `disable` while a first run starts must never be lost. The first run's bookkeeping (install
 //! id, notice) and the user's choice are written under one lock, each re-reading the file under it, and only
-//! `enable`/`disable` ever write `enabled`. (example-sdk's tests race the real `acme` processes too.)
+//! `enable`/`disable` ever write `enabled`. (the acme crate's tests race the real `acme` processes too.)
 
 mod support;
 

@@ -23,7 +23,9 @@ pub struct Config {
     #[arg(long, value_name = "DIR", default_value = "schemas")]
     pub schemas: PathBuf,
 
-    /// Where to store: `sqlite:PATH` (created when missing).
+    /// Where to store: `sqlite:PATH` (created when missing), `postgres://user[:password]@host:port/database`, or
+    /// `clickhouse+http://host:port/database` (the database is created when missing). Tables are created and
+    /// migrated at start-up; `ddl --dialect` prints them.
     #[arg(long, value_name = "URL", default_value = "sqlite:telemetry.db")]
     pub store: StoreUrl,
 
@@ -62,19 +64,19 @@ pub struct Config {
     pub body_timeout: Duration,
 
     /// Most open connections; further clients wait in the listen backlog.
-    #[arg(long, value_name = "N", default_value_t = 1_024, help_heading = "Limits")]
+    #[arg(long, value_name = "N", default_value_t = 1_024, value_parser = count(), help_heading = "Limits")]
     pub max_connections: usize,
 
     /// Most requests being read and validated at once; more get 503 with Retry-After.
-    #[arg(long, value_name = "N", default_value_t = 32, help_heading = "Limits")]
+    #[arg(long, value_name = "N", default_value_t = 32, value_parser = count(), help_heading = "Limits")]
     pub max_in_flight: usize,
 
     /// Batches waiting for the store; when full, requests get 503 with Retry-After.
-    #[arg(long, value_name = "N", default_value_t = 256, help_heading = "Store")]
+    #[arg(long, value_name = "N", default_value_t = 256, value_parser = count(), help_heading = "Store")]
     pub queue_capacity: usize,
 
     /// Most batches committed in one transaction (group commit).
-    #[arg(long, value_name = "N", default_value_t = 128, help_heading = "Store")]
+    #[arg(long, value_name = "N", default_value_t = 128, value_parser = count(), help_heading = "Store")]
     pub max_group: usize,
 
     /// Seconds a client is told to wait (Retry-After) when the store is down or the queue is full.
@@ -87,7 +89,7 @@ pub struct Config {
     pub sqlite_synchronous: Synchronous,
 
     /// How long an SQLite commit waits for a lock held by another process before answering 503.
-    #[arg(long, value_name = "DURATION", default_value = "1s", value_parser = parse_duration, help_heading = "Store")]
+    #[arg(long, value_name = "DURATION", default_value = "1s", value_parser = parse_busy_timeout, help_heading = "Store")]
     pub sqlite_busy_timeout: Duration,
 
     /// Time given to in-flight requests after SIGTERM or Ctrl-C before their connections are closed.
@@ -113,6 +115,24 @@ impl Default for Config {
     fn default() -> Self {
         Self::parse_from(["telemetry-collector"])
     }
+}
+
+/// The largest `--max-connections`, `--max-in-flight`, `--queue-capacity` and `--max-group`: far above any use,
+/// far below what makes a semaphore panic (2^61 permits) or an allocation of that many slots fail.
+pub const MAX_COUNT: u64 = 1_000_000;
+
+/// A count of connections, requests or batches, at most [`MAX_COUNT`].
+fn count() -> clap::builder::RangedU64ValueParser<usize> {
+    clap::builder::RangedU64ValueParser::<usize>::new().range(0..=MAX_COUNT)
+}
+
+/// A duration SQLite's busy timeout can hold: an `i32` of milliseconds (24 days).
+fn parse_busy_timeout(text: &str) -> Result<Duration, String> {
+    let duration = parse_duration(text)?;
+    if duration.as_millis() > i32::MAX as u128 {
+        return Err(format!("{text:?} is longer than SQLite's busy timeout can be (24 days)"));
+    }
+    Ok(duration)
 }
 
 /// `90`, `90s`, `15m`, `1h`, `1d`, `250ms`.

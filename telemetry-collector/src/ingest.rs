@@ -20,6 +20,9 @@ pub const MAX_PROBLEMS_IN_RESPONSE: usize = 20;
 pub const MAX_PROBLEMS_PER_EVENT: usize = 10;
 /// Pointers and event names from a hostile body are cut to this many bytes before they are stored or answered.
 const MAX_ECHOED_TEXT: usize = 128;
+/// A problem's explanation (`expected`) is cut to this many bytes: it can quote what was sent (an unknown
+/// field's name, a string that does not match), and `--quarantine-bytes` bounds only the bytes kept.
+const MAX_EXPLANATION: usize = 256;
 
 /// Bounds on what one request may cost.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -64,7 +67,7 @@ pub enum BodyError {
     },
     /// `Content-Encoding: gzip` but not gzip, or truncated.
     BadGzip(String),
-    /// A `Content-Encoding` other than gzip or identity.
+    /// A `Content-Encoding` other than gzip or identity, or more than one coding (gzip applied twice).
     UnsupportedEncoding(String),
 }
 
@@ -125,8 +128,9 @@ impl Ingest {
         self.limits
     }
 
-    /// Decompresses a body per its `Content-Encoding`, stopping as soon as the decompressed size passes the
-    /// limit. A gzip body whose trailer announces more than the limit is refused before any inflating.
+    /// Decompresses a body per its `Content-Encoding` (every field of the header, joined with commas), stopping
+    /// as soon as the decompressed size passes the limit. A gzip body whose trailer announces more than the limit
+    /// is refused before any inflating; a body that does not start like gzip is refused as not gzip.
     ///
     /// # Errors
     /// See [`BodyError`].
@@ -135,14 +139,28 @@ impl Ingest {
         if body.len() > self.limits.max_body_bytes {
             return Err(BodyError::TooLarge { what: "body", limit: self.limits.max_body_bytes });
         }
-        match content_encoding.map(str::trim) {
-            None | Some("") | Some("identity") => {
+        // A list of codings, in the order applied (several header fields are one comma-separated list);
+        // `identity` is no coding, and coding names are case-insensitive.
+        let mut codings = content_encoding
+            .unwrap_or_default()
+            .split(',')
+            .map(str::trim)
+            .filter(|coding| !coding.is_empty() && !coding.eq_ignore_ascii_case("identity"));
+        match (codings.next(), codings.next()) {
+            (None, _) => {
                 if body.len() > limit {
                     return Err(BodyError::TooLarge { what: "decompressed body", limit });
                 }
                 Ok(Cow::Borrowed(body))
             }
-            Some(encoding) if encoding.eq_ignore_ascii_case("gzip") || encoding.eq_ignore_ascii_case("x-gzip") => {
+            (Some(encoding), None)
+                if encoding.eq_ignore_ascii_case("gzip") || encoding.eq_ignore_ascii_case("x-gzip") =>
+            {
+                // Not gzip at all (a client that labels plain JSON gzip): say so, rather than read its last
+                // bytes as a trailer announcing gigabytes.
+                if !body.starts_with(&[0x1f, 0x8b]) {
+                    return Err(BodyError::BadGzip("it does not start with the gzip magic bytes 1f 8b".into()));
+                }
                 // The trailer's ISIZE is the size of the last member modulo 2^32: a cheap early refusal of an
                 // honest bomb; a lying trailer is still stopped by the capped read below.
                 if let Some(trailer) = body.len().checked_sub(4).and_then(|at| body.get(at..))
@@ -167,7 +185,7 @@ impl Ingest {
                 }
                 Ok(Cow::Owned(out))
             }
-            Some(other) => Err(BodyError::UnsupportedEncoding(cut(other).into_owned())),
+            _ => Err(BodyError::UnsupportedEncoding(cut(content_encoding.unwrap_or_default()).into_owned())),
         }
     }
 
@@ -223,7 +241,7 @@ impl Ingest {
     }
 
     fn quarantine_body(&self, prepared: &mut Prepared, body: &[u8], reason: Reason, expected: String) {
-        let problem = json!({"pointer": "", "kind": reason.label(), "expected": expected});
+        let problem = json!({"pointer": "", "kind": reason.label(), "expected": cut_at(&expected, MAX_EXPLANATION)});
         prepared.body_reason = Some(reason);
         prepared.problems.push(problem.clone());
         prepared.quarantine_reasons.push(reason);
@@ -258,7 +276,7 @@ impl Ingest {
                     json!({
                         "pointer": cut(problem.pointer()),
                         "kind": Reason::of(problem.kind()).label(),
-                        "expected": problem.expected(),
+                        "expected": cut_at(problem.expected(), MAX_EXPLANATION),
                     })
                 })
                 .collect();
@@ -446,10 +464,15 @@ impl<'de> Visitor<'de> for NodeVisitor {
 
 /// Cuts text from a body to [`MAX_ECHOED_TEXT`] bytes, at a character boundary.
 fn cut(text: &str) -> Cow<'_, str> {
-    if text.len() <= MAX_ECHOED_TEXT {
+    cut_at(text, MAX_ECHOED_TEXT)
+}
+
+/// Cuts text to `max` bytes, at a character boundary, marking the cut with `…`.
+fn cut_at(text: &str, max: usize) -> Cow<'_, str> {
+    if text.len() <= max {
         return Cow::Borrowed(text);
     }
-    let mut end = MAX_ECHOED_TEXT;
+    let mut end = max;
     while !text.is_char_boundary(end) {
         end -= 1;
     }

@@ -16,10 +16,12 @@
 //! time is stored rounded (one hour by default).
 
 pub mod config;
+pub mod coverage;
 pub mod ddl;
 pub mod ingest;
 pub mod metrics;
 pub mod model;
+pub mod report;
 pub mod server;
 pub mod store;
 pub mod validate;
@@ -87,6 +89,14 @@ pub fn open_store(url: &StoreUrl, config: &Config) -> Result<Box<dyn Store>, Sta
             let store = SqliteStore::open(path, options).map_err(|error| StartError(error.to_string()))?;
             Ok(Box::new(store))
         }
+        StoreUrl::Postgres(url) => {
+            let store = store::postgres::PostgresStore::connect(url).map_err(|error| StartError(error.to_string()))?;
+            Ok(Box::new(store))
+        }
+        StoreUrl::Clickhouse(url) => {
+            let store = store::clickhouse::ClickhouseStore::new(url).map_err(|error| StartError(error.to_string()))?;
+            Ok(Box::new(store))
+        }
     }
 }
 
@@ -105,8 +115,18 @@ impl Collector {
     /// When any of these fails; the message says what to do.
     pub async fn bind(config: Config) -> Result<Self, StartError> {
         let (validator, model) = load_schemas(&config.schemas)?;
-        let mut store = open_store(&config.store, &config)?;
-        let changes = store.migrate(&model).map_err(|error| StartError(error.to_string()))?;
+        // Blocking work (the PostgreSQL client runs its own runtime, which cannot start inside this one).
+        let (store, changes) = {
+            let config = config.clone();
+            let model = model.clone();
+            tokio::task::spawn_blocking(move || {
+                let mut store = open_store(&config.store, &config)?;
+                let changes = store.migrate(&model).map_err(|error| StartError(error.to_string()))?;
+                Ok::<_, StartError>((store, changes))
+            })
+            .await
+            .map_err(|error| StartError(format!("opening the store panicked: {error}")))??
+        };
         for change in &changes {
             tracing::info!(change = change.as_str(), "store migrated");
         }

@@ -6,7 +6,7 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand};
 use telemetry_collector::config::LogFormat;
 use telemetry_collector::ddl::{self, Dialect};
-use telemetry_collector::{Collector, Config, load_schemas};
+use telemetry_collector::{Collector, Config, coverage, load_schemas, report};
 
 /// The telemetry toolkit's ingest server.
 ///
@@ -37,6 +37,32 @@ enum Command {
         #[arg(long, value_name = "DIR", default_value = "schemas")]
         schemas: PathBuf,
     },
+    /// Summarise what the store holds: events per day, active installs, SDK versions, and the distribution of
+    /// every field, aggregated by the store in SQL. Plain text, or an HTML page with inline SVG charts.
+    Report {
+        /// The store to read (as for serve).
+        #[arg(long, value_name = "URL", default_value = "sqlite:telemetry.db")]
+        store: telemetry_collector::store::StoreUrl,
+        /// The folder holding bundle.json (the charts' captions are its descriptions).
+        #[arg(long, value_name = "DIR", default_value = "schemas")]
+        schemas: PathBuf,
+        /// Write an HTML page here instead of printing text.
+        #[arg(long, value_name = "PATH")]
+        html: Option<PathBuf>,
+    },
+    /// List the declared events, versions, fields and values the store has never seen, and the quarantine by
+    /// reason. With --fail-under, exit 1 when less than that share of the declared items was seen (a CI gate).
+    Coverage {
+        /// The store to read (as for serve).
+        #[arg(long, value_name = "URL", default_value = "sqlite:telemetry.db")]
+        store: telemetry_collector::store::StoreUrl,
+        /// The folder holding bundle.json.
+        #[arg(long, value_name = "DIR", default_value = "schemas")]
+        schemas: PathBuf,
+        /// Fail (exit 1) when coverage is below this percentage.
+        #[arg(long, value_name = "PERCENT")]
+        fail_under: Option<f64>,
+    },
 }
 
 fn main() -> ExitCode {
@@ -50,6 +76,37 @@ fn main() -> ExitCode {
                 }
                 Err(error) => {
                     eprintln!("telemetry-collector: {error}");
+                    ExitCode::FAILURE
+                }
+            };
+        }
+        Some(Command::Report { store, schemas, html }) => {
+            return match run_report(&store, &schemas, html.as_deref()) {
+                Ok(()) => ExitCode::SUCCESS,
+                Err(error) => {
+                    eprintln!("telemetry-collector report: {error}");
+                    ExitCode::FAILURE
+                }
+            };
+        }
+        Some(Command::Coverage { store, schemas, fail_under }) => {
+            let result = load_schemas(&schemas).map_err(|error| error.to_string()).and_then(|(_, model)| {
+                let mut query = report::connect(&store)?;
+                coverage::check(query.as_mut(), &model)
+            });
+            return match result {
+                Ok(found) => {
+                    print!("{}", coverage::text(&found));
+                    match fail_under {
+                        Some(bar) if found.percent() < bar => {
+                            eprintln!("telemetry-collector coverage: {:.1} % is under {bar} %", found.percent());
+                            ExitCode::FAILURE
+                        }
+                        _ => ExitCode::SUCCESS,
+                    }
+                }
+                Err(error) => {
+                    eprintln!("telemetry-collector coverage: {error}");
                     ExitCode::FAILURE
                 }
             };
@@ -77,6 +134,29 @@ fn main() -> ExitCode {
         collector.serve(shutdown_signal()).await;
         ExitCode::SUCCESS
     })
+}
+
+fn run_report(
+    store: &telemetry_collector::store::StoreUrl,
+    schemas: &std::path::Path,
+    html: Option<&std::path::Path>,
+) -> Result<(), String> {
+    let (_, model) = load_schemas(schemas).map_err(|error| error.to_string())?;
+    let bundle: serde_json::Value = std::fs::read(schemas.join("bundle.json"))
+        .ok()
+        .and_then(|bytes| serde_json::from_slice(&bytes).ok())
+        .unwrap_or_default();
+    let mut query = report::connect(store)?;
+    let report = report::build(query.as_mut(), &model, &bundle)?;
+    match html {
+        None => print!("{}", report::text(&report)),
+        Some(path) => {
+            let generated = format!("{} events stored.", report.totals.iter().map(|(_, n)| n).sum::<u64>());
+            std::fs::write(path, report::html(&report, &generated))
+                .map_err(|error| format!("cannot write {}: {error}", path.display()))?;
+        }
+    }
+    Ok(())
 }
 
 fn init_logs(format: LogFormat) {

@@ -131,14 +131,21 @@ impl Model {
             columns.extend(envelope_columns.iter().cloned());
             let mut payload = Flattener { resource: schema, resource_key: key, columns: &mut columns };
             payload.object(schema, &["payload".to_owned()], false, &[])?;
+            // Compared in lower case: SQLite (and unquoted SQL anywhere) does not tell `is_ci` from `Is_Ci`.
             let mut seen = BTreeMap::new();
             for column in &columns {
-                if let Some(other) = seen.insert(column.name.as_str(), &column.path) {
+                if let Some((other_name, other)) =
+                    seen.insert(column.name.to_ascii_lowercase(), (column.name.as_str(), &column.path))
+                {
+                    let named = if other_name == column.name {
+                        format!("a column named {:?}", column.name)
+                    } else {
+                        format!("one column ({other_name:?} and {:?} differ only in case)", column.name)
+                    };
                     return Err(ModelError(format!(
-                        "in {key}, {} and {} are both stored in a column named {:?}; rename one of the fields",
+                        "in {key}, {} and {} are both stored in {named}; rename one of the fields",
                         display_path(other),
                         display_path(&column.path),
-                        column.name
                     )));
                 }
             }
@@ -152,6 +159,18 @@ impl Model {
             });
         }
         tables.sort_by(|a, b| (a.event.as_str(), a.version).cmp(&(b.event.as_str(), b.version)));
+        // Table names are lower case: events whose names differ only in case (`CLI_COMMAND`, `Cli_Command`) would
+        // share one table. docs-gen refuses such names; a bundle that archives both is refused here.
+        let mut by_name: BTreeMap<&str, &EventTable> = BTreeMap::new();
+        for table in &tables {
+            if let Some(other) = by_name.insert(table.name.as_str(), table) {
+                return Err(ModelError(format!(
+                    "events {:?} and {:?} (version {}) would both be stored in the table {:?}: table names are in \
+                     lower case; rename one of the events",
+                    other.event, table.event, table.version, table.name
+                )));
+            }
+        }
         Ok(Self { tables })
     }
 

@@ -53,9 +53,10 @@ impl WriterHandle {
         }
     }
 
-    /// Whether the last commit succeeded.
+    /// Whether the last commit succeeded and the writer thread is still there to commit the next (a thread that
+    /// panicked closes the queue: every batch would be answered 503 from then on).
     pub fn healthy(&self) -> bool {
-        self.healthy.load(Ordering::Relaxed)
+        self.healthy.load(Ordering::Relaxed) && !self.tx.is_closed()
     }
 }
 

@@ -8,8 +8,8 @@ use std::collections::HashMap;
 use std::io::Write as _;
 use std::net::TcpStream;
 use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, Ordering};
-use std::time::Duration;
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::time::{Duration, Instant};
 
 use support::*;
 
@@ -26,10 +26,12 @@ fn sigkill_under_load_loses_no_acknowledged_batch_and_leaves_no_half_batch() {
         let mut collector = start(&dir, &[]);
         let addr = collector.addr;
         let stop = Arc::new(AtomicBool::new(false));
+        let acks = Arc::new(AtomicU64::new(0));
         let posters: Vec<_> = (0..4u64)
             .map(|thread| {
                 let fifty = fifty.clone();
                 let stop = Arc::clone(&stop);
+                let acks = Arc::clone(&acks);
                 std::thread::spawn(move || {
                     let mut acked = Vec::new();
                     for n in 0.. {
@@ -47,7 +49,10 @@ fn sigkill_under_load_loses_no_acknowledged_batch_and_leaves_no_half_batch() {
                             break;
                         }
                         match read_response(&mut stream) {
-                            Ok(response) if response.status == 200 => acked.push(id),
+                            Ok(response) if response.status == 200 => {
+                                acked.push(id);
+                                acks.fetch_add(1, Ordering::Relaxed);
+                            }
                             Ok(response) => panic!("status {} under load", response.status),
                             Err(_) => break, // killed before answering: not acknowledged
                         }
@@ -56,7 +61,13 @@ fn sigkill_under_load_loses_no_acknowledged_batch_and_leaves_no_half_batch() {
                 })
             })
             .collect();
-        std::thread::sleep(Duration::from_millis(150 + rng.below(400)));
+        // Kill at a random moment once the load is on (the first acknowledgement), not at a fixed time after
+        // the start: on a busy machine a restart and its first commit can take longer than any fixed delay.
+        let deadline = Instant::now() + Duration::from_secs(60);
+        while acks.load(Ordering::Relaxed) == 0 && Instant::now() < deadline {
+            std::thread::sleep(Duration::from_millis(10));
+        }
+        std::thread::sleep(Duration::from_millis(50 + rng.below(400)));
         collector.child.kill().unwrap(); // SIGKILL
         collector.child.wait().unwrap();
         stop.store(true, Ordering::Relaxed);

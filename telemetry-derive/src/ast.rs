@@ -32,7 +32,7 @@ pub(crate) struct Struct<'a> {
     pub(crate) input: &'a DeriveInput,
     pub(crate) role: StructRole,
     pub(crate) doc: Option<String>,
-    /// A group's attributes are read by [`ContainerAttrs`]; only its `rename_all` is set here.
+    /// A group's attributes are read by [`ContainerAttrs`]; only its `rename_all` and `crate` are set here.
     pub(crate) attrs: EventAttrs,
     pub(crate) fields: Vec<Field<'a>>,
 }
@@ -101,10 +101,10 @@ impl<'a> Struct<'a> {
         };
         let attrs = match role {
             StructRole::Event => EventAttrs::parse(cx, &input.attrs),
-            StructRole::Group => EventAttrs {
-                rename_all: ContainerAttrs::parse(cx, &input.attrs, Position::Group).rename_all,
-                ..EventAttrs::default()
-            },
+            StructRole::Group => {
+                let container = ContainerAttrs::parse(cx, &input.attrs, Position::Group);
+                EventAttrs { rename_all: container.rename_all, krate: container.krate, ..EventAttrs::default() }
+            }
         };
         let fields = fields
             .into_iter()

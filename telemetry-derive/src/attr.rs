@@ -65,6 +65,10 @@ pub(crate) struct EventAttrs {
     pub(crate) dedup_secs: Option<u64>,
     /// The most bits the payload may carry (`EventMeta::payload_bits`), checked at compile time.
     pub(crate) max_bits: Option<WithSpan<u32>>,
+    /// The last day the event is sent, as (year, month, day), checked to exist.
+    pub(crate) expires: Option<(u16, u8, u8)>,
+    /// The path to `telemetry_schema` in generated code, for SDKs that re-export it (default `::telemetry_schema`).
+    pub(crate) krate: Option<syn::Path>,
 }
 
 impl EventAttrs {
@@ -132,6 +136,22 @@ impl EventAttrs {
             }
             Ok(())
         }),
+        ("expires", |out, cx, meta| {
+            let lit: LitStr = meta.value()?.parse()?;
+            match telemetry_date(&lit.value()) {
+                Some(date) => out.expires = Some(date),
+                None => cx.error_spanned_by(
+                    &lit,
+                    "expires is the last day the event is sent, an existing date written YYYY-MM-DD between 1970 \
+                     and 9999, like \"2027-06-30\"",
+                ),
+            }
+            Ok(())
+        }),
+        ("crate", |out, cx, meta| {
+            out.krate = parse_crate(cx, meta)?;
+            Ok(())
+        }),
     ];
 
     pub(crate) fn parse(cx: &mut Ctxt, attrs: &[Attribute]) -> Self {
@@ -143,13 +163,21 @@ impl EventAttrs {
 #[derive(Default)]
 pub(crate) struct ContainerAttrs {
     pub(crate) rename_all: Option<RenameRule>,
+    /// The path to `telemetry_schema` in generated code, as [`EventAttrs::krate`].
+    pub(crate) krate: Option<syn::Path>,
 }
 
 impl ContainerAttrs {
-    const KEYS: &'static [Key<Self>] = &[("rename_all", |out, cx, meta| {
-        out.rename_all = parse_rename_all(cx, meta)?;
-        Ok(())
-    })];
+    const KEYS: &'static [Key<Self>] = &[
+        ("rename_all", |out, cx, meta| {
+            out.rename_all = parse_rename_all(cx, meta)?;
+            Ok(())
+        }),
+        ("crate", |out, cx, meta| {
+            out.krate = parse_crate(cx, meta)?;
+            Ok(())
+        }),
+    ];
 
     pub(crate) fn parse(cx: &mut Ctxt, attrs: &[Attribute], position: Position) -> Self {
         parse_keys(cx, attrs, position, Self::KEYS)
@@ -296,6 +324,21 @@ fn parse_rename_all(cx: &mut Ctxt, meta: &ParseNestedMeta<'_>) -> syn::Result<Op
         );
     }
     Ok(rule)
+}
+
+fn parse_crate(cx: &mut Ctxt, meta: &ParseNestedMeta<'_>) -> syn::Result<Option<syn::Path>> {
+    let lit: LitStr = meta.value()?.parse()?;
+    match lit.parse::<syn::Path>() {
+        Ok(path) => Ok(Some(path)),
+        Err(_) => {
+            cx.error_spanned_by(
+                &lit,
+                "crate is the path to telemetry_schema as this crate sees it, like \"my_sdk::telemetry_schema\" \
+                 when the SDK re-exports it",
+            );
+            Ok(None)
+        }
+    }
 }
 
 /// Reads every `#[telemetry(...)]` list of an item with one position's key table, reporting unknown and
@@ -494,4 +537,28 @@ impl RenameRule {
 /// `CliCommand` → `CLI_COMMAND`: the default event name.
 pub(crate) fn default_event_name(type_name: &str) -> String {
     type_name.to_shouty_snake_case()
+}
+
+/// `YYYY-MM-DD`, a date that exists, from 1970 to 9999 (what `telemetry_schema::Date::parse` accepts; the derive
+/// cannot depend on the schema crate, so the rule is repeated here and the expansion calls the checking
+/// `Date::new` again).
+fn telemetry_date(text: &str) -> Option<(u16, u8, u8)> {
+    let bytes = text.as_bytes();
+    if bytes.len() != 10 || bytes[4] != b'-' || bytes[7] != b'-' {
+        return None;
+    }
+    let digits = |range: std::ops::Range<usize>| {
+        let part = &text[range];
+        part.bytes().all(|b| b.is_ascii_digit()).then(|| part.parse::<u16>().ok()).flatten()
+    };
+    let (year, month, day) = (digits(0..4)?, digits(5..7)?, digits(8..10)?);
+    let leap = (year.is_multiple_of(4) && !year.is_multiple_of(100)) || year.is_multiple_of(400);
+    let days = match month {
+        1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
+        4 | 6 | 9 | 11 => 30,
+        2 if leap => 29,
+        2 => 28,
+        _ => return None,
+    };
+    ((1970..=9999).contains(&year) && (1..=days).contains(&day)).then_some((year, month as u8, day as u8))
 }

@@ -13,11 +13,11 @@ use crate::{refused, valid};
 pub(crate) fn derive_struct(input: &DeriveInput, role: StructRole) -> TokenStream {
     let mut cx = Ctxt::default();
     let Some(model) = Struct::from_syn(&mut cx, input, role) else {
-        return with_fallback(cx, fallback_struct(input, role, &[]));
+        return with_fallback(cx, fallback_struct(input, role, &[], None));
     };
     valid::check_struct(&mut cx, &model);
     if cx.has_errors() {
-        let fallback = fallback_struct(input, role, &model.fields);
+        let fallback = fallback_struct(input, role, &model.fields, model.attrs.krate.as_ref());
         return with_fallback(cx, fallback);
     }
     expand_struct(&model)
@@ -43,6 +43,24 @@ fn with_fallback(cx: Ctxt, fallback: TokenStream) -> TokenStream {
     tokens
 }
 
+/// The path to `telemetry_schema` in generated code: `#[telemetry(crate = "...")]`, else `::telemetry_schema`.
+fn krate(path: Option<&syn::Path>) -> TokenStream {
+    match path {
+        Some(path) => quote!(#path),
+        None => quote!(::telemetry_schema),
+    }
+}
+
+/// [`krate`] for the per-field checks spanned at the field's type: the default path is put at `span`, so the
+/// compiler reports an uncollectable type there, even one a macro made; a `crate = "..."` path keeps the span of
+/// its string, so a wrong path is reported at the attribute, not at every field.
+fn krate_at(path: Option<&syn::Path>, span: proc_macro2::Span) -> TokenStream {
+    match path {
+        Some(path) => quote!(#path),
+        None => quote_spanned!(span=> ::telemetry_schema),
+    }
+}
+
 fn doc_or_fallback(doc: Option<&String>) -> &str {
     doc.map_or("", String::as_str)
 }
@@ -51,6 +69,7 @@ fn doc_or_fallback(doc: Option<&String>) -> &str {
 /// calls the same `codec::<Ty>()` at the same span). A struct literal and one call per field: the const evaluator
 /// charges for every call, and every event's metadata is evaluated at compile time.
 fn field_metas(model: &Struct<'_>) -> Vec<TokenStream> {
+    let krate = krate(model.attrs.krate.as_ref());
     model
         .fields
         .iter()
@@ -58,8 +77,36 @@ fn field_metas(model: &Struct<'_>) -> Vec<TokenStream> {
             let name = model.wire_name(field);
             let doc = doc_or_fallback(field.doc.as_ref());
             let ty = field.ty;
-            let kind = quote_spanned!(ty.span()=> ::telemetry_schema::__private::codec::<#ty>().kind);
-            quote!(::telemetry_schema::FieldMeta { name: #name, doc: #doc, kind: #kind })
+            let at = krate_at(model.attrs.krate.as_ref(), ty.span());
+            let kind = quote_spanned!(ty.span()=> #at::__private::codec::<#ty>().kind);
+            quote!(#krate::FieldMeta { name: #name, doc: #doc, kind: #kind })
+        })
+        .collect()
+}
+
+/// The element type of a field written `BTreeSet<E>` (or `Option<BTreeSet<E>>`), as far as the syntax shows.
+fn set_element(ty: &syn::Type) -> Option<&syn::Type> {
+    let syn::Type::Path(path) = ty else { return None };
+    let last = path.path.segments.last()?;
+    let syn::PathArguments::AngleBracketed(args) = &last.arguments else { return None };
+    let Some(syn::GenericArgument::Type(inner)) = args.args.first() else { return None };
+    match last.ident.to_string().as_str() {
+        "BTreeSet" if args.args.len() == 1 => Some(inner),
+        "Option" => set_element(inner),
+        _ => None,
+    }
+}
+
+/// `const _: () = set_element::<E>();` for each set field, spanned at `E`: a set of an enum that is not `Ord`
+/// fails at the field, saying which derives a set enum needs, instead of where a set is built.
+fn set_element_checks(model: &Struct<'_>) -> Vec<TokenStream> {
+    model
+        .fields
+        .iter()
+        .filter_map(|field| set_element(field.ty))
+        .map(|elem| {
+            let at = krate_at(model.attrs.krate.as_ref(), elem.span());
+            quote_spanned!(elem.span()=> const _: () = #at::__private::set_element::<#elem>();)
         })
         .collect()
 }
@@ -67,21 +114,22 @@ fn field_metas(model: &Struct<'_>) -> Vec<TokenStream> {
 /// `.__with_bounds(&[FieldBound { field: i, bound }, ...])` for the bounded fields, or nothing: bounds are listed
 /// apart from the fields so that an unbounded field costs the const evaluator nothing more.
 fn with_bounds(model: &Struct<'_>) -> Option<TokenStream> {
+    let krate = krate(model.attrs.krate.as_ref());
     let bounds: Vec<TokenStream> = model
         .fields
         .iter()
         .enumerate()
         .filter(|(_, field)| field.attrs.is_bounded())
         .map(|(index, field)| {
-            let bound = bound_tokens(&field.attrs);
-            quote!(::telemetry_schema::FieldBound { field: #index, bound: #bound })
+            let bound = bound_tokens(&krate, &field.attrs);
+            quote!(#krate::FieldBound { field: #index, bound: #bound })
         })
         .collect();
     (!bounds.is_empty()).then(|| quote!(.__with_bounds(&[#(#bounds),*])))
 }
 
 /// A bounded field's `Bound` as a struct literal.
-fn bound_tokens(attrs: &FieldAttrs) -> TokenStream {
+fn bound_tokens(krate: &TokenStream, attrs: &FieldAttrs) -> TokenStream {
     let max = match attrs.max.as_ref().map(|m| m.value) {
         Some(MaxValue::Number(n) | MaxValue::Millis(n)) => quote!(::core::option::Option::Some(#n)),
         None => quote!(::core::option::Option::None),
@@ -97,10 +145,10 @@ fn bound_tokens(attrs: &FieldAttrs) -> TokenStream {
         Some(_) => quote!(Patch),
         None => quote!(Full),
     };
-    quote!(::telemetry_schema::Bound {
+    quote!(#krate::Bound {
         max: #max,
-        scale: ::telemetry_schema::Scale::#scale,
-        precision: ::telemetry_schema::Precision::#precision,
+        scale: #krate::Scale::#scale,
+        precision: #krate::Precision::#precision,
     })
 }
 
@@ -114,7 +162,8 @@ fn bound_checks(model: &Struct<'_>) -> Vec<TokenStream> {
         .filter_map(|field| {
             let span = field.attrs.bound_span()?;
             let ty = field.ty;
-            let bound = bound_tokens(&field.attrs);
+            let at = krate_at(model.attrs.krate.as_ref(), span);
+            let bound = bound_tokens(&at, &field.attrs);
             let written_for = if field.attrs.precision.is_some() {
                 quote!(Version)
             } else {
@@ -125,10 +174,10 @@ fn bound_checks(model: &Struct<'_>) -> Vec<TokenStream> {
                 }
             };
             Some(quote_spanned! {span=>
-                const _: () = ::telemetry_schema::__private::check_bound(
-                    ::telemetry_schema::__private::codec::<#ty>().kind,
+                const _: () = #at::__private::check_bound(
+                    #at::__private::codec::<#ty>().kind,
                     #bound,
-                    ::telemetry_schema::__private::BoundFor::#written_for,
+                    #at::__private::BoundFor::#written_for,
                 );
             })
         })
@@ -143,7 +192,8 @@ fn visit_body(model: &Struct<'_>) -> TokenStream {
     let idents: Vec<_> = model.fields.iter().map(|f| f.ident).collect();
     let calls = model.fields.iter().map(|field| {
         let (ident, ty) = (field.ident, field.ty);
-        quote_spanned!(ty.span()=> ::telemetry_schema::__private::codec::<#ty>().write(fields, #ident);)
+        let at = krate_at(model.attrs.krate.as_ref(), ty.span());
+        quote_spanned!(ty.span()=> #at::__private::codec::<#ty>().write(fields, #ident);)
     });
     quote! {
         let Self { #(#idents),* } = self;
@@ -152,6 +202,7 @@ fn visit_body(model: &Struct<'_>) -> TokenStream {
 }
 
 fn expand_struct(model: &Struct<'_>) -> TokenStream {
+    let krate = krate(model.attrs.krate.as_ref());
     let ident = &model.input.ident;
     let doc = doc_or_fallback(model.doc.as_ref());
     let fields = field_metas(model);
@@ -159,9 +210,10 @@ fn expand_struct(model: &Struct<'_>) -> TokenStream {
     let with_bounds = with_bounds(model);
     let visit = visit_body(model);
     let idents: Vec<_> = model.fields.iter().map(|f| f.ident).collect();
+    let set_checks = set_element_checks(model);
     let visit_fn = quote! {
         #[inline]
-        fn visit_fields(&self, fields: &mut ::telemetry_schema::Fields<'_>) {
+        fn visit_fields(&self, fields: &mut #krate::Fields<'_>) {
             #visit
         }
     };
@@ -175,33 +227,36 @@ fn expand_struct(model: &Struct<'_>) -> TokenStream {
             let dedup = model.attrs.dedup_secs.map(|secs| quote!(.with_dedup_window_secs(#secs)));
             let max_bits = model.attrs.max_bits.as_ref().map(|max_bits| {
                 let bits = max_bits.value;
+                let at = krate_at(model.attrs.krate.as_ref(), max_bits.span);
                 quote_spanned! {max_bits.span=>
-                    const _: () = ::telemetry_schema::__private::check_max_bits(
-                        &<#ident as ::telemetry_schema::TelemetryEvent>::META,
+                    const _: () = #at::__private::check_max_bits(
+                        &<#ident as #at::TelemetryEvent>::META,
                         #bits,
                     );
                 }
             });
+            let expires = model.attrs.expires.map(|(y, m, d)| quote!(.with_expires(#krate::Date::new(#y, #m, #d))));
             quote! {
                 #[doc(hidden)]
                 const _: () = {
+                    #(#set_checks)*
                     #[automatically_derived]
-                    impl ::telemetry_schema::TelemetryEvent for #ident {
-                        const META: ::telemetry_schema::EventMeta = ::telemetry_schema::EventMeta::__derived(
+                    impl #krate::TelemetryEvent for #ident {
+                        const META: #krate::EventMeta = #krate::EventMeta::__derived(
                             #name, #version, #doc, &[#(#fields),*],
-                        )#sampling #dedup #with_bounds;
+                        )#sampling #dedup #expires #with_bounds;
                         #visit_fn
                     }
                     #(#bound_checks)*
                     #max_bits
-                    ::telemetry_schema::__private::inventory::submit! {
-                        ::telemetry_schema::RegisteredEvent::new::<#ident>(
+                    #krate::__private::inventory::submit! {
+                        #krate::RegisteredEvent::new::<#ident>(
                             ::core::concat!(::core::module_path!(), "::", #rust_name),
-                            ::telemetry_schema::SourceLocation { file: ::core::file!(), line: #line },
+                            #krate::SourceLocation { file: ::core::file!(), line: #line },
                         )
                     }
                 };
-                ::telemetry_schema::impl_decode!(event #ident { #(#idents),* });
+                #krate::impl_decode!(event #ident { #(#idents),* });
             }
         }
         StructRole::Group => {
@@ -210,34 +265,36 @@ fn expand_struct(model: &Struct<'_>) -> TokenStream {
                 #[doc(hidden)]
                 const _: () = {
                     // One address for the whole program, so the serializer recognizes the metadata by identity.
-                    static __TELEMETRY_META: ::telemetry_schema::GroupMeta =
-                        ::telemetry_schema::GroupMeta::__derived(#type_name, #doc, &[#(#fields),*])#with_bounds;
+                    #(#set_checks)*
+                    static __TELEMETRY_META: #krate::GroupMeta =
+                        #krate::GroupMeta::__derived(#type_name, #doc, &[#(#fields),*])#with_bounds;
                     #[automatically_derived]
-                    impl ::telemetry_schema::TelemetryGroup for #ident {
-                        const META: ::telemetry_schema::GroupMeta = __TELEMETRY_META;
-                        const META_REF: &'static ::telemetry_schema::GroupMeta = &__TELEMETRY_META;
+                    impl #krate::TelemetryGroup for #ident {
+                        const META: #krate::GroupMeta = __TELEMETRY_META;
+                        const META_REF: &'static #krate::GroupMeta = &__TELEMETRY_META;
                         #visit_fn
                     }
                     #[automatically_derived]
-                    impl ::telemetry_schema::DerivedKind for #ident {
-                        type Shape = ::telemetry_schema::GroupShape;
+                    impl #krate::DerivedKind for #ident {
+                        type Shape = #krate::GroupShape;
                     }
                     #(#bound_checks)*
                 };
-                ::telemetry_schema::impl_decode!(group #ident { #(#idents),* });
+                #krate::impl_decode!(group #ident { #(#idents),* });
             }
         }
     }
 }
 
 fn expand_enum(model: &Enum<'_>) -> TokenStream {
+    let krate = krate(model.attrs.krate.as_ref());
     let ident = &model.input.ident;
     let type_name = ast::unraw(ident);
     let doc = doc_or_fallback(model.doc.as_ref());
     let variants = model.variants.iter().map(|variant| {
         let name = model.wire_name(variant);
         let doc = doc_or_fallback(variant.doc.as_ref());
-        quote!(::telemetry_schema::VariantMeta::__derived(#name, #doc))
+        quote!(#krate::VariantMeta::__derived(#name, #doc))
     });
     let variant_idents: Vec<_> = model.variants.iter().map(|v| v.ident).collect();
     let arms = model.variants.iter().enumerate().map(|(index, variant)| {
@@ -248,12 +305,12 @@ fn expand_enum(model: &Enum<'_>) -> TokenStream {
         #[doc(hidden)]
         const _: () = {
             // One address for the whole program, so the serializer recognizes the metadata by identity.
-            static __TELEMETRY_META: ::telemetry_schema::EnumMeta =
-                ::telemetry_schema::EnumMeta::__derived(#type_name, #doc, &[#(#variants),*]);
+            static __TELEMETRY_META: #krate::EnumMeta =
+                #krate::EnumMeta::__derived(#type_name, #doc, &[#(#variants),*]);
             #[automatically_derived]
-            impl ::telemetry_schema::TelemetryEnum for #ident {
-                const META: ::telemetry_schema::EnumMeta = __TELEMETRY_META;
-                const META_REF: &'static ::telemetry_schema::EnumMeta = &__TELEMETRY_META;
+            impl #krate::TelemetryEnum for #ident {
+                const META: #krate::EnumMeta = __TELEMETRY_META;
+                const META_REF: &'static #krate::EnumMeta = &__TELEMETRY_META;
                 #[inline]
                 fn variant_index(self) -> usize {
                     match self {
@@ -262,46 +319,53 @@ fn expand_enum(model: &Enum<'_>) -> TokenStream {
                 }
             }
             #[automatically_derived]
-            impl ::telemetry_schema::DerivedKind for #ident {
-                type Shape = ::telemetry_schema::EnumShape;
+            impl #krate::DerivedKind for #ident {
+                type Shape = #krate::EnumShape;
             }
         };
         // Strict typed decode for servers; expands to nothing unless telemetry-schema's `serde` feature is on.
-        ::telemetry_schema::impl_decode!(enum #ident { #(#variant_idents),* });
+        #krate::impl_decode!(enum #ident { #(#variant_idents),* });
     }
 }
 
 /// After an error: a minimal impl so uses of the type elsewhere do not add follow-on errors, plus the trait
 /// check of every field not already explained, so every mistake still shows in this build.
-fn fallback_struct(input: &DeriveInput, role: StructRole, fields: &[ast::Field<'_>]) -> TokenStream {
+fn fallback_struct(
+    input: &DeriveInput,
+    role: StructRole,
+    fields: &[ast::Field<'_>],
+    krate_path: Option<&syn::Path>,
+) -> TokenStream {
+    let krate = krate(krate_path);
     if !input.generics.params.is_empty() {
         return TokenStream::new();
     }
     let ident = &input.ident;
     let checks = fields.iter().filter(|f| refused::explain(f.ty).is_none()).map(|field| {
         let ty = field.ty;
-        quote_spanned!(ty.span()=> ::telemetry_schema::__private::codec::<#ty>();)
+        let at = krate_at(krate_path, ty.span());
+        quote_spanned!(ty.span()=> #at::__private::codec::<#ty>();)
     });
     let body = quote! {
         #[inline]
-        fn visit_fields(&self, _: &mut ::telemetry_schema::Fields<'_>) {}
+        fn visit_fields(&self, _: &mut #krate::Fields<'_>) {}
     };
     let imp = match role {
         StructRole::Event => quote! {
-            impl ::telemetry_schema::TelemetryEvent for #ident {
-                const META: ::telemetry_schema::EventMeta =
-                    ::telemetry_schema::EventMeta::new("INVALID", 1, "(does not compile)", &[]);
+            impl #krate::TelemetryEvent for #ident {
+                const META: #krate::EventMeta =
+                    #krate::EventMeta::new("INVALID", 1, "(does not compile)", &[]);
                 #body
             }
         },
         StructRole::Group => quote! {
-            impl ::telemetry_schema::TelemetryGroup for #ident {
-                const META: ::telemetry_schema::GroupMeta =
-                    ::telemetry_schema::GroupMeta::new("Invalid", "(does not compile)", &[]);
+            impl #krate::TelemetryGroup for #ident {
+                const META: #krate::GroupMeta =
+                    #krate::GroupMeta::new("Invalid", "(does not compile)", &[]);
                 #body
             }
-            impl ::telemetry_schema::DerivedKind for #ident {
-                type Shape = ::telemetry_schema::GroupShape;
+            impl #krate::DerivedKind for #ident {
+                type Shape = #krate::GroupShape;
             }
         },
     };

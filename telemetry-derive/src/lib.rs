@@ -1,14 +1,91 @@
-//! Derive macros for `telemetry-schema`. Depend on `telemetry-schema` and use them from there:
-//! `use telemetry_schema::{TelemetryEvent, TelemetryEnum, TelemetryGroup};`.
+//! The derives of [`telemetry-schema`](https://docs.rs/telemetry-schema): `TelemetryEvent`, `TelemetryGroup` and
+//! `TelemetryEnum`. Depend on `telemetry-schema` and use them from there:
+//! `use telemetry_schema::{TelemetryEnum, TelemetryEvent, TelemetryGroup};`.
 //!
-//! Each derive runs in stages, one per file, like `thiserror` and `serde_derive`: [`ast`] turns `syn` input
-//! into the crate's model (reading attributes through [`attr`]), [`valid`] checks the rules that need the whole
-//! model, and [`expand`] writes tokens. Every mistake is collected in a [`ctxt::Ctxt`] with its span, so a user
-//! sees all of them in one build; when there are any, a minimal fallback impl is emitted so no follow-on errors
-//! drown the real ones.
+//! Every event, field, group and variant needs a doc comment (it is what the disclosure page shows), and every
+//! field must be a collectable kind (`bool`, an unsigned count, a `Duration`, a `Version`, a `TelemetryEnum`, an
+//! `Option` or a `BTreeSet` of those, a `TelemetryGroup`); anything else is a compile error at the field.
 //!
-//! `serde` is declared as a helper attribute only so that a stray `#[serde(...)]` gets this crate's explanation
-//! instead of the compiler's "cannot find attribute"; the derives refuse it.
+//! ```
+//! use std::collections::BTreeSet;
+//! use std::time::Duration;
+//! use telemetry_schema::{TelemetryEnum, TelemetryEvent, TelemetryGroup, Version, to_json};
+//!
+//! /// Where a project deploys. Sent in a set, so it derives `Ord` (with `PartialOrd`, `Eq`, `PartialEq`).
+//! #[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, TelemetryEnum)]
+//! #[telemetry(rename_all = "lowercase")]
+//! enum Target {
+//!     /// Amazon Web Services.
+//!     Aws,
+//!     /// Fly.io.
+//!     #[telemetry(rename = "fly-io")]
+//!     Fly,
+//! }
+//!
+//! /// How the build went.
+//! #[derive(TelemetryGroup)]
+//! #[telemetry(rename_all = "camelCase")]
+//! struct BuildStats {
+//!     /// Pages built.
+//!     page_count: u32,
+//! }
+//!
+//! /// Sent after each deployment; identical payloads at most once a day, one in two sent.
+//! #[derive(TelemetryEvent)]
+//! #[telemetry(name = "DEPLOYED", version = 2, sample_rate = 0.5, dedup = "24h")]
+//! struct Deployed {
+//!     /// Where it went.
+//!     targets: BTreeSet<Target>,
+//!     /// Whether it went to production.
+//!     #[telemetry(rename = "prod")]
+//!     production: bool,
+//!     /// How long it took.
+//!     duration: Duration,
+//!     /// The CLI version.
+//!     cli_version: Version,
+//!     /// The build, when there was one.
+//!     build: Option<BuildStats>,
+//! }
+//!
+//! let event = Deployed {
+//!     targets: BTreeSet::from([Target::Fly]),
+//!     production: true,
+//!     duration: Duration::from_millis(1500),
+//!     cli_version: Version::new(1, 2, 0),
+//!     build: Some(BuildStats { page_count: 3 }),
+//! };
+//! assert_eq!(
+//!     to_json(&event).unwrap(),
+//!     r#"{"targets":["fly-io"],"prod":true,"duration":1500,"cli_version":"1.2.0","build":{"pageCount":3}}"#
+//! );
+//! assert_eq!((Deployed::META.name(), Deployed::META.version()), ("DEPLOYED", 2));
+//! ```
+//!
+//! # Attributes
+//!
+//! | attribute | on | what it does |
+//! |---|---|---|
+//! | `#[telemetry(name = "DEPLOYED")]` | event | the name on the wire and the page (default: the struct's name in `SCREAMING_SNAKE_CASE`) |
+//! | `#[telemetry(version = 2)]` | event | the schema version (default 1); a change a collector could not read needs a new one |
+//! | `#[telemetry(sample_rate = 0.5)]` | event | the share of these events that is sent, decided on the client (debug mode still prints all) |
+//! | `#[telemetry(dedup = "24h")]` | event | an identical payload is sent at most once per window (`s`, `m`, `h` or `d`) |
+//! | `#[telemetry(rename_all = "camelCase")]` | event, group, enum | how field or variant names are written: `lowercase`, `UPPERCASE`, `PascalCase`, `camelCase`, `snake_case`, `SCREAMING_SNAKE_CASE`, `kebab-case`, `SCREAMING-KEBAB-CASE` |
+//! | `#[telemetry(max_bits = 64)]` | event | the most bits one payload may carry (`EventMeta::payload_bits`), checked at compile time |
+//! | `#[telemetry(rename = "prod")]` | field, variant | this one name |
+//! | `#[telemetry(max = 64)]`, `#[telemetry(max = "10m")]` | field | the largest value sent, a larger one is sent as it: a count, a duration (`ms`, `s`, `m`, `h`), or each part of a version (`9`, `99`, …, with `precision`) |
+//! | `#[telemetry(buckets = "exp2")]` | field | a count or duration is rounded down to 0 or a power of two (`"exp2/4"`: four steps per power of two) |
+//! | `#[telemetry(precision = "minor")]` | field | only the first parts of a version are sent: `major`, `minor` or `patch` |
+//! | `#[telemetry(crate = "my_sdk::telemetry_schema")]` | event, group, enum | where generated code finds `telemetry_schema`, for users of an SDK that re-exports it and do not depend on it themselves (default `::telemetry_schema`) |
+//!
+//! A `BTreeSet<E>` field needs `E: Ord`, so a set enum derives `Clone, Copy, PartialEq, Eq, PartialOrd, Ord,
+//! TelemetryEnum`. `#[serde(...)]` is refused with an explanation: the toolkit has its own serializer.
+
+// How the derives are built: each runs in stages, one per file, like `thiserror` and `serde_derive`: `ast` turns
+// `syn` input into the crate's model (reading attributes through `attr`), `valid` checks the rules that need the
+// whole model, and `expand` writes tokens. Every mistake is collected in a `ctxt::Ctxt` with its span, so a user
+// sees all of them in one build; when there are any, a minimal fallback impl is emitted so no follow-on errors
+// drown the real ones. `serde` is declared as a helper attribute only so that a stray `#[serde(...)]` gets this
+// crate's explanation instead of the compiler's "cannot find attribute".
 
 mod ast;
 mod attr;
@@ -22,10 +99,8 @@ use proc_macro::TokenStream;
 use syn::{DeriveInput, parse_macro_input};
 
 /// Derives `telemetry_schema::TelemetryEvent` for a struct of documented, collectable fields, and registers
-/// the event. Attributes: `#[telemetry(name = "EVENT_NAME", version = N, rename_all = "...", sample_rate = F,
-/// dedup = "24h", max_bits = N)]` on the struct; on a field `#[telemetry(rename = "...")]` and its bound:
-/// `max = N` (a count) or `max = "10m"` (a duration: ms, s, m, h), `buckets = "exp2"` or `"exp2/4"`, and for a
-/// version `precision = "major"`, `"minor"` or `"patch"` (with `max = 9`, `99`, … for each part).
+/// the event. Attributes: `#[telemetry(name = "EVENT_NAME", version = N, sample_rate = R, dedup = "24h",
+/// rename_all = "...")]` on the struct, `#[telemetry(rename = "...")]` on a field; see the [crate docs](crate).
 #[proc_macro_derive(TelemetryEvent, attributes(telemetry, serde))]
 pub fn derive_telemetry_event(input: TokenStream) -> TokenStream {
     let input = parse_macro_input!(input as DeriveInput);

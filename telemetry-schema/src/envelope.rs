@@ -250,6 +250,45 @@ pub const ENVELOPE_FIELDS: &[EnvelopeField] = &[
     },
 ];
 
+/// Where each field is in [`ENVELOPE_FIELDS`]: the writer and the typed decode take every key from the table
+/// through these, so a key is written once. The checks below fail the build if the table is reordered without
+/// them.
+pub(crate) mod at {
+    pub(crate) const EVENT: usize = 0;
+    pub(crate) const SCHEMA_VERSION: usize = 1;
+    pub(crate) const SDK: usize = 2;
+    pub(crate) const TOOLKIT_VERSION: usize = 3;
+    pub(crate) const INSTALL_ID: usize = 4;
+    pub(crate) const PROJECT_ID: usize = 5;
+    pub(crate) const SESSION_ID: usize = 6;
+    pub(crate) const CONTEXT: usize = 7;
+    pub(crate) const PAYLOAD: usize = 8;
+}
+
+const _: () = {
+    const fn is(index: usize, kind: EnvelopeFieldKind, required: bool) -> bool {
+        // `PartialEq` is not const: compare the discriminants.
+        ENVELOPE_FIELDS[index].kind as u8 == kind as u8 && ENVELOPE_FIELDS[index].required == required
+    }
+    assert!(ENVELOPE_FIELDS.len() == 9, "the envelope's positions (`at`) cover every field");
+    assert!(is(at::EVENT, EnvelopeFieldKind::EventName, true));
+    assert!(is(at::SCHEMA_VERSION, EnvelopeFieldKind::SchemaVersion, true));
+    assert!(is(at::SDK, EnvelopeFieldKind::Sdk, true));
+    assert!(is(at::TOOLKIT_VERSION, EnvelopeFieldKind::Version, true));
+    assert!(is(at::INSTALL_ID, EnvelopeFieldKind::Id128, true));
+    assert!(is(at::PROJECT_ID, EnvelopeFieldKind::Id256, false));
+    assert!(is(at::SESSION_ID, EnvelopeFieldKind::Id128, true));
+    assert!(is(at::CONTEXT, EnvelopeFieldKind::Context, true));
+    assert!(is(at::PAYLOAD, EnvelopeFieldKind::Payload, true));
+};
+
+/// Appends `"<key>":` of the field at `index` of [`ENVELOPE_FIELDS`], after a comma unless it is the first.
+fn key(out: &mut String, index: usize) {
+    out.push_str(if index == 0 { "{\"" } else { ",\"" });
+    out.push_str(ENVELOPE_FIELDS[index].name);
+    out.push_str("\":");
+}
+
 /// The key of the array of envelopes in a batch: `{"events": [...]}`.
 pub const BATCH_EVENTS_KEY: &str = "events";
 
@@ -269,23 +308,26 @@ pub fn write_envelope<E: TelemetryEvent + ?Sized>(
     if !crate::meta::is_valid_name(header.sdk_name) {
         return Err(EncodeError::new(meta.name(), crate::EncodeProblem::InvalidSdkName));
     }
-    // `fmt::Write` for `String` never fails.
-    let _ = write!(
-        out,
-        r#"{{"event":"{}","schema_version":{},"sdk":{{"name":"{}","version":"{}"}},"toolkit_version":"{}","install_id":"{}","#,
-        meta.name(),
-        meta.version(),
-        header.sdk_name,
-        header.sdk_version,
-        TOOLKIT_VERSION,
-        header.install_id,
-    );
+    // Every key comes from ENVELOPE_FIELDS, in its order; `fmt::Write` for `String` never fails.
+    key(out, at::EVENT);
+    let _ = write!(out, "\"{}\"", meta.name());
+    key(out, at::SCHEMA_VERSION);
+    let _ = write!(out, "{}", meta.version());
+    key(out, at::SDK);
+    let _ = write!(out, r#"{{"name":"{}","version":"{}"}}"#, header.sdk_name, header.sdk_version);
+    key(out, at::TOOLKIT_VERSION);
+    let _ = write!(out, "\"{TOOLKIT_VERSION}\"");
+    key(out, at::INSTALL_ID);
+    let _ = write!(out, "\"{}\"", header.install_id);
     if let Some(project_id) = header.project_id {
-        let _ = write!(out, r#""project_id":"{project_id}","#);
+        key(out, at::PROJECT_ID);
+        let _ = write!(out, "\"{project_id}\"");
     }
-    let _ = write!(out, r#""session_id":"{}","context":"#, header.session_id);
+    key(out, at::SESSION_ID);
+    let _ = write!(out, "\"{}\"", header.session_id);
+    key(out, at::CONTEXT);
     crate::encode::write_value(out, &header.context);
-    out.push_str(r#","payload":"#);
+    key(out, at::PAYLOAD);
     if let Err(err) = write_json(event, out) {
         out.truncate(start);
         return Err(err);

@@ -51,11 +51,15 @@
 //! }
 //! ```
 
+// docs.rs (which sets `docsrs`) marks what each feature adds.
+#![cfg_attr(docsrs, feature(doc_cfg))]
+
 // The derives emit `::telemetry_schema::...` paths; this lets the toolkit derive its own types (the envelope
 // context) with them.
 extern crate self as telemetry_schema;
 
 mod bound;
+mod date;
 #[cfg(feature = "serde")]
 pub mod decode;
 mod encode;
@@ -71,6 +75,7 @@ pub mod schema;
 mod version;
 
 pub use bound::{Bound, FieldBound, Precision, Scale};
+pub use date::Date;
 pub use encode::{EncodeError, EncodeProblem, Encoder, Fields, to_json, write_json};
 pub use envelope::{
     AnonymousId, Arch, BATCH_EVENTS_KEY, Context, ENVELOPE_FIELDS, EnvelopeField, EnvelopeFieldKind, EnvelopeHeader,
@@ -85,7 +90,10 @@ pub use meta::{
     MetaProblem, VariantMeta, find_hidden_character, hidden_character_name, is_valid_event_name, is_valid_name,
     is_visible_text,
 };
-pub use product::{ConsentDefault, DO_NOT_TRACK, Product, RegisteredProduct, products};
+pub use product::{
+    ConfigFormat, ConfigSwitch, ConsentDefault, DO_NOT_TRACK, Product, ProductBuilder, ProductError, RegisteredProduct,
+    products,
+};
 pub use registry::{DuplicateEvent, RegisteredEvent, RegistryError, SourceLocation, events, sorted_and_unique};
 pub use telemetry_derive::{TelemetryEnum, TelemetryEvent, TelemetryGroup};
 pub use version::{MAX_COMPONENT, PreRelease, PreTag, Version, VersionError, VersionProblem};
@@ -102,6 +110,19 @@ macro_rules! impl_decode {
 #[doc(hidden)]
 pub mod __private {
     pub use inventory;
+
+    /// What the element of a `BTreeSet` field needs besides `TelemetryEnum`: `Ord`, or the set cannot be built.
+    /// The derive checks it at the field (see [`set_element`]), so the message names the missing derives there.
+    #[diagnostic::on_unimplemented(
+        message = "`{Self}` cannot be the element of a telemetry `BTreeSet`: it is not `Ord`",
+        label = "the element of a set must be `Ord`",
+        note = "derive `Clone, Copy, PartialEq, Eq, PartialOrd, Ord, TelemetryEnum` on `{Self}`"
+    )]
+    pub trait SetElement {}
+    impl<T: Ord> SetElement for T {}
+
+    /// The derive's check of a `BTreeSet<E>` field's element, spanned at `E`.
+    pub const fn set_element<E: SetElement>() {}
     #[cfg(feature = "serde")]
     pub use serde;
 

@@ -5,6 +5,7 @@
 //! Docs-gen, the schema renderer and the serializer all read these types; nothing else describes an event.
 
 use crate::bound::{Bound, FieldBound};
+use crate::date::Date;
 use crate::kind::CollectableKind;
 
 /// Longest name (event, field, enum variant) the toolkit accepts.
@@ -20,6 +21,7 @@ pub struct EventMeta {
     sample_per_million: u32,
     dedup_window_secs: Option<u64>,
     bounds: &'static [FieldBound],
+    expires: Option<Date>,
 }
 
 impl EventMeta {
@@ -35,7 +37,16 @@ impl EventMeta {
         assert!(!is_blank(doc), "telemetry: every event needs a doc comment");
         assert!(is_visible_text(doc), "{}", HIDDEN_IN_DOC);
         assert!(fields_are_unique(fields), "telemetry: two fields of one event have the same name");
-        Self { name, version, doc, fields, sample_per_million: 1_000_000, dedup_window_secs: None, bounds: &[] }
+        Self {
+            name,
+            version,
+            doc,
+            fields,
+            sample_per_million: 1_000_000,
+            dedup_window_secs: None,
+            bounds: &[],
+            expires: None,
+        }
     }
 
     /// Sends only this many occurrences per million (`#[telemetry(sample_rate = 0.1)]` is 100 000).
@@ -86,6 +97,25 @@ impl EventMeta {
         crate::bound::field_bits(&self.fields[index], self.bound(index))
     }
 
+    /// Stops sending the event after `date` (`#[telemetry(expires = "2027-06-30")]`): from the next day on, the
+    /// client drops it and `docs-gen --check` fails until the event is removed or given a later date.
+    pub const fn with_expires(self, date: Date) -> Self {
+        Self { expires: Some(date), ..self }
+    }
+
+    /// The last day the event is sent, if it expires.
+    pub const fn expires(&self) -> Option<Date> {
+        self.expires
+    }
+
+    /// Whether the event has expired on the day `days_since_epoch` (UTC): it has an expiry date before that day.
+    pub const fn is_expired_on(&self, days_since_epoch: u32) -> bool {
+        match self.expires {
+            Some(date) => date.days_since_epoch() < days_since_epoch,
+            None => false,
+        }
+    }
+
     /// How many occurrences per million are sent; 1 000 000 (the default) sends every one.
     pub const fn sample_rate_per_million(&self) -> u32 {
         self.sample_per_million
@@ -105,7 +135,16 @@ impl EventMeta {
     /// [`MetaError`]).
     #[doc(hidden)]
     pub const fn __derived(name: &'static str, version: u32, doc: &'static str, fields: &'static [FieldMeta]) -> Self {
-        Self { name, version, doc, fields, sample_per_million: 1_000_000, dedup_window_secs: None, bounds: &[] }
+        Self {
+            name,
+            version,
+            doc,
+            fields,
+            sample_per_million: 1_000_000,
+            dedup_window_secs: None,
+            bounds: &[],
+            expires: None,
+        }
     }
 
     /// The event name on the wire, e.g. `CLI_COMMAND`.

@@ -83,7 +83,7 @@ impl Default for SchemaOptions {
 impl SchemaOptions {
     /// The default base URI, with `sdk.name` pinned to the product's SDK name.
     pub fn for_product(product: &crate::Product) -> Self {
-        Self { sdk_name: Some(product.sdk_name.to_owned()), ..Self::default() }
+        Self { sdk_name: Some(product.sdk_name().to_owned()), ..Self::default() }
     }
 
     fn uri(&self, relative: &str) -> String {
@@ -261,36 +261,99 @@ pub fn batch_schema(opts: &SchemaOptions) -> Value {
 /// # Panics
 /// As [`event_schema`], for any of the events.
 pub fn bundle_schema(events: &[&EventMeta], opts: &SchemaOptions) -> Value {
-    let mut sorted: Vec<&EventMeta> = events.to_vec();
-    sorted.sort_by(|a, b| (a.name(), a.version()).cmp(&(b.name(), b.version())));
-    sorted.dedup_by(|a, b| (a.name(), a.version()) == (b.name(), b.version()));
+    bundle_schema_with_archive(events, &[], opts)
+}
+
+/// The schema of a version that is no longer the one in the code, as it was published (the file docs-gen
+/// archived under `events/`), for [`bundle_schema_with_archive`].
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct ArchivedSchema<'a> {
+    /// The event name.
+    pub name: &'a str,
+    /// Its schema version.
+    pub version: u32,
+    /// The published schema document (`$schema` and all).
+    pub schema: &'a Value,
+}
+
+/// [`bundle_schema`], also accepting older versions still in use by installed clients: each archived schema is
+/// embedded as published (less its `$schema`), and the dispatch marks every version but the current one of an
+/// event `"deprecated": true` (an annotation: validators still accept it). An archived version that is also in
+/// `events` is left out (the code's version is the current one); an event only in `archived` has no current
+/// version, so all of its versions are deprecated.
+///
+/// # Panics
+/// As [`event_schema`], for any of the events.
+pub fn bundle_schema_with_archive(
+    events: &[&EventMeta],
+    archived: &[ArchivedSchema<'_>],
+    opts: &SchemaOptions,
+) -> Value {
+    struct Part {
+        body: Map<String, Value>,
+        payload_ref: Value,
+        current: bool,
+    }
+    // (name, version) -> part, in order.
+    let mut parts: BTreeMap<(String, u32), Part> = BTreeMap::new();
+    for meta in events {
+        parts.entry((meta.name().to_owned(), meta.version())).or_insert_with(|| Part {
+            body: event_schema_body(meta, opts),
+            payload_ref: json!({"$ref": opts.uri(&format!("events/{}", event_file_name(meta)))}),
+            current: true,
+        });
+    }
+    for old in archived {
+        let mut body = object(old.schema.clone());
+        body.remove("$schema");
+        let id = body
+            .get("$id")
+            .cloned()
+            .unwrap_or_else(|| opts.uri(&format!("events/{}.v{}.json", old.name, old.version)).into());
+        parts.entry((old.name.to_owned(), old.version)).or_insert(Part {
+            body,
+            payload_ref: json!({"$ref": id}),
+            current: false,
+        });
+    }
 
     let mut defs = Map::new();
     defs.insert(BUNDLE_ENVELOPE_DEF.into(), Value::Object(envelope_schema_body(opts)));
     // name -> versions, in order
-    let mut by_name: BTreeMap<&str, Vec<&EventMeta>> = BTreeMap::new();
-    for meta in &sorted {
-        defs.insert(bundle_def_key(meta), Value::Object(event_schema_body(meta, opts)));
-        by_name.entry(meta.name()).or_default().push(meta);
+    let mut by_name: BTreeMap<&str, Vec<(u32, &Part)>> = BTreeMap::new();
+    for ((name, version), part) in &parts {
+        defs.insert(format!("{name}.v{version}"), Value::Object(part.body.clone()));
+        by_name.entry(name).or_default().push((*version, part));
     }
+    let deprecate = |mut then: Value, part: &Part| {
+        if !part.current {
+            then["deprecated"] = Value::Bool(true);
+        }
+        then
+    };
 
-    let payload_ref = |meta: &EventMeta| json!({"$ref": opts.uri(&format!("events/{}", event_file_name(meta)))});
     let dispatch: Vec<Value> = by_name
         .iter()
         .map(|(name, versions)| {
             let then = match versions.as_slice() {
-                [only] => json!({
-                    "type": "object",
-                    "properties": {"schema_version": {"const": only.version()}, "payload": payload_ref(only)},
-                }),
+                [(version, only)] => deprecate(
+                    json!({
+                        "type": "object",
+                        "properties": {"schema_version": {"const": version}, "payload": only.payload_ref},
+                    }),
+                    only,
+                ),
                 several => {
-                    let numbers: Vec<u32> = several.iter().map(|m| m.version()).collect();
+                    let numbers: Vec<u32> = several.iter().map(|(version, _)| *version).collect();
                     let per_version: Vec<Value> = several
                         .iter()
-                        .map(|meta| {
+                        .map(|(version, part)| {
                             json!({
-                                "if": {"type": "object", "properties": {"schema_version": {"const": meta.version()}}},
-                                "then": {"type": "object", "properties": {"payload": payload_ref(meta)}},
+                                "if": {"type": "object", "properties": {"schema_version": {"const": version}}},
+                                "then": deprecate(
+                                    json!({"type": "object", "properties": {"payload": part.payload_ref}}),
+                                    part,
+                                ),
                             })
                         })
                         .collect();
@@ -308,6 +371,7 @@ pub fn bundle_schema(events: &[&EventMeta], opts: &SchemaOptions) -> Value {
             })
         })
         .collect();
+    let sorted = &parts;
     let names: Vec<&str> = by_name.keys().copied().collect();
 
     let mut schema = Map::new();

@@ -5,27 +5,20 @@ use std::time::Duration;
 
 use telemetry_schema::decode::{decode_envelope, decode_payload, peek_event};
 use telemetry_schema::{
-    AnonymousId, Arch, ConsentDefault, Context, EnvelopeHeader, Os, Product, ProjectId, TelemetryEnum, TelemetryEvent,
-    TelemetryGroup, Version, to_json, write_envelope,
+    AnonymousId, Arch, Context, EnvelopeHeader, Os, Product, ProjectId, TelemetryEnum, TelemetryEvent, TelemetryGroup,
+    Version, to_json, write_envelope,
 };
 
-const PRODUCT: Product = Product {
-    name: "Acme",
-    sdk_name: "acme-sdk",
-    sdk_version: Version::new(3, 0, 1),
-    env_prefix: "ACME",
-    consent_default: ConsentDefault::OptOut,
-    endpoint: "https://telemetry.acme.example/v1/batch",
-    purpose: "To learn which features matter.",
-    cli_command: None,
-    config_switch: None,
-    payload_budget_bits: None,
-}
-.validated();
+const PRODUCT: Product = Product::builder("Acme", "acme-sdk", Version::new(3, 0, 1))
+    .env_prefix("ACME")
+    .opt_out()
+    .endpoint("https://telemetry.acme.example/v1/batch")
+    .purpose("To learn which features matter.")
+    .build();
 
 fn header() -> EnvelopeHeader {
     EnvelopeHeader {
-        sdk_name: PRODUCT.sdk_name,
+        sdk_name: PRODUCT.sdk_name(),
         sdk_version: Version::new(3, 0, 1),
         install_id: AnonymousId::from_random_bytes([0xab; 16]),
         project_id: Some(ProjectId::from_salted_digest([0x01; 32])),
@@ -203,4 +196,62 @@ fn numbers_that_are_not_plain_integers_are_refused_wherever_they_stand() {
             assert!(decode_envelope::<Painted>(input.as_bytes(), &PRODUCT).is_err(), "{input}");
         }
     }
+}
+
+/// A hand-written enum whose `META` lists two variants while `META_REF`, the table the serializer and the schema
+/// read, lists three: the typed decode must read the same table, or it refuses what the schema allows and accepts
+/// what it does not.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Tier {
+    Free,
+    Pro,
+    Team,
+}
+
+static SENT_TIERS: telemetry_schema::EnumMeta = telemetry_schema::EnumMeta::new(
+    "Tier",
+    "The plan.",
+    &[
+        telemetry_schema::VariantMeta::new("Free", "Free."),
+        telemetry_schema::VariantMeta::new("Pro", "Pro."),
+        telemetry_schema::VariantMeta::new("Team", "Team."),
+    ],
+);
+
+impl TelemetryEnum for Tier {
+    const META: telemetry_schema::EnumMeta = telemetry_schema::EnumMeta::new(
+        "Tier",
+        "The plan.",
+        &[telemetry_schema::VariantMeta::new("Free", "Free."), telemetry_schema::VariantMeta::new("Pro", "Pro.")],
+    );
+    const META_REF: &'static telemetry_schema::EnumMeta = &SENT_TIERS;
+    fn variant_index(self) -> usize {
+        self as usize
+    }
+}
+
+impl telemetry_schema::DerivedKind for Tier {
+    type Shape = telemetry_schema::EnumShape;
+}
+
+telemetry_schema::impl_decode!(
+    enum Tier {
+        Free,
+        Pro,
+        Team,
+    }
+);
+
+/// Sent with a tier.
+#[derive(Debug, PartialEq, TelemetryEvent)]
+struct TierChosen {
+    /// The tier.
+    tier: Tier,
+}
+
+#[test]
+fn the_typed_decode_reads_the_variant_table_the_serializer_writes() {
+    let json = to_json(&TierChosen { tier: Tier::Team }).unwrap();
+    assert_eq!(json, r#"{"tier":"Team"}"#);
+    assert_eq!(decode_payload::<TierChosen>(json.as_bytes()).unwrap(), TierChosen { tier: Tier::Team });
 }

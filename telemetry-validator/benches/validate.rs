@@ -22,18 +22,12 @@ use telemetry_schema::{
 use telemetry_validator::Validator;
 
 /// The product the envelopes are sent for (the typed decode pins `sdk.name` to it).
-const PRODUCT: telemetry_schema::Product = telemetry_schema::Product {
-    name: "Acme",
-    sdk_name: "acme",
-    sdk_version: Version::new(1, 0, 0),
-    env_prefix: "ACME",
-    consent_default: telemetry_schema::ConsentDefault::OptOut,
-    endpoint: "https://telemetry.acme.example/v1/batch",
-    purpose: "To learn which features matter.",
-    cli_command: None,
-    config_switch: None,
-    payload_budget_bits: None,
-};
+const PRODUCT: telemetry_schema::Product = telemetry_schema::Product::builder("Acme", "acme", Version::new(1, 0, 0))
+    .env_prefix("ACME")
+    .opt_out()
+    .endpoint("https://telemetry.acme.example/v1/batch")
+    .purpose("To learn which features matter.")
+    .build();
 
 /// A command.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, TelemetryEnum)]

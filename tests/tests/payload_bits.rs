@@ -20,7 +20,7 @@ const FIGURES: &[(&EventMeta, f64, f64)] = &[
 
 #[test]
 fn every_example_event_is_within_the_product_budget() {
-    let budget = f64::from(example_sdk::PRODUCT.payload_budget_bits.expect("the example SDK declares a budget"));
+    let budget = f64::from(example_sdk::PRODUCT.payload_budget_bits().expect("the example SDK declares a budget"));
     assert_eq!(budget, 64.0);
     assert_eq!(FIGURES.len(), telemetry_schema::events().unwrap().len());
     for (meta, before, after) in FIGURES {

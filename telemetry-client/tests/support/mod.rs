@@ -6,31 +6,24 @@ use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU32, Ordering};
 use std::sync::{Arc, Mutex};
 
-use telemetry_schema::{ConsentDefault, Product, TelemetryEvent};
+use telemetry_schema::{ConfigSwitch, Product, TelemetryEvent};
 
-pub const OPT_OUT: Product = Product {
-    name: "Acme",
-    sdk_name: "acme",
-    sdk_version: telemetry_schema::Version::new(1, 4, 0),
-    env_prefix: "ACME",
-    consent_default: ConsentDefault::OptOut,
-    endpoint: "https://telemetry.acme.example/v1/batch",
-    purpose: "Acme collects anonymous usage data.",
-    cli_command: Some("acme telemetry"),
-    config_switch: Some("`telemetry: false` in `acme.config.json`"),
-    payload_budget_bits: None,
-}
-.validated();
+pub const OPT_OUT: Product = Product::builder("Acme", "acme", telemetry_schema::Version::new(1, 4, 0))
+    .env_prefix("ACME")
+    .opt_out()
+    .endpoint("https://telemetry.acme.example/v1/batch")
+    .purpose("Acme collects anonymous usage data.")
+    .cli_command("acme telemetry")
+    .config_switch(ConfigSwitch::json("acme.config.json", "telemetry"))
+    .build();
 
-pub const OPT_IN: Product = Product {
-    name: "Authly",
-    sdk_name: "authly",
-    consent_default: ConsentDefault::OptIn,
-    env_prefix: "AUTHLY",
-    cli_command: None,
-    ..OPT_OUT
-}
-.validated();
+pub const OPT_IN: Product = Product::builder("Authly", "authly", telemetry_schema::Version::new(1, 4, 0))
+    .env_prefix("AUTHLY")
+    .opt_in()
+    .endpoint("https://telemetry.acme.example/v1/batch")
+    .purpose("Acme collects anonymous usage data.")
+    .config_switch(ConfigSwitch::json("acme.config.json", "telemetry"))
+    .build();
 
 /// Sent by the tests.
 #[derive(Debug, Clone, TelemetryEvent)]
@@ -43,6 +36,22 @@ pub struct Counted {
 #[derive(Debug, Clone, TelemetryEvent)]
 #[telemetry(sample_rate = 0.1)]
 pub struct Sampled {
+    /// A sequence number.
+    pub n: u32,
+}
+
+/// Sent by the tests until the end of 2020: expired for good.
+#[derive(Debug, Clone, TelemetryEvent)]
+#[telemetry(expires = "2020-12-31")]
+pub struct Expired {
+    /// A sequence number.
+    pub n: u32,
+}
+
+/// Sent by the tests until the last day the toolkit can write.
+#[derive(Debug, Clone, TelemetryEvent)]
+#[telemetry(expires = "9999-12-31")]
+pub struct ExpiresLater {
     /// A sequence number.
     pub n: u32,
 }

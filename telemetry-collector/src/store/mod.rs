@@ -8,6 +8,8 @@ use std::fmt;
 
 use crate::model::Model;
 
+pub mod clickhouse;
+pub mod postgres;
 pub mod sqlite;
 
 /// A value for one column.
@@ -118,11 +120,36 @@ pub trait Store: Send {
     fn check(&mut self) -> Result<(), StoreError>;
 }
 
-/// Where to store, parsed from `--store`.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// Where to store, parsed from `--store`. Its `Debug` hides a password in the URL.
+#[derive(Clone, PartialEq, Eq)]
 pub enum StoreUrl {
     /// `sqlite:PATH`: an SQLite file, created when missing.
     Sqlite(std::path::PathBuf),
+    /// `postgres://user:password@host:port/database` (or `postgresql://`): a PostgreSQL database.
+    Postgres(String),
+    /// `clickhouse+http://host:port/database`: a ClickHouse database through its HTTP interface.
+    Clickhouse(String),
+}
+
+impl fmt::Debug for StoreUrl {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::Sqlite(path) => f.debug_tuple("Sqlite").field(path).finish(),
+            Self::Postgres(url) => f.debug_tuple("Postgres").field(&postgres::redact(url)).finish(),
+            Self::Clickhouse(url) => f.debug_tuple("Clickhouse").field(url).finish(),
+        }
+    }
+}
+
+impl StoreUrl {
+    /// The SQL dialect of this store.
+    pub fn dialect(&self) -> crate::ddl::Dialect {
+        match self {
+            Self::Sqlite(_) => crate::ddl::Dialect::Sqlite,
+            Self::Postgres(_) => crate::ddl::Dialect::Postgres,
+            Self::Clickhouse(_) => crate::ddl::Dialect::Clickhouse,
+        }
+    }
 }
 
 impl std::str::FromStr for StoreUrl {
@@ -136,6 +163,14 @@ impl std::str::FromStr for StoreUrl {
             }
             return Ok(Self::Sqlite(path.into()));
         }
-        Err(format!("unsupported store {url:?}: use `sqlite:PATH` (PostgreSQL and ClickHouse are planned)"))
+        if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+            return Ok(Self::Postgres(url.to_owned()));
+        }
+        if url.starts_with("clickhouse+http://") {
+            return Ok(Self::Clickhouse(url.to_owned()));
+        }
+        Err("unsupported store: use `sqlite:PATH`, `postgres://user@host:port/database` or \
+             `clickhouse+http://host:port/database`"
+            .into())
     }
 }

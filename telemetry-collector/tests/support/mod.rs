@@ -2,6 +2,7 @@
 //! file, a minimal HTTP/1.1 client over `TcpStream`, and acme envelopes (real types, or random from metadata).
 #![allow(dead_code)]
 
+pub mod warehouse;
 mod wire;
 pub use wire::*;
 
@@ -57,11 +58,20 @@ pub fn start(dir: &Path, extra: &[&str]) -> Running {
 
 pub fn start_with_schemas(dir: &Path, schemas: &Path, extra: &[&str]) -> Running {
     let db = dir.join("telemetry.db");
+    start_process(schemas, &format!("sqlite:{}", db.display()), db, extra)
+}
+
+/// Starts the real binary on `127.0.0.1:0` with the workspace's schemas and the store `store`.
+pub fn start_with_store(store: &str, extra: &[&str]) -> Running {
+    start_process(&schemas_dir(), store, PathBuf::new(), extra)
+}
+
+fn start_process(schemas: &Path, store: &str, db: PathBuf, extra: &[&str]) -> Running {
     let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_telemetry-collector"))
         .args(["--listen", "127.0.0.1:0", "--log-format", "json", "--schemas"])
         .arg(schemas)
         .arg("--store")
-        .arg(format!("sqlite:{}", db.display()))
+        .arg(store)
         .args(extra)
         .env("RUST_LOG", "debug")
         .stdin(Stdio::null())

@@ -1,6 +1,6 @@
 // A group type whose metadata leads into a `static` group that holds itself describes an endless object: refused
 // at compile time, at the type. (A cycle only in an event's declared metadata, behind no type, can never be
-// written: docs-gen and the schema renderer refuse it at run time, see docs-gen/tests/forged_metadata.rs.)
+// written: docs-gen and the schema renderer refuse it at run time, see telemetry-docs/tests/forged_metadata.rs.)
 use telemetry_schema::{
     CollectableKind, DerivedKind, FieldMeta, Fields, GroupMeta, GroupShape, TelemetryEvent, TelemetryGroup,
 };
