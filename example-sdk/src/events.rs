@@ -3,6 +3,10 @@
 //! Each field is a yes/no, a count, a duration, a version number or one of a fixed list of values: the compiler
 //! refuses anything that could carry free text, names, paths or identifiers. The doc comments below are printed
 //! on the "what is collected" page exactly as written.
+//!
+//! Every number is bounded (`max`, `buckets`, `precision`), so that no event can say more than the product's
+//! budget of 64 bits (`PRODUCT.payload_budget_bits()`); each event's figure is on the page, and
+//! `docs-gen --check` fails when one is over it. Changing a bound narrows the schema, so each bounded event got a new version.
 
 use std::collections::BTreeSet;
 use std::time::Duration;
@@ -35,16 +39,18 @@ pub enum Command {
 /// Sent each time an `acme` command starts, so we know which commands are used, on which versions and
 /// platforms.
 #[derive(Debug, Clone, TelemetryEvent)]
-#[telemetry(name = "CLI_COMMAND", version = 1)]
+#[telemetry(name = "CLI_COMMAND", version = 2, max_bits = 64)]
 pub struct CliCommand {
     /// The subcommand that was run (never its arguments).
     pub command: Command,
-    /// The version of the `acme` CLI.
+    /// The version of the `acme` CLI (its major and minor numbers).
+    #[telemetry(precision = "minor", max = 99)]
     pub cli_version: Version,
     /// Whether the command runs in a continuous-integration environment (detected from the `CI` variable and
     /// the variables that well-known CI services set; only yes or no is sent).
     pub is_ci: bool,
     /// How many logical CPUs the machine has, to size build parallelism.
+    #[telemetry(max = 64)]
     pub cpu_count: u16,
     /// The operating system family.
     pub os: Os,
@@ -123,13 +129,16 @@ pub enum Plugin {
 
 /// Sent when `acme build` finishes successfully, so we can see how long builds take and which plugins matter.
 #[derive(Debug, Clone, TelemetryEvent)]
-#[telemetry(name = "BUILD_FINISHED", version = 2)]
+#[telemetry(name = "BUILD_FINISHED", version = 3, max_bits = 64)]
 pub struct BuildFinished {
     /// How long the build took.
+    #[telemetry(buckets = "exp2/4", max = "1h")]
     pub duration: Duration,
     /// How many pages the build produced.
+    #[telemetry(buckets = "exp2")]
     pub page_count: u32,
     /// How many of those pages were pre-rendered as static files.
+    #[telemetry(buckets = "exp2")]
     pub static_page_count: u32,
     /// Which well-known plugins the project uses.
     pub plugins: BTreeSet<Plugin>,
@@ -141,14 +150,17 @@ pub struct BuildFinished {
 
 /// Sent when `acme dev` is ready to serve, so we can track how fast the development server starts.
 #[derive(Debug, Clone, TelemetryEvent)]
+#[telemetry(version = 2, max_bits = 64)]
 pub struct DevServerStarted {
     /// How long the server took to become ready.
+    #[telemetry(buckets = "exp2/4", max = "10m")]
     pub startup: Duration,
     /// Whether the incremental bundler was used.
     pub turbo: bool,
     /// Whether the server uses HTTPS with a local certificate.
     pub https: bool,
     /// How many routes the project has.
+    #[telemetry(buckets = "exp2")]
     pub route_count: u32,
 }
 
@@ -172,11 +184,12 @@ pub enum Feature {
 /// of these events is sent with a chance of one in ten, so most builds report none of their features. Only
 /// while these features are new: it stops at the end of June 2027.
 #[derive(Debug, Clone, TelemetryEvent)]
-#[telemetry(name = "BUILD_FEATURE_USAGE", sample_rate = 0.1, expires = "2027-06-30")]
+#[telemetry(name = "BUILD_FEATURE_USAGE", version = 2, sample_rate = 0.1, expires = "2027-06-30", max_bits = 64)]
 pub struct FeatureUsage {
     /// The feature.
     pub feature: Feature,
     /// In how many files or routes the feature is used.
+    #[telemetry(buckets = "exp2")]
     pub invocation_count: u32,
 }
 
@@ -280,21 +293,24 @@ pub struct AuthFeatures {
 /// Sent when the auth library starts, with a redacted snapshot of its configuration: which features are on and
 /// how many origins are trusted, never secrets, URLs or the origins themselves.
 #[derive(Debug, Clone, TelemetryEvent)]
-#[telemetry(name = "AUTH_INIT")]
+#[telemetry(name = "AUTH_INIT", version = 2, max_bits = 64)]
 pub struct AuthInit {
     /// Which authentication features are on.
     pub features: AuthFeatures,
     /// How many trusted origins are configured.
+    #[telemetry(max = 32)]
     pub trusted_origin_count: u16,
     /// The kind of database.
     pub database: DatabaseKind,
-    /// The version of the database server, when the adapter reports one.
+    /// The version of the database server (its major and minor numbers), when the adapter reports one.
+    #[telemetry(precision = "minor", max = 99)]
     pub database_version: Option<Version>,
     /// Which social sign-in providers are configured.
     pub social_providers: BTreeSet<SocialProvider>,
     /// Whether rate limiting is on.
     pub rate_limit: bool,
     /// The configured session lifetime, when it differs from the default.
+    #[telemetry(buckets = "exp2", max = "2160h")]
     pub session_max_age: Option<Duration>,
 }
 
@@ -330,14 +346,17 @@ pub enum DeployOutcome {
 
 /// Sent when `acme deploy` ends, so we know how long deployments take and how often they fail.
 #[derive(Debug, Clone, TelemetryEvent)]
+#[telemetry(version = 2, max_bits = 64)]
 pub struct DeployFinished {
     /// The cloud deployed to.
     pub provider: CloudProvider,
     /// How the deployment ended.
     pub outcome: DeployOutcome,
     /// How long it took.
+    #[telemetry(buckets = "exp2/4", max = "1h")]
     pub duration: Duration,
     /// How many resources were created, changed or deleted.
+    #[telemetry(buckets = "exp2")]
     pub resources_changed: u32,
     /// Whether it deployed to a production stage (as opposed to a personal or preview stage; never the stage's
     /// name).
@@ -346,12 +365,16 @@ pub struct DeployFinished {
 
 /// Sent when `acme upgrade` moves a project to a new SDK version.
 #[derive(Debug, Clone, TelemetryEvent)]
+#[telemetry(version = 2, max_bits = 64)]
 pub struct SdkUpgraded {
-    /// The version before the upgrade.
+    /// The version before the upgrade (its major and minor numbers).
+    #[telemetry(precision = "minor", max = 99)]
     pub from: Version,
-    /// The version after the upgrade.
+    /// The version after the upgrade (its major and minor numbers).
+    #[telemetry(precision = "minor", max = 99)]
     pub to: Version,
     /// How many files the automatic migration changed.
+    #[telemetry(buckets = "exp2")]
     pub files_migrated: u32,
 }
 

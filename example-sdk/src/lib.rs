@@ -27,6 +27,7 @@ pub const PRODUCT: Product = Product::builder("Acme", "acme", telemetry_schema::
         "Email privacy@acme.example with the install id that `acme telemetry status` shows; every event sent \
          under it is deleted within 30 days.",
     )
+    .payload_budget_bits(64)
     .build();
 
 telemetry_schema::register_product!(PRODUCT);

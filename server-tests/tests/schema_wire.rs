@@ -7,8 +7,8 @@ use serde_json::{Map, Value, json};
 use telemetry_schema::decode::{Decode, decode_envelope};
 use telemetry_schema::schema::{SchemaOptions, bundle_schema};
 use telemetry_schema::{
-    AnonymousId, CollectableKind, CountWidth, EnvelopeHeader, EventMeta, FieldMeta, PreTag, ProjectId, TelemetryEvent,
-    Version, write_envelope,
+    AnonymousId, Bound, CollectableKind, CountWidth, EnvelopeHeader, EventMeta, FieldBound, FieldMeta, PreTag,
+    ProjectId, Scale, TelemetryEvent, Version, write_envelope,
 };
 use telemetry_validator::{Limits, ProblemKind, Validator};
 
@@ -119,29 +119,47 @@ impl Rng {
     }
 }
 
-/// A random valid value of `kind`, as the serializer would write it; `None` for an absent `Option`.
-fn random_value(kind: &CollectableKind, rng: &mut Rng) -> Option<Value> {
+/// The bound of the field at `index` of metadata whose bounds are `bounds`.
+fn bound_of(bounds: &[FieldBound], index: usize) -> Bound {
+    bounds.iter().find(|b| b.field == index).map_or(Bound::NONE, |b| b.bound)
+}
+
+/// A version as the serializer writes it under `bound`: its first parts, each capped.
+fn bounded_version(version: Version, bound: &Bound) -> String {
+    match bound.precision().parts() {
+        Some(parts) => {
+            let all = [version.major(), version.minor(), version.patch()];
+            all.iter().take(parts).map(|part| bound.cap_part(*part).to_string()).collect::<Vec<_>>().join(".")
+        }
+        None => version.to_string(),
+    }
+}
+
+/// A random valid value of `kind` under `bound`, as the serializer would write it; `None` for an absent `Option`.
+fn random_value(kind: &CollectableKind, bound: &Bound, rng: &mut Rng) -> Option<Value> {
     Some(match kind {
         CollectableKind::Bool => json!(rng.below(2) == 0),
-        CollectableKind::Count(width) => json!(rng.up_to(CountWidth::max(*width))),
-        CollectableKind::DurationMillis => json!(rng.up_to(u64::MAX)),
-        CollectableKind::Version => json!(rng.version().to_string()),
+        CollectableKind::Count(width) => json!(bound.round(rng.up_to(CountWidth::max(*width)))),
+        CollectableKind::DurationMillis => json!(bound.round(rng.up_to(u64::MAX))),
+        CollectableKind::Version => json!(bounded_version(rng.version(), bound)),
         CollectableKind::Enum(meta) => {
             json!(meta.variants()[usize::try_from(rng.below(meta.variants().len() as u64)).unwrap()].name())
         }
         CollectableKind::EnumSet(meta) => {
             Value::Array(meta.variants().iter().filter(|_| rng.below(2) == 0).map(|v| json!(v.name())).collect())
         }
-        CollectableKind::Group(meta) => random_object(meta.fields(), rng),
-        CollectableKind::Optional(inner) => return (rng.below(2) == 0).then(|| random_value(inner, rng)).flatten(),
+        CollectableKind::Group(meta) => random_object(meta.fields(), meta.bounds(), rng),
+        CollectableKind::Optional(inner) => {
+            return (rng.below(2) == 0).then(|| random_value(inner, bound, rng)).flatten();
+        }
         other => panic!("a kind this test does not know yet: {other:?}"),
     })
 }
 
-fn random_object(fields: &[FieldMeta], rng: &mut Rng) -> Value {
+fn random_object(fields: &[FieldMeta], bounds: &[FieldBound], rng: &mut Rng) -> Value {
     let mut map = Map::new();
-    for field in fields {
-        if let Some(value) = random_value(&field.kind(), rng) {
+    for (index, field) in fields.iter().enumerate() {
+        if let Some(value) = random_value(&field.kind(), &bound_of(bounds, index), rng) {
             map.insert(field.name().to_owned(), value);
         }
     }
@@ -187,7 +205,7 @@ fn random_header(rng: &mut Rng) -> EnvelopeHeader {
 /// An envelope as the client writes it: the header through `write_envelope` (with an empty stand-in event),
 /// the payload spliced in from the metadata-generated value.
 fn random_envelope(meta: &EventMeta, rng: &mut Rng) -> String {
-    let payload = random_object(meta.fields(), rng);
+    let payload = random_object(meta.fields(), meta.bounds(), rng);
     let header = random_header(rng);
     let mut out = String::new();
     write_envelope(&mut out, &header, &Stub {}).unwrap();
@@ -284,7 +302,13 @@ fn unwrap_optional(kind: CollectableKind) -> CollectableKind {
 }
 
 /// Every mutation of one object (a payload or a group) at `path`, recursing into groups.
-fn mutate_object(envelope: &Value, path: &[String], fields: &[FieldMeta], out: &mut Vec<Mutation>) {
+fn mutate_object(
+    envelope: &Value,
+    path: &[String],
+    fields: &[FieldMeta],
+    bounds: &[FieldBound],
+    out: &mut Vec<Mutation>,
+) {
     let at = |envelope: &Value, f: &dyn Fn(&mut Value)| -> Vec<u8> {
         let mut e = envelope.clone();
         let mut target = &mut e;
@@ -308,9 +332,10 @@ fn mutate_object(envelope: &Value, path: &[String], fields: &[FieldMeta], out: &
         }
         t.clone()
     };
-    for field in fields {
+    for (index, field) in fields.iter().enumerate() {
         let name = field.name();
         let kind = unwrap_optional(field.kind());
+        let bound = bound_of(bounds, index);
         if field.is_required() {
             out.push(Mutation {
                 what: format!("{here}/{name}: required field dropped"),
@@ -328,9 +353,21 @@ fn mutate_object(envelope: &Value, path: &[String], fields: &[FieldMeta], out: &
                     serde_json::from_str::<serde_json::Number>(&(u128::from(width.max()) + 1).to_string()).unwrap(),
                 );
                 out.push(Mutation { what: format!("{here}/{name}: above max"), body: at(envelope, &set(above)) });
+                for (what, value) in outside_bound(&bound, width.max()) {
+                    out.push(Mutation {
+                        what: format!("{here}/{name}: {what}"),
+                        body: at(envelope, &set(json!(value))),
+                    });
+                }
             }
             CollectableKind::DurationMillis => {
                 out.push(Mutation { what: format!("{here}/{name}: negative"), body: at(envelope, &set(json!(-5))) });
+                for (what, value) in outside_bound(&bound, u64::MAX) {
+                    out.push(Mutation {
+                        what: format!("{here}/{name}: {what}"),
+                        body: at(envelope, &set(json!(value))),
+                    });
+                }
             }
             CollectableKind::Enum(_) => {
                 out.push(Mutation {
@@ -349,6 +386,28 @@ fn mutate_object(envelope: &Value, path: &[String], fields: &[FieldMeta], out: &
                     body: at(envelope, &set(json!([first, "SomethingElse"]))),
                 });
             }
+            CollectableKind::Version if bound.precision().parts().is_some() => {
+                // A bounded version: only its first parts, each at most the cap, never a tag.
+                let parts = bound.precision().parts().unwrap();
+                let above = (bound.part_max() + 1).to_string();
+                let mut bad = vec![
+                    "1.2.3+build.5".to_owned(),
+                    "1.0.0-jane.doe".to_owned(),
+                    format!("{}-rc.1", vec!["1"; parts].join(".")),
+                    vec!["1"; parts + 1].join("."),
+                    vec![above.as_str(); parts].join("."),
+                    format!("0{}", vec!["1"; parts].join(".")),
+                ];
+                if parts > 1 {
+                    bad.push(vec!["1"; parts - 1].join("."));
+                }
+                for bad in bad {
+                    out.push(Mutation {
+                        what: format!("{here}/{name}: bounded version {bad}"),
+                        body: at(envelope, &set(json!(bad))),
+                    });
+                }
+            }
             CollectableKind::Version => {
                 for bad in ["1.2.3+build.5", "1.0.0-jane.doe", "1.2", "01.2.3"] {
                     out.push(Mutation {
@@ -363,11 +422,31 @@ fn mutate_object(envelope: &Value, path: &[String], fields: &[FieldMeta], out: &
                 if current.get(name).is_none() {
                     continue;
                 }
-                mutate_object(envelope, &nested, meta.fields(), out);
+                mutate_object(envelope, &nested, meta.fields(), meta.bounds(), out);
             }
             _ => {}
         }
     }
+}
+
+/// Values a count or duration of `type_max` bounded by `bound` is never sent as, with what each is: one above the
+/// cap, and (when rounded) values between buckets, 14 among them where only powers of two are sent (the tampered
+/// client of issue 9).
+fn outside_bound(bound: &Bound, type_max: u64) -> Vec<(String, u64)> {
+    let mut out = Vec::new();
+    if let Some(max) = bound.max().filter(|max| *max < type_max) {
+        out.push((format!("{} above the cap of {max}", max + 1), max + 1));
+    }
+    if bound.scale() != Scale::Exact {
+        let largest = bound.largest(type_max);
+        let between: Vec<u64> =
+            [3, 9, 14, 1000, 1_000_003].into_iter().filter(|v| *v < largest && bound.round(*v) != *v).collect();
+        assert!(!between.is_empty(), "no value between buckets below {largest}");
+        for value in between {
+            out.push((format!("{value}, between the values it is rounded to"), value));
+        }
+    }
+    out
 }
 
 /// An envelope of `meta` in which every optional field is present, so each can be mutated.
@@ -381,7 +460,7 @@ fn full_envelope(meta: &EventMeta) -> Value {
 fn mutations(meta: &EventMeta, other: &EventMeta) -> Vec<Mutation> {
     let envelope = full_envelope(meta);
     let mut out = Vec::new();
-    mutate_object(&envelope, &["payload".to_owned()], meta.fields(), &mut out);
+    mutate_object(&envelope, &["payload".to_owned()], meta.fields(), meta.bounds(), &mut out);
     let mut with = |what: &str, f: &dyn Fn(&mut Value)| {
         let mut e = envelope.clone();
         f(&mut e);
@@ -398,6 +477,7 @@ fn mutations(meta: &EventMeta, other: &EventMeta) -> Vec<Mutation> {
         e["install_id"] = json!(id.replace(|c: char| c.is_ascii_digit(), "A"));
     });
     with("envelope: unknown os", &|e| e["context"]["os"] = json!("plan9"));
+    with("envelope: cpu_count above its cap of 64", &|e| e["context"]["cpu_count"] = json!(65));
     with("envelope: payload null", &|e| e["payload"] = json!(null));
     with("envelope: context dropped", &|e| drop(e.as_object_mut().unwrap().remove("context")));
     // Oversized: valid JSON padded past the body limit.

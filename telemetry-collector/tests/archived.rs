@@ -1,5 +1,5 @@
-//! A bundle with an archived version: one table per event and version, and an old client's envelope stored in
-//! the old version's table next to the new version's rows.
+//! A bundle with archived versions: one table per event and version, and an old client's (version 1) envelope
+//! stored in the old version's table next to the new version's rows.
 
 mod support;
 
@@ -13,12 +13,12 @@ use telemetry_docs::{Archive, Disclosure, Format, generate_with_archive};
 use telemetry_schema::schema::SchemaOptions;
 use telemetry_schema::{EventMeta, FieldMeta, TelemetryEvent};
 
-/// CLI_COMMAND as it would be after dropping `cpu_count` and bumping to version 2 (the example stays at 1).
-fn cli_command_v2() -> &'static EventMeta {
+/// CLI_COMMAND as it would be after dropping `cpu_count` and bumping to version 3 (the example stays at 2).
+fn cli_command_v3() -> &'static EventMeta {
     let fields: Vec<FieldMeta> =
         CliCommand::META.fields().iter().copied().filter(|field| field.name() != "cpu_count").collect();
     let fields: &'static [FieldMeta] = Box::leak(fields.into_boxed_slice());
-    Box::leak(Box::new(EventMeta::new("CLI_COMMAND", 2, CliCommand::META.doc(), fields)))
+    Box::leak(Box::new(EventMeta::new("CLI_COMMAND", 3, CliCommand::META.doc(), fields)))
 }
 
 #[test]
@@ -27,7 +27,7 @@ fn an_archived_version_gets_its_own_table_and_an_old_clients_envelope_is_stored_
     let dir = temp_dir("archived");
     let registry = Disclosure::from_registry().unwrap();
     let mut events: Vec<&EventMeta> = registry.events.into_iter().filter(|meta| meta.name() != "CLI_COMMAND").collect();
-    events.push(cli_command_v2());
+    events.push(cli_command_v3());
     let disclosure = Disclosure::new(registry.product, events).unwrap();
     let archive = Archive::load(root).unwrap().update(&disclosure).unwrap().unwrap();
     let options = SchemaOptions::for_product(registry.product);
@@ -35,17 +35,18 @@ fn an_archived_version_gets_its_own_table_and_an_old_clients_envelope_is_stored_
 
     let bundle: Value = serde_json::from_slice(&std::fs::read(dir.join("schemas/bundle.json")).unwrap()).unwrap();
     let model = Model::from_bundle(&bundle).unwrap();
-    let (_, v1) = model.table("CLI_COMMAND", 1).expect("a table for the archived version");
-    let (_, v2) = model.table("CLI_COMMAND", 2).expect("a table for the current version");
+    let (_, v1) = model.table("CLI_COMMAND", 1).expect("a table for the version acme 0.1.0 sent");
+    let (_, v2) = model.table("CLI_COMMAND", 2).expect("a table for the version the example SDK sends");
+    let (_, v3) = model.table("CLI_COMMAND", 3).expect("a table for the current version");
     let has_cpu_count =
         |columns: &[telemetry_collector::model::Column]| columns.iter().any(|c| c.path == ["payload", "cpu_count"]);
-    assert!(has_cpu_count(&v1.columns) && !has_cpu_count(&v2.columns));
+    assert!(has_cpu_count(&v1.columns) && has_cpu_count(&v2.columns) && !has_cpu_count(&v3.columns));
 
     let old: Value =
         serde_json::from_slice(include_bytes!("../../server-tests/tests/fixtures/CLI_COMMAND.v1.acme-0.1.0.json"))
             .unwrap();
     let mut new = old.clone();
-    new["schema_version"] = json!(2);
+    new["schema_version"] = json!(3);
     new["payload"].as_object_mut().unwrap().remove("cpu_count");
     let batch_id = "0123456789abcdef0123456789abcdef";
     let body = serde_json::to_vec(&json!({"batch_id": batch_id, "events": [old, new]})).unwrap();

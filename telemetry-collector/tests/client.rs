@@ -62,7 +62,7 @@ fn the_toolkit_client_delivers_to_the_collector_and_a_503_is_retried_and_stored_
     assert!(client.flush(Instant::now() + Duration::from_secs(10)).is_complete());
     assert_eq!(client.stats().sent, 2);
     let stored: (String, String, String) = conn
-        .query_row("SELECT command, sdk_name, install_id FROM cli_command_v1", [], |r| {
+        .query_row("SELECT command, sdk_name, install_id FROM cli_command_v2", [], |r| {
             Ok((r.get(0)?, r.get(1)?, r.get(2)?))
         })
         .unwrap();
@@ -88,7 +88,7 @@ fn the_toolkit_client_delivers_to_the_collector_and_a_503_is_retried_and_stored_
     assert_eq!(client.stats().sent, 3);
     assert_eq!(client.stats().failed, 0);
     let deploys: i64 =
-        conn.query_row("SELECT count(*) FROM cli_command_v1 WHERE command = 'deploy'", [], |r| r.get(0)).unwrap();
+        conn.query_row("SELECT count(*) FROM cli_command_v2 WHERE command = 'deploy'", [], |r| r.get(0)).unwrap();
     assert_eq!(deploys, 1, "stored once");
     let batches: i64 = conn.query_row("SELECT count(*) FROM batches", [], |r| r.get(0)).unwrap();
     assert_eq!(batches, 2);

@@ -8,6 +8,7 @@ use std::time::{Duration, Instant};
 
 use serde_json::{Value, json};
 use support::*;
+use telemetry_schema::TelemetryEvent as _;
 
 #[test]
 fn acme_events_arrive_with_every_column_as_sent() {
@@ -42,17 +43,17 @@ fn acme_events_arrive_with_every_column_as_sent() {
         let nulls: Vec<&String> = stored[0].iter().filter(|(_, v)| v.is_null()).map(|(k, _)| k).collect();
         let allowed: &[&str] = match table.as_str() {
             "project_created_v1" => &["package_manager"],
-            "auth_init_v1" => &["session_max_age"],
+            "auth_init_v2" => &["session_max_age"],
             _ => &[],
         };
         assert_eq!(nulls, allowed.iter().map(|s| s.to_string()).collect::<Vec<_>>().iter().collect::<Vec<_>>());
     }
     // The set is stored as the JSON array sent, and SQLite reads it as one.
-    let plugins: String = conn.query_row("SELECT plugins FROM build_finished_v2", [], |r| r.get(0)).unwrap();
+    let plugins: String = conn.query_row("SELECT plugins FROM build_finished_v3", [], |r| r.get(0)).unwrap();
     assert_eq!(plugins, r#"["images","mdx"]"#);
     let n: i64 = conn
         .query_row(
-            "SELECT count(*) FROM build_finished_v2, json_each(plugins) WHERE json_each.value = 'mdx'",
+            "SELECT count(*) FROM build_finished_v3, json_each(plugins) WHERE json_each.value = 'mdx'",
             [],
             |r| r.get(0),
         )
@@ -109,6 +110,37 @@ fn envelope_with(edit: impl FnOnce(&mut Value)) -> String {
     let mut envelope: Value = serde_json::from_str(&acme_envelopes(&acme_header())[0]).unwrap();
     edit(&mut envelope);
     envelope.to_string()
+}
+
+fn envelope_with_event(index: usize, edit: impl FnOnce(&mut Value)) -> String {
+    let mut envelope: Value = serde_json::from_str(&acme_envelopes(&acme_header())[index]).unwrap();
+    edit(&mut envelope);
+    envelope.to_string()
+}
+
+/// A duration the schema allows but SQLite's signed integers cannot hold is quarantined (`store_range`), never
+/// stored wrapped. The example SDK bounds every duration now, so the bundle here has BUILD_FINISHED's duration
+/// unbounded again, as an SDK without bounds would publish it.
+#[test]
+fn a_duration_beyond_the_stores_integers_is_quarantined() {
+    let dir = temp_dir("store-range");
+    let schemas = dir.join("schemas");
+    std::fs::create_dir_all(&schemas).unwrap();
+    let mut bundle: Value = serde_json::from_slice(&std::fs::read(schemas_dir().join("bundle.json")).unwrap()).unwrap();
+    let key = format!("BUILD_FINISHED.v{}", example_sdk::events::BuildFinished::META.version());
+    let duration = &mut bundle["$defs"][&key]["properties"]["duration"];
+    assert!(duration.get("enum").is_some(), "the example's build duration is bounded: {duration}");
+    *duration = json!({"type": "integer", "minimum": 0, "maximum": u64::MAX, "description": "Unbounded."});
+    std::fs::write(schemas.join("bundle.json"), bundle.to_string()).unwrap();
+    let collector = start_with_schemas(&dir, &schemas, &[]);
+    let id = batch_id(1);
+    let body = batch_body(&id, &[envelope_with_event(2, |e| e["payload"]["duration"] = json!(u64::MAX))]);
+    let response = post(collector.addr, body.as_bytes());
+    assert_eq!(response.status, 200, "{}", String::from_utf8_lossy(&response.body));
+    assert_eq!(response.json()["quarantined"], 1);
+    let conn = open_db(&collector.db);
+    let reason: String = conn.query_row("SELECT reason FROM quarantine", [], |r| r.get(0)).unwrap();
+    assert_eq!(reason, "store_range");
 }
 
 fn hostile_corpus() -> Vec<Hostile> {
@@ -276,16 +308,10 @@ fn hostile_corpus() -> Vec<Hostile> {
             statuses: quarantined,
         },
         Hostile {
-            name: "a duration beyond the store's integers",
-            body: batch_body(
-                id,
-                &[{
-                    let mut v: Value = serde_json::from_str(&acme_envelopes(&acme_header())[2]).unwrap();
-                    v["payload"]["duration"] = json!(u64::MAX);
-                    v.to_string()
-                }],
-            )
-            .into_bytes(),
+            // Bounded now (at most one hour), so the schema refuses it; `a_duration_beyond_the_stores_integers_is_
+            // quarantined` pins the store's own range check with an unbounded duration.
+            name: "a duration beyond its bound",
+            body: one(envelope_with_event(2, |e| e["payload"]["duration"] = json!(u64::MAX))),
             gzip_header: false,
             statuses: quarantined,
         },
@@ -378,9 +404,7 @@ fn a_hostile_corpus_ends_in_quarantine_or_a_4xx_never_in_a_table() {
         .unwrap()
         .map(Result::unwrap)
         .collect();
-    for reason in
-        ["batch_id", "not_a_batch", "not_json", "schema", "store_range", "too_deep", "too_large", "unknown_event"]
-    {
+    for reason in ["batch_id", "not_a_batch", "not_json", "schema", "too_deep", "too_large", "unknown_event"] {
         assert!(reasons.iter().any(|r| r == reason), "no quarantine row with reason {reason}: {reasons:?}");
     }
     // Problems are structured JSON.
@@ -532,7 +556,7 @@ fn received_time_granularity_is_configurable() {
     assert_eq!(post(collector.addr, batch_body(&id, &acme_envelopes(&acme_header())[..1]).as_bytes()).status, 200);
     let conn = open_db(&collector.db);
     let received_at: i64 =
-        conn.query_row("SELECT received_at FROM cli_command_v1 WHERE batch_id = ?1", [&id], |r| r.get(0)).unwrap();
+        conn.query_row("SELECT received_at FROM cli_command_v2 WHERE batch_id = ?1", [&id], |r| r.get(0)).unwrap();
     assert_eq!(received_at % 86_400, 0);
 }
 
@@ -602,7 +626,7 @@ fn sigterm_finishes_in_flight_batches_then_exits() {
     let conn = open_db(&collector.db);
     for id in &acknowledged {
         let n: i64 =
-            conn.query_row("SELECT count(*) FROM cli_command_v1 WHERE batch_id = ?1", [id], |r| r.get(0)).unwrap();
+            conn.query_row("SELECT count(*) FROM cli_command_v2 WHERE batch_id = ?1", [id], |r| r.get(0)).unwrap();
         assert_eq!(n, 1, "acknowledged batch {id} is missing");
     }
     assert!(collector.logs().contains("collector stopped"));

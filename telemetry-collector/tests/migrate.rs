@@ -51,7 +51,7 @@ fn tables_follow_the_archive_and_nothing_is_dropped() {
 
     // An older archive: no SDK_UPGRADED at all, and ERROR_FEEDBACK without its last variant.
     let mut old = bundle();
-    old["$defs"].as_object_mut().unwrap().remove("SDK_UPGRADED.v1");
+    old["$defs"].as_object_mut().unwrap().remove("SDK_UPGRADED.v2");
     let codes = &mut old["$defs"]["ERROR_FEEDBACK.v1"]["$defs"]["ErrorCode"]["oneOf"];
     let newest_variant = codes.as_array_mut().unwrap().pop().unwrap()["const"].as_str().unwrap().to_owned();
     let old_model = Model::from_bundle(&old).unwrap();
@@ -81,7 +81,7 @@ fn tables_follow_the_archive_and_nothing_is_dropped() {
     let new_model = Model::from_bundle(&new).unwrap();
     let mut store = SqliteStore::open(&path, SqliteOptions::default()).unwrap();
     let changes = store.migrate(&new_model).unwrap();
-    assert!(changes.contains(&"created table sdk_upgraded_v1 (16 columns)".to_owned()), "{changes:?}");
+    assert!(changes.contains(&"created table sdk_upgraded_v2 (16 columns)".to_owned()), "{changes:?}");
     assert!(changes.iter().any(|c| c.starts_with("table error_feedback_v1: constraints widened")), "{changes:?}");
     let columns = columns(&store, "error_feedback_v1");
     assert_eq!(columns.last().map(String::as_str), Some("retry_count"), "new columns go last: {columns:?}");

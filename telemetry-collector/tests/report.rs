@@ -45,7 +45,7 @@ fn report_renders_every_chart_in_text_html_and_a_real_browser() {
     assert!(text.contains("Events stored"), "{text}");
     assert!(text.contains("Active installs per day"), "{text}");
     assert!(text.contains("SDK version adoption"), "{text}");
-    assert!(text.contains("CLI_COMMAND v1 · command"), "{text}");
+    assert!(text.contains("CLI_COMMAND v2 · command"), "{text}");
     // Every section of the text but the totals is a chart, unless nothing was stored for it.
     let charts = text.lines().filter(|line| !line.starts_with(' ') && !line.is_empty()).count()
         - 1

@@ -94,7 +94,7 @@ fn postgres_restarted_mid_load_loses_no_acknowledged_batch() {
     let mut client = postgres::Client::connect(&url, postgres::NoTls).unwrap();
     for id in &load.acknowledged {
         let events: i64 =
-            client.query_one("SELECT count(*) FROM cli_command_v1 WHERE batch_id = $1", &[id]).unwrap().get(0);
+            client.query_one("SELECT count(*) FROM cli_command_v2 WHERE batch_id = $1", &[id]).unwrap().get(0);
         let batches: i64 = client.query_one("SELECT count(*) FROM batches WHERE batch_id = $1", &[id]).unwrap().get(0);
         assert_eq!((batches, events), (1, 1), "batch {id}");
     }
@@ -122,7 +122,7 @@ fn clickhouse_restarted_mid_load_loses_no_acknowledged_batch() {
     let stored: std::collections::HashSet<String> =
         clickhouse(&url, "SELECT batch_id FROM batches FINAL FORMAT TabSeparated").lines().map(str::to_owned).collect();
     let commands: std::collections::HashMap<String, u64> =
-        clickhouse(&url, "SELECT batch_id, count() FROM cli_command_v1 FINAL GROUP BY batch_id FORMAT TabSeparated")
+        clickhouse(&url, "SELECT batch_id, count() FROM cli_command_v2 FINAL GROUP BY batch_id FORMAT TabSeparated")
             .lines()
             .map(|line| {
                 let (id, n) = line.split_once('\t').unwrap();

@@ -2,7 +2,7 @@
 
 use syn::{Data, DeriveInput, Fields, Ident, Type};
 
-use crate::attr::{self, Attrs, Position};
+use crate::attr::{self, ContainerAttrs, EventAttrs, FieldAttrs, Position, VariantAttrs};
 use crate::ctxt::Ctxt;
 
 /// Which trait a struct derive implements.
@@ -13,13 +13,6 @@ pub(crate) enum StructRole {
 }
 
 impl StructRole {
-    pub(crate) fn position(self) -> Position {
-        match self {
-            Self::Event => Position::Event,
-            Self::Group => Position::Group,
-        }
-    }
-
     pub(crate) fn noun(self) -> &'static str {
         match self {
             Self::Event => "event",
@@ -39,7 +32,8 @@ pub(crate) struct Struct<'a> {
     pub(crate) input: &'a DeriveInput,
     pub(crate) role: StructRole,
     pub(crate) doc: Option<String>,
-    pub(crate) attrs: Attrs,
+    /// A group's attributes are read by [`ContainerAttrs`]; only its `rename_all` and `crate` are set here.
+    pub(crate) attrs: EventAttrs,
     pub(crate) fields: Vec<Field<'a>>,
 }
 
@@ -47,20 +41,20 @@ pub(crate) struct Field<'a> {
     pub(crate) ident: &'a Ident,
     pub(crate) ty: &'a Type,
     pub(crate) doc: Option<String>,
-    pub(crate) attrs: Attrs,
+    pub(crate) attrs: FieldAttrs,
 }
 
 pub(crate) struct Enum<'a> {
     pub(crate) input: &'a DeriveInput,
     pub(crate) doc: Option<String>,
-    pub(crate) attrs: Attrs,
+    pub(crate) attrs: ContainerAttrs,
     pub(crate) variants: Vec<Variant<'a>>,
 }
 
 pub(crate) struct Variant<'a> {
     pub(crate) ident: &'a Ident,
     pub(crate) doc: Option<String>,
-    pub(crate) attrs: Attrs,
+    pub(crate) attrs: VariantAttrs,
     pub(crate) fields: &'a Fields,
 }
 
@@ -105,14 +99,20 @@ impl<'a> Struct<'a> {
                 return None;
             }
         };
-        let attrs = attr::parse(cx, &input.attrs, role.position());
+        let attrs = match role {
+            StructRole::Event => EventAttrs::parse(cx, &input.attrs),
+            StructRole::Group => {
+                let container = ContainerAttrs::parse(cx, &input.attrs, Position::Group);
+                EventAttrs { rename_all: container.rename_all, krate: container.krate, ..EventAttrs::default() }
+            }
+        };
         let fields = fields
             .into_iter()
             .map(|field| Field {
                 ident: field.ident.as_ref().expect("named fields have idents"),
                 ty: &field.ty,
                 doc: attr::doc(cx, &field.attrs),
-                attrs: attr::parse(cx, &field.attrs, Position::Field),
+                attrs: FieldAttrs::parse(cx, &field.attrs),
             })
             .collect();
         let doc = attr::doc(cx, &input.attrs);
@@ -155,14 +155,14 @@ impl<'a> Enum<'a> {
             );
             return None;
         };
-        let attrs = attr::parse(cx, &input.attrs, Position::Enum);
+        let attrs = ContainerAttrs::parse(cx, &input.attrs, Position::Enum);
         let variants = data
             .variants
             .iter()
             .map(|variant| Variant {
                 ident: &variant.ident,
                 doc: attr::doc(cx, &variant.attrs),
-                attrs: attr::parse(cx, &variant.attrs, Position::Variant),
+                attrs: VariantAttrs::parse(cx, &variant.attrs),
                 fields: &variant.fields,
             })
             .collect();

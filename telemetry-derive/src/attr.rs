@@ -2,22 +2,15 @@
 
 use heck::{ToKebabCase, ToLowerCamelCase, ToShoutyKebabCase, ToShoutySnakeCase, ToSnakeCase, ToUpperCamelCase};
 use proc_macro2::Span;
+use syn::meta::ParseNestedMeta;
 use syn::spanned::Spanned;
 use syn::{Attribute, Expr, ExprLit, Lit, LitInt, LitStr, Meta};
 
 use crate::ctxt::Ctxt;
 
 const TELEMETRY: &str = "telemetry";
-const NAME: &str = "name";
-const VERSION: &str = "version";
-const RENAME_ALL: &str = "rename_all";
-const RENAME: &str = "rename";
-const SAMPLE_RATE: &str = "sample_rate";
-const DEDUP: &str = "dedup";
-const EXPIRES: &str = "expires";
-const CRATE: &str = "crate";
 
-/// Where an attribute list sits; each place accepts its own keys.
+/// Where an attribute list sits; each place has its own parser and accepts its own keys.
 #[derive(Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Position {
     Event,
@@ -28,14 +21,6 @@ pub(crate) enum Position {
 }
 
 impl Position {
-    fn keys(self) -> &'static [&'static str] {
-        match self {
-            Self::Event => &[NAME, VERSION, RENAME_ALL, SAMPLE_RATE, DEDUP, EXPIRES, CRATE],
-            Self::Group | Self::Enum => &[RENAME_ALL, CRATE],
-            Self::Field | Self::Variant => &[RENAME],
-        }
-    }
-
     fn describe(self) -> &'static str {
         match self {
             Self::Event => "an event",
@@ -62,27 +47,306 @@ pub(crate) struct WithSpan<T> {
     pub(crate) span: Span,
 }
 
-/// The `#[telemetry(...)]` settings of one item.
+/// How one key of one position is read: its name and a function that parses `= value` into the position's
+/// settings. Each position's keys are one table ([`EventAttrs::KEYS`], …): the table is the list shown in
+/// "unknown attribute" errors and the only dispatch, so a new key is one row (and one settings field), and it
+/// cannot be accepted by one match and misread by another. Duplicates are found by name, for every key alike.
+type Key<T> = (&'static str, fn(&mut T, &mut Ctxt, &ParseNestedMeta<'_>) -> syn::Result<()>);
+
+/// `#[telemetry(...)]` on an event struct.
 #[derive(Default)]
-pub(crate) struct Attrs {
+pub(crate) struct EventAttrs {
     pub(crate) name: Option<WithSpan<String>>,
     pub(crate) version: Option<WithSpan<u32>>,
     pub(crate) rename_all: Option<RenameRule>,
-    pub(crate) rename: Option<WithSpan<String>>,
     /// Parts per million of occurrences that are sent.
     pub(crate) sample_per_million: Option<u32>,
     /// Seconds during which an identical payload is sent only once.
     pub(crate) dedup_secs: Option<u64>,
+    /// The most bits the payload may carry (`EventMeta::payload_bits`), checked at compile time.
+    pub(crate) max_bits: Option<WithSpan<u32>>,
     /// The last day the event is sent, as (year, month, day), checked to exist.
     pub(crate) expires: Option<(u16, u8, u8)>,
     /// The path to `telemetry_schema` in generated code, for SDKs that re-export it (default `::telemetry_schema`).
     pub(crate) krate: Option<syn::Path>,
 }
 
-/// Parses the `#[telemetry(...)]` attributes of an item, reporting unknown, duplicate and malformed keys and any
-/// `#[serde(...)]` attribute.
-pub(crate) fn parse(cx: &mut Ctxt, attrs: &[Attribute], position: Position) -> Attrs {
-    let mut out = Attrs::default();
+impl EventAttrs {
+    const KEYS: &'static [Key<Self>] = &[
+        ("name", |out, _, meta| {
+            let lit: LitStr = meta.value()?.parse()?;
+            out.name = Some(WithSpan { value: lit.value(), span: lit.span() });
+            Ok(())
+        }),
+        ("version", |out, cx, meta| {
+            let lit: LitInt = meta.value()?.parse()?;
+            match lit.base10_parse::<u32>() {
+                Ok(version) if version >= 1 => out.version = Some(WithSpan { value: version, span: lit.span() }),
+                _ => cx.error_spanned_by(
+                    &lit,
+                    "the schema version is a whole number from 1 up; raise it when a field's meaning or kind changes",
+                ),
+            }
+            Ok(())
+        }),
+        ("rename_all", |out, cx, meta| {
+            out.rename_all = parse_rename_all(cx, meta)?;
+            Ok(())
+        }),
+        ("sample_rate", |out, cx, meta| {
+            let lit: Lit = meta.value()?.parse()?;
+            let rate = match &lit {
+                Lit::Float(f) => f.base10_parse::<f64>().ok(),
+                Lit::Int(i) => i.base10_parse::<u8>().ok().map(f64::from),
+                _ => None,
+            };
+            match rate {
+                // Rounded to parts per million; at least one, so a rate is never silently zero.
+                Some(rate) if rate > 0.0 && rate <= 1.0 => {
+                    out.sample_per_million = Some(((rate * 1e6).round() as u32).max(1));
+                }
+                _ => cx.error_spanned_by(
+                    &lit,
+                    "sample_rate is the fraction of occurrences sent, a number above 0 and at most 1 (e.g. \
+                     `sample_rate = 0.1` sends one in ten)",
+                ),
+            }
+            Ok(())
+        }),
+        ("dedup", |out, cx, meta| {
+            let lit: LitStr = meta.value()?.parse()?;
+            match parse_window(&lit.value()) {
+                Some(secs) => out.dedup_secs = Some(secs),
+                None => cx.error_spanned_by(
+                    &lit,
+                    "dedup is a time window during which an identical payload is sent only once: a whole number \
+                     followed by s, m, h or d, like \"24h\"",
+                ),
+            }
+            Ok(())
+        }),
+        ("max_bits", |out, cx, meta| {
+            let lit: LitInt = meta.value()?.parse()?;
+            match lit.base10_parse::<u32>() {
+                Ok(bits) => out.max_bits = Some(WithSpan { value: bits, span: meta.path.span() }),
+                Err(_) => cx.error_spanned_by(
+                    &lit,
+                    "max_bits is the most bits one payload may carry, a whole number like `max_bits = 64`",
+                ),
+            }
+            Ok(())
+        }),
+        ("expires", |out, cx, meta| {
+            let lit: LitStr = meta.value()?.parse()?;
+            match telemetry_date(&lit.value()) {
+                Some(date) => out.expires = Some(date),
+                None => cx.error_spanned_by(
+                    &lit,
+                    "expires is the last day the event is sent, an existing date written YYYY-MM-DD between 1970 \
+                     and 9999, like \"2027-06-30\"",
+                ),
+            }
+            Ok(())
+        }),
+        ("crate", |out, cx, meta| {
+            out.krate = parse_crate(cx, meta)?;
+            Ok(())
+        }),
+    ];
+
+    pub(crate) fn parse(cx: &mut Ctxt, attrs: &[Attribute]) -> Self {
+        parse_keys(cx, attrs, Position::Event, Self::KEYS)
+    }
+}
+
+/// `#[telemetry(...)]` on a group struct or an enum.
+#[derive(Default)]
+pub(crate) struct ContainerAttrs {
+    pub(crate) rename_all: Option<RenameRule>,
+    /// The path to `telemetry_schema` in generated code, as [`EventAttrs::krate`].
+    pub(crate) krate: Option<syn::Path>,
+}
+
+impl ContainerAttrs {
+    const KEYS: &'static [Key<Self>] = &[
+        ("rename_all", |out, cx, meta| {
+            out.rename_all = parse_rename_all(cx, meta)?;
+            Ok(())
+        }),
+        ("crate", |out, cx, meta| {
+            out.krate = parse_crate(cx, meta)?;
+            Ok(())
+        }),
+    ];
+
+    pub(crate) fn parse(cx: &mut Ctxt, attrs: &[Attribute], position: Position) -> Self {
+        parse_keys(cx, attrs, position, Self::KEYS)
+    }
+}
+
+/// A field's `max`: a plain number (a count, or each part of a version) or a duration with a unit.
+#[derive(Clone, Copy)]
+pub(crate) enum MaxValue {
+    Number(u64),
+    Millis(u64),
+}
+
+/// `#[telemetry(...)]` on a field of an event or group.
+#[derive(Default)]
+pub(crate) struct FieldAttrs {
+    pub(crate) rename: Option<WithSpan<String>>,
+    pub(crate) max: Option<WithSpan<MaxValue>>,
+    /// The scale's attribute value, already known to be one of [`BUCKET_SCALES`].
+    pub(crate) buckets: Option<WithSpan<String>>,
+    /// The precision's attribute value, already known to be one of [`PRECISIONS`].
+    pub(crate) precision: Option<WithSpan<String>>,
+}
+
+/// The values `buckets` accepts (`telemetry_schema::Scale`).
+pub(crate) const BUCKET_SCALES: &[&str] = &["exp2", "exp2/4"];
+/// The values `precision` accepts (`telemetry_schema::Precision`).
+pub(crate) const PRECISIONS: &[&str] = &["major", "minor", "patch"];
+
+impl FieldAttrs {
+    const KEYS: &'static [Key<Self>] = &[
+        ("rename", |out, _, meta| {
+            out.rename = Some(parse_rename(meta)?);
+            Ok(())
+        }),
+        ("max", |out, cx, meta| {
+            let lit: Lit = meta.value()?.parse()?;
+            let value = match &lit {
+                Lit::Int(int) => int.base10_parse::<u64>().ok().map(MaxValue::Number),
+                Lit::Str(text) => parse_duration_millis(&text.value()).map(MaxValue::Millis),
+                _ => None,
+            };
+            match value {
+                Some(MaxValue::Number(0) | MaxValue::Millis(0)) => cx.error_spanned_by(
+                    &lit,
+                    "`max = 0` would always send 0, which says nothing; remove the field or raise the cap",
+                ),
+                Some(value) => out.max = Some(WithSpan { value, span: meta.path.span() }),
+                None => cx.error_spanned_by(
+                    &lit,
+                    "max is the largest value sent (a larger one is sent as it): a whole number for a count \
+                     (`max = 64`) or for each part of a version, and for a duration a whole number followed by \
+                     ms, s, m or h (`max = \"10m\"`)",
+                ),
+            }
+            Ok(())
+        }),
+        ("buckets", |out, cx, meta| {
+            let lit: LitStr = meta.value()?.parse()?;
+            if BUCKET_SCALES.contains(&lit.value().as_str()) {
+                out.buckets = Some(WithSpan { value: lit.value(), span: meta.path.span() });
+            } else {
+                cx.error_spanned_by(
+                    &lit,
+                    format_args!(
+                        "unknown bucket scale {:?}; expected {} (\"exp2\" rounds down to 0 or a power of two, \
+                         \"exp2/4\" to four steps per power of two)",
+                        lit.value(),
+                        one_of(BUCKET_SCALES)
+                    ),
+                );
+            }
+            Ok(())
+        }),
+        ("precision", |out, cx, meta| {
+            let lit: LitStr = meta.value()?.parse()?;
+            if PRECISIONS.contains(&lit.value().as_str()) {
+                out.precision = Some(WithSpan { value: lit.value(), span: meta.path.span() });
+            } else {
+                cx.error_spanned_by(
+                    &lit,
+                    format_args!(
+                        "unknown version precision {:?}; expected {} (the parts of the version that are sent)",
+                        lit.value(),
+                        one_of(PRECISIONS)
+                    ),
+                );
+            }
+            Ok(())
+        }),
+    ];
+
+    pub(crate) fn parse(cx: &mut Ctxt, attrs: &[Attribute]) -> Self {
+        parse_keys(cx, attrs, Position::Field, Self::KEYS)
+    }
+
+    /// Whether any of `max`, `buckets` or `precision` is set.
+    pub(crate) fn is_bounded(&self) -> bool {
+        self.max.is_some() || self.buckets.is_some() || self.precision.is_some()
+    }
+
+    /// The span of the first bound key, where a bound that does not fit the field's type is reported.
+    pub(crate) fn bound_span(&self) -> Option<Span> {
+        [
+            self.max.as_ref().map(|m| m.span),
+            self.buckets.as_ref().map(|b| b.span),
+            self.precision.as_ref().map(|p| p.span),
+        ]
+        .into_iter()
+        .flatten()
+        .next()
+    }
+}
+
+/// `#[telemetry(...)]` on an enum variant.
+#[derive(Default)]
+pub(crate) struct VariantAttrs {
+    pub(crate) rename: Option<WithSpan<String>>,
+}
+
+impl VariantAttrs {
+    const KEYS: &'static [Key<Self>] = &[("rename", |out, _, meta| {
+        out.rename = Some(parse_rename(meta)?);
+        Ok(())
+    })];
+
+    pub(crate) fn parse(cx: &mut Ctxt, attrs: &[Attribute]) -> Self {
+        parse_keys(cx, attrs, Position::Variant, Self::KEYS)
+    }
+}
+
+fn parse_rename(meta: &ParseNestedMeta<'_>) -> syn::Result<WithSpan<String>> {
+    let lit: LitStr = meta.value()?.parse()?;
+    Ok(WithSpan { value: lit.value(), span: lit.span() })
+}
+
+fn parse_rename_all(cx: &mut Ctxt, meta: &ParseNestedMeta<'_>) -> syn::Result<Option<RenameRule>> {
+    let lit: LitStr = meta.value()?.parse()?;
+    let rule = RenameRule::from_str(&lit.value());
+    if rule.is_none() {
+        cx.error_spanned_by(
+            &lit,
+            format_args!("unknown rename_all rule {:?}; expected {}", lit.value(), one_of(RenameRule::NAMES)),
+        );
+    }
+    Ok(rule)
+}
+
+fn parse_crate(cx: &mut Ctxt, meta: &ParseNestedMeta<'_>) -> syn::Result<Option<syn::Path>> {
+    let lit: LitStr = meta.value()?.parse()?;
+    match lit.parse::<syn::Path>() {
+        Ok(path) => Ok(Some(path)),
+        Err(_) => {
+            cx.error_spanned_by(
+                &lit,
+                "crate is the path to telemetry_schema as this crate sees it, like \"my_sdk::telemetry_schema\" \
+                 when the SDK re-exports it",
+            );
+            Ok(None)
+        }
+    }
+}
+
+/// Reads every `#[telemetry(...)]` list of an item with one position's key table, reporting unknown and
+/// duplicate keys (naming the valid ones), malformed values, and any `#[serde(...)]` attribute.
+fn parse_keys<T: Default>(cx: &mut Ctxt, attrs: &[Attribute], position: Position, keys: &[Key<T>]) -> T {
+    let mut out = T::default();
+    let mut seen: Vec<&'static str> = Vec::new();
+    let names: Vec<&str> = keys.iter().map(|(name, _)| *name).collect();
     for attr in attrs {
         if attr.path().is_ident("serde") {
             cx.error_spanned_by(
@@ -101,7 +365,7 @@ pub(crate) fn parse(cx: &mut Ctxt, attrs: &[Attribute], position: Position) -> A
         if let Err(err) = attr.parse_nested_meta(|meta| {
             let key = meta.path.get_ident().map(ToString::to_string).unwrap_or_default();
             let span = meta.path.span();
-            if !position.keys().contains(&key.as_str()) {
+            let Some((name, parse)) = keys.iter().find(|(name, _)| *name == key) else {
                 let shown = if key.is_empty() {
                     quote::ToTokens::to_token_stream(&meta.path).to_string().replace(' ', "")
                 } else {
@@ -112,117 +376,17 @@ pub(crate) fn parse(cx: &mut Ctxt, attrs: &[Attribute], position: Position) -> A
                     format_args!(
                         "unknown telemetry attribute `{shown}` on {}; expected {}",
                         position.describe(),
-                        one_of(position.keys())
+                        one_of(&names)
                     ),
                 );
-                skip_value(&meta)?;
-                return Ok(());
-            }
-            let already_set = match key.as_str() {
-                NAME => out.name.is_some(),
-                VERSION => out.version.is_some(),
-                RENAME_ALL => out.rename_all.is_some(),
-                SAMPLE_RATE => out.sample_per_million.is_some(),
-                DEDUP => out.dedup_secs.is_some(),
-                EXPIRES => out.expires.is_some(),
-                CRATE => out.krate.is_some(),
-                _ => out.rename.is_some(),
+                return skip_value(&meta);
             };
-            if already_set {
+            if seen.contains(name) {
                 cx.error_at(span, format_args!("duplicate telemetry attribute `{key}`; keep only one"));
-                skip_value(&meta)?;
-                return Ok(());
+                return skip_value(&meta);
             }
-            match key.as_str() {
-                NAME => {
-                    let lit: LitStr = meta.value()?.parse()?;
-                    out.name = Some(WithSpan { value: lit.value(), span: lit.span() });
-                }
-                VERSION => {
-                    let lit: LitInt = meta.value()?.parse()?;
-                    match lit.base10_parse::<u32>() {
-                        Ok(version) if version >= 1 => {
-                            out.version = Some(WithSpan { value: version, span: lit.span() });
-                        }
-                        _ => cx.error_spanned_by(
-                            &lit,
-                            "the schema version is a whole number from 1 up; raise it when a field's meaning \
-                             or kind changes",
-                        ),
-                    }
-                }
-                RENAME_ALL => {
-                    let lit: LitStr = meta.value()?.parse()?;
-                    match RenameRule::from_str(&lit.value()) {
-                        Some(rule) => out.rename_all = Some(rule),
-                        None => cx.error_spanned_by(
-                            &lit,
-                            format_args!(
-                                "unknown rename_all rule {:?}; expected {}",
-                                lit.value(),
-                                one_of(RenameRule::NAMES)
-                            ),
-                        ),
-                    }
-                }
-                SAMPLE_RATE => {
-                    let lit: Lit = meta.value()?.parse()?;
-                    let rate = match &lit {
-                        Lit::Float(f) => f.base10_parse::<f64>().ok(),
-                        Lit::Int(i) => i.base10_parse::<u8>().ok().map(f64::from),
-                        _ => None,
-                    };
-                    match rate {
-                        Some(rate) if rate > 0.0 && rate <= 1.0 => {
-                            // Rounded to parts per million; at least one, so a rate is never silently zero.
-                            out.sample_per_million = Some(((rate * 1e6).round() as u32).max(1));
-                        }
-                        _ => cx.error_spanned_by(
-                            &lit,
-                            "sample_rate is the fraction of occurrences sent, a number above 0 and at most 1 \
-                             (e.g. `sample_rate = 0.1` sends one in ten)",
-                        ),
-                    }
-                }
-                DEDUP => {
-                    let lit: LitStr = meta.value()?.parse()?;
-                    match parse_window(&lit.value()) {
-                        Some(secs) => out.dedup_secs = Some(secs),
-                        None => cx.error_spanned_by(
-                            &lit,
-                            "dedup is a time window during which an identical payload is sent only once: a \
-                             whole number followed by s, m, h or d, like \"24h\"",
-                        ),
-                    }
-                }
-                EXPIRES => {
-                    let lit: LitStr = meta.value()?.parse()?;
-                    match telemetry_date(&lit.value()) {
-                        Some(date) => out.expires = Some(date),
-                        None => cx.error_spanned_by(
-                            &lit,
-                            "expires is the last day the event is sent, an existing date written YYYY-MM-DD \
-                             between 1970 and 9999, like \"2027-06-30\"",
-                        ),
-                    }
-                }
-                CRATE => {
-                    let lit: LitStr = meta.value()?.parse()?;
-                    match lit.parse::<syn::Path>() {
-                        Ok(path) => out.krate = Some(path),
-                        Err(_) => cx.error_spanned_by(
-                            &lit,
-                            "crate is the path to telemetry_schema as this crate sees it, like \
-                             \"my_sdk::telemetry_schema\" when the SDK re-exports it",
-                        ),
-                    }
-                }
-                _ => {
-                    let lit: LitStr = meta.value()?.parse()?;
-                    out.rename = Some(WithSpan { value: lit.value(), span: lit.span() });
-                }
-            }
-            Ok(())
+            seen.push(name);
+            parse(&mut out, cx, &meta)
         }) {
             cx.syn_error(err);
         }
@@ -253,6 +417,25 @@ fn parse_window(text: &str) -> Option<u64> {
         _ => return None,
     };
     number.checked_mul(scale)
+}
+
+/// `"500ms"`, `"30s"`, `"10m"`, `"2h"` → milliseconds; `None` when malformed or too large.
+fn parse_duration_millis(text: &str) -> Option<u64> {
+    let (number, scale) = if let Some(number) = text.strip_suffix("ms") {
+        (number, 1)
+    } else if let Some(number) = text.strip_suffix('s') {
+        (number, 1000)
+    } else if let Some(number) = text.strip_suffix('m') {
+        (number, 60_000)
+    } else if let Some(number) = text.strip_suffix('h') {
+        (number, 3_600_000)
+    } else {
+        return None;
+    };
+    if number.is_empty() || !number.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    number.parse::<u64>().ok()?.checked_mul(scale)
 }
 
 fn one_of(keys: &[&str]) -> String {

@@ -6,6 +6,7 @@ use syn::DeriveInput;
 use syn::spanned::Spanned;
 
 use crate::ast::{self, Enum, Struct, StructRole};
+use crate::attr::{FieldAttrs, MaxValue};
 use crate::ctxt::Ctxt;
 use crate::{refused, valid};
 
@@ -110,6 +111,79 @@ fn set_element_checks(model: &Struct<'_>) -> Vec<TokenStream> {
         .collect()
 }
 
+/// `.__with_bounds(&[FieldBound { field: i, bound }, ...])` for the bounded fields, or nothing: bounds are listed
+/// apart from the fields so that an unbounded field costs the const evaluator nothing more.
+fn with_bounds(model: &Struct<'_>) -> Option<TokenStream> {
+    let krate = krate(model.attrs.krate.as_ref());
+    let bounds: Vec<TokenStream> = model
+        .fields
+        .iter()
+        .enumerate()
+        .filter(|(_, field)| field.attrs.is_bounded())
+        .map(|(index, field)| {
+            let bound = bound_tokens(&krate, &field.attrs);
+            quote!(#krate::FieldBound { field: #index, bound: #bound })
+        })
+        .collect();
+    (!bounds.is_empty()).then(|| quote!(.__with_bounds(&[#(#bounds),*])))
+}
+
+/// A bounded field's `Bound` as a struct literal.
+fn bound_tokens(krate: &TokenStream, attrs: &FieldAttrs) -> TokenStream {
+    let max = match attrs.max.as_ref().map(|m| m.value) {
+        Some(MaxValue::Number(n) | MaxValue::Millis(n)) => quote!(::core::option::Option::Some(#n)),
+        None => quote!(::core::option::Option::None),
+    };
+    let scale = match attrs.buckets.as_ref().map(|b| b.value.as_str()) {
+        Some("exp2") => quote!(Exp2),
+        Some(_) => quote!(Exp2Quarter),
+        None => quote!(Exact),
+    };
+    let precision = match attrs.precision.as_ref().map(|p| p.value.as_str()) {
+        Some("major") => quote!(Major),
+        Some("minor") => quote!(Minor),
+        Some(_) => quote!(Patch),
+        None => quote!(Full),
+    };
+    quote!(#krate::Bound {
+        max: #max,
+        scale: #krate::Scale::#scale,
+        precision: #krate::Precision::#precision,
+    })
+}
+
+/// For each bounded field, a compile-time check that the bound fits the field's type (only the compiler knows the
+/// type's kind: aliases and macro-made types are seen through), reported at the attribute. Unbounded fields cost
+/// nothing.
+fn bound_checks(model: &Struct<'_>) -> Vec<TokenStream> {
+    model
+        .fields
+        .iter()
+        .filter_map(|field| {
+            let span = field.attrs.bound_span()?;
+            let ty = field.ty;
+            let at = krate_at(model.attrs.krate.as_ref(), span);
+            let bound = bound_tokens(&at, &field.attrs);
+            let written_for = if field.attrs.precision.is_some() {
+                quote!(Version)
+            } else {
+                match field.attrs.max.as_ref().map(|m| m.value) {
+                    Some(MaxValue::Number(_)) => quote!(Count),
+                    Some(MaxValue::Millis(_)) => quote!(Duration),
+                    None => quote!(Number),
+                }
+            };
+            Some(quote_spanned! {span=>
+                const _: () = #at::__private::check_bound(
+                    #at::__private::codec::<#ty>().kind,
+                    #bound,
+                    #at::__private::BoundFor::#written_for,
+                );
+            })
+        })
+        .collect()
+}
+
 /// `let Self { a, b } = self; fields.field(a); ...`: destructuring means a field can never be forgotten.
 fn visit_body(model: &Struct<'_>) -> TokenStream {
     if model.fields.is_empty() {
@@ -132,6 +206,8 @@ fn expand_struct(model: &Struct<'_>) -> TokenStream {
     let ident = &model.input.ident;
     let doc = doc_or_fallback(model.doc.as_ref());
     let fields = field_metas(model);
+    let bound_checks = bound_checks(model);
+    let with_bounds = with_bounds(model);
     let visit = visit_body(model);
     let idents: Vec<_> = model.fields.iter().map(|f| f.ident).collect();
     let set_checks = set_element_checks(model);
@@ -149,8 +225,17 @@ fn expand_struct(model: &Struct<'_>) -> TokenStream {
             let rust_name = ast::unraw(ident);
             let sampling = model.attrs.sample_per_million.map(|ppm| quote!(.with_sample_rate_per_million(#ppm)));
             let dedup = model.attrs.dedup_secs.map(|secs| quote!(.with_dedup_window_secs(#secs)));
-            let expires =
-                model.attrs.expires.map(|(y, m, d)| quote!(.with_expires(::telemetry_schema::Date::new(#y, #m, #d))));
+            let max_bits = model.attrs.max_bits.as_ref().map(|max_bits| {
+                let bits = max_bits.value;
+                let at = krate_at(model.attrs.krate.as_ref(), max_bits.span);
+                quote_spanned! {max_bits.span=>
+                    const _: () = #at::__private::check_max_bits(
+                        &<#ident as #at::TelemetryEvent>::META,
+                        #bits,
+                    );
+                }
+            });
+            let expires = model.attrs.expires.map(|(y, m, d)| quote!(.with_expires(#krate::Date::new(#y, #m, #d))));
             quote! {
                 #[doc(hidden)]
                 const _: () = {
@@ -159,9 +244,11 @@ fn expand_struct(model: &Struct<'_>) -> TokenStream {
                     impl #krate::TelemetryEvent for #ident {
                         const META: #krate::EventMeta = #krate::EventMeta::__derived(
                             #name, #version, #doc, &[#(#fields),*],
-                        )#sampling #dedup #expires;
+                        )#sampling #dedup #expires #with_bounds;
                         #visit_fn
                     }
+                    #(#bound_checks)*
+                    #max_bits
                     #krate::__private::inventory::submit! {
                         #krate::RegisteredEvent::new::<#ident>(
                             ::core::concat!(::core::module_path!(), "::", #rust_name),
@@ -180,7 +267,7 @@ fn expand_struct(model: &Struct<'_>) -> TokenStream {
                     // One address for the whole program, so the serializer recognizes the metadata by identity.
                     #(#set_checks)*
                     static __TELEMETRY_META: #krate::GroupMeta =
-                        #krate::GroupMeta::__derived(#type_name, #doc, &[#(#fields),*]);
+                        #krate::GroupMeta::__derived(#type_name, #doc, &[#(#fields),*])#with_bounds;
                     #[automatically_derived]
                     impl #krate::TelemetryGroup for #ident {
                         const META: #krate::GroupMeta = __TELEMETRY_META;
@@ -191,6 +278,7 @@ fn expand_struct(model: &Struct<'_>) -> TokenStream {
                     impl #krate::DerivedKind for #ident {
                         type Shape = #krate::GroupShape;
                     }
+                    #(#bound_checks)*
                 };
                 #krate::impl_decode!(group #ident { #(#idents),* });
             }

@@ -70,7 +70,11 @@
 //! | `#[telemetry(sample_rate = 0.5)]` | event | the share of these events that is sent, decided on the client (debug mode still prints all) |
 //! | `#[telemetry(dedup = "24h")]` | event | an identical payload is sent at most once per window (`s`, `m`, `h` or `d`) |
 //! | `#[telemetry(rename_all = "camelCase")]` | event, group, enum | how field or variant names are written: `lowercase`, `UPPERCASE`, `PascalCase`, `camelCase`, `snake_case`, `SCREAMING_SNAKE_CASE`, `kebab-case`, `SCREAMING-KEBAB-CASE` |
+//! | `#[telemetry(max_bits = 64)]` | event | the most bits one payload may carry (`EventMeta::payload_bits`), checked at compile time |
 //! | `#[telemetry(rename = "prod")]` | field, variant | this one name |
+//! | `#[telemetry(max = 64)]`, `#[telemetry(max = "10m")]` | field | the largest value sent, a larger one is sent as it: a count, a duration (`ms`, `s`, `m`, `h`), or each part of a version (`9`, `99`, …, with `precision`) |
+//! | `#[telemetry(buckets = "exp2")]` | field | a count or duration is rounded down to 0 or a power of two (`"exp2/4"`: four steps per power of two) |
+//! | `#[telemetry(precision = "minor")]` | field | only the first parts of a version are sent: `major`, `minor` or `patch` |
 //! | `#[telemetry(crate = "my_sdk::telemetry_schema")]` | event, group, enum | where generated code finds `telemetry_schema`, for users of an SDK that re-exports it and do not depend on it themselves (default `::telemetry_schema`) |
 //!
 //! A `BTreeSet<E>` field needs `E: Ord`, so a set enum derives `Clone, Copy, PartialEq, Eq, PartialOrd, Ord,
@@ -104,8 +108,8 @@ pub fn derive_telemetry_event(input: TokenStream) -> TokenStream {
 }
 
 /// Derives `telemetry_schema::TelemetryGroup` for a struct of documented, collectable fields nested in an
-/// event. Attributes: `#[telemetry(rename_all = "...")]` on the struct, `#[telemetry(rename = "...")]` on a
-/// field.
+/// event. Attributes: `#[telemetry(rename_all = "...")]` on the struct; on a field `rename` and the bounds of
+/// [`TelemetryEvent`](derive@TelemetryEvent)'s fields.
 #[proc_macro_derive(TelemetryGroup, attributes(telemetry, serde))]
 pub fn derive_telemetry_group(input: TokenStream) -> TokenStream {
     let input = parse_macro_input!(input as DeriveInput);

@@ -6,6 +6,7 @@ use syn::spanned::Spanned;
 use syn::{Fields, GenericParam, Generics};
 
 use crate::ast::{Enum, Struct, StructRole};
+use crate::attr::{FieldAttrs, MaxValue};
 use crate::ctxt::Ctxt;
 use crate::refused;
 
@@ -56,6 +57,7 @@ pub(crate) fn check_struct(cx: &mut Ctxt, model: &Struct<'_>) {
         if let Some((tokens, message)) = refused::explain(field.ty) {
             cx.error_spanned_by(tokens, message);
         }
+        check_version_bound(cx, &field.attrs);
         let wire = model.wire_name(field);
         let span = field.attrs.rename.as_ref().map_or(field.ident.span(), |r| r.span);
         if !is_name(&wire, true) {
@@ -126,6 +128,25 @@ pub(crate) fn check_enum(cx: &mut Ctxt, model: &Enum<'_>) {
                 ),
             );
         }
+    }
+}
+
+/// With `precision` (a version), `max` caps each part: 9, 99, 999, … so that the schema's pattern is a number of
+/// digits. Whether the field is a version at all is checked by the compiler, which knows its type.
+fn check_version_bound(cx: &mut Ctxt, attrs: &FieldAttrs) {
+    let (Some(_), Some(max)) = (&attrs.precision, &attrs.max) else {
+        return;
+    };
+    let fits = match max.value {
+        MaxValue::Number(n) => n <= 999_999_999 && n.to_string().bytes().all(|b| b == b'9'),
+        MaxValue::Millis(_) => false,
+    };
+    if !fits {
+        cx.error_at(
+            max.span,
+            "with `precision`, `max` caps each part of the version: a plain number of nines (9, 99, 999, …, at \
+             most 999999999), so that the page and the schema can say \"at most N digits\"",
+        );
     }
 }
 

@@ -357,7 +357,7 @@ impl Archive {
             Self { versions: Vec::new(), retired: self.retired.clone(), files_on_disk: self.files_on_disk.clone() };
         for meta in &disclosure.events {
             let (event, version) = (meta.name(), meta.version());
-            let fields = catalog::fields_value(meta.fields())?;
+            let fields = catalog::fields_value(meta)?;
             let highest = self.versions.iter().filter(|v| v.event == event).map(|v| v.version).max();
             if self.retirement(event, version).is_some() {
                 problems.push(ArchiveProblem::RetiredVersionReused {

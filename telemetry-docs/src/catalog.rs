@@ -1,11 +1,11 @@
 //! `catalog.json`: the page's content as data, for dashboards and review tools.
 
 use telemetry_schema::{
-    BATCH_EVENTS_KEY, ConsentDefault, Context, DO_NOT_TRACK, ENVELOPE_FIELDS, EnumMeta, EventMeta, FieldMeta,
-    TOOLKIT_VERSION, TelemetryGroup,
+    BATCH_EVENTS_KEY, Bound, ConsentDefault, Context, DO_NOT_TRACK, ENVELOPE_FIELDS, EnumMeta, EventMeta, FieldBound,
+    FieldMeta, Precision, TOOLKIT_VERSION, TelemetryGroup,
 };
 
-use crate::json::Json;
+use crate::json::{F64, Json};
 use crate::words::{self, Kind};
 use crate::{Archive, Disclosure, GenerateError, example, page};
 
@@ -58,6 +58,7 @@ pub(crate) fn build(disclosure: &Disclosure<'_>, archive: &Archive) -> Result<Js
         ("retention", optional(product.retention())),
         ("contact", optional(product.contact())),
         ("deletion", optional(product.deletion())),
+        ("payload_budget_bits", product.payload_budget_bits().map_or(Json::Null, |bits| Json::Number(u64::from(bits)))),
         (
             "environment",
             Json::Object(vec![
@@ -79,7 +80,9 @@ pub(crate) fn build(disclosure: &Disclosure<'_>, archive: &Archive) -> Result<Js
             ("required", Json::Bool(field.required)),
         ];
         if field.kind == telemetry_schema::EnvelopeFieldKind::Context {
-            entries.push(("fields", fields(<Context as TelemetryGroup>::META.fields())?));
+            let context = <Context as TelemetryGroup>::META;
+            entries.push(("payload_bits", Json::Fraction(F64(context.payload_bits()))));
+            entries.push(("fields", fields(context.fields(), context.bounds(), &|i| context.field_bits(i))?));
         }
         envelope_fields.push(Json::Object(entries));
     }
@@ -120,35 +123,59 @@ fn event(meta: &EventMeta, archive: &Archive) -> Result<Json, GenerateError> {
         ("sample_rate_per_million", Json::Number(u64::from(meta.sample_rate_per_million()))),
         ("dedup_window_secs", meta.dedup_window().map_or(Json::Null, |window| Json::Number(window.as_secs()))),
         ("frequency", Json::String(words::frequency(meta))),
+        ("payload_bits", Json::Fraction(F64(meta.payload_bits()))),
         ("older_versions_accepted", Json::Array(older)),
         ("expires", meta.expires().map_or(Json::Null, |date| Json::String(date.to_string()))),
-        ("fields", fields(meta.fields())?),
+        ("fields", fields(meta.fields(), meta.bounds(), &|i| meta.field_bits(i))?),
         ("example_payload", example::payload(meta)?),
     ]))
 }
 
-/// The catalog's description of `fields`, as data (what the archive stores and the compatibility gate compares).
-pub(crate) fn fields_value(fields: &[FieldMeta]) -> Result<serde_json::Value, GenerateError> {
-    Ok(self::fields(fields)?.to_value())
+/// The catalog's description of an event's fields, as data (what the archive stores and the compatibility gate
+/// compares).
+pub(crate) fn fields_value(meta: &EventMeta) -> Result<serde_json::Value, GenerateError> {
+    Ok(self::fields(meta.fields(), meta.bounds(), &|i| meta.field_bits(i))?.to_value())
 }
 
-fn fields(fields: &[FieldMeta]) -> Result<Json, GenerateError> {
+/// The fields with their bounds and figures. Counts and durations carry `max` (the largest value sent: the cap,
+/// the largest bucket, or the type's largest value) and `buckets` (the scale's attribute value, or null);
+/// versions carry `precision` (`major`, `minor`, `patch`, or null for the whole version) and `max` (the cap on
+/// each part, or null). Every field carries `payload_bits`, the `log2` of its number of possible values.
+fn fields(fields: &[FieldMeta], bounds: &[FieldBound], bits: &dyn Fn(usize) -> f64) -> Result<Json, GenerateError> {
     let mut out = Vec::with_capacity(fields.len());
-    for field in fields {
+    for (index, field) in fields.iter().enumerate() {
         let kind = Kind::of(&field.kind())?;
+        let bound = bounds.iter().find(|b| b.field == index).map_or(Bound::NONE, |b| b.bound);
         let mut entries = vec![
             ("name", Json::String(field.name().to_owned())),
             ("doc", Json::String(field.doc().to_owned())),
             ("kind", Json::String(kind_name(kind).to_owned())),
-            ("kind_text", Json::String(kind.describe_plain())),
+            ("kind_text", Json::String(kind.describe_plain_bounded(&field.kind(), &bound))),
             ("required", Json::Bool(field.is_required())),
         ];
+        let buckets = || bound.scale().attribute().map_or(Json::Null, |scale| Json::String(scale.to_owned()));
         match kind {
-            Kind::Count(width) => entries.push(("max", Json::Number(width.max()))),
+            Kind::Count(width) => {
+                entries.push(("max", Json::Number(bound.largest(width.max()))));
+                entries.push(("buckets", buckets()));
+            }
+            Kind::DurationMillis => {
+                entries.push(("max", Json::Number(bound.largest(u64::MAX))));
+                entries.push(("buckets", buckets()));
+            }
+            Kind::Version => {
+                let precision = bound.precision().attribute().map_or(Json::Null, |p| Json::String(p.to_owned()));
+                entries.push(("precision", precision));
+                let capped = bound.precision() != Precision::Full && bound.max().is_some();
+                entries.push(("max", if capped { Json::Number(bound.part_max()) } else { Json::Null }));
+            }
             Kind::Enum(meta) | Kind::EnumSet(meta) => entries.push(("values", values(meta))),
-            Kind::Group(group) => entries.push(("fields", self::fields(group.fields())?)),
-            Kind::Bool | Kind::DurationMillis | Kind::Version => {}
+            Kind::Group(group) => {
+                entries.push(("fields", self::fields(group.fields(), group.bounds(), &|i| group.field_bits(i))?));
+            }
+            Kind::Bool => {}
         }
+        entries.push(("payload_bits", Json::Fraction(F64(bits(index)))));
         out.push(Json::Object(entries));
     }
     Ok(Json::Array(out))

@@ -1,7 +1,8 @@
 //! The command line: `docs-gen [--out DIR] [--check] [--format LIST]`.
 //!
-//! Exit codes: 0 when the files were written or are up to date, 1 when `--check` found a difference, 2 when
-//! nothing could be generated (a registry problem, a bad argument, a file that cannot be read or written).
+//! Exit codes: 0 when the files were written or are up to date, 1 when `--check` found a difference or an event
+//! is over the product's payload budget (the files are still written without `--check`), 2 when nothing could be
+//! generated (a registry problem, a bad argument, a file that cannot be read or written).
 
 use std::ffi::OsString;
 use std::io::Write;
@@ -16,7 +17,7 @@ use telemetry_schema::Date;
 
 use crate::{Archive, Difference, Disclosure, Format, generate_with_archive};
 
-/// `--check` found files that are out of date.
+/// `--check` found files that are out of date, or an event is over the product's payload budget.
 pub const EXIT_OUT_OF_DATE: u8 = 1;
 /// Nothing could be generated or compared.
 pub const EXIT_ERROR: u8 = 2;
@@ -78,8 +79,8 @@ fn command(binary: &Binary) -> Command {
     Command::new(binary.package)
         .about("Writes the \"what is collected\" telemetry page, its catalog and the JSON Schemas for the events linked into this program.")
         .after_help(
-            "Exit status: 0 when the files were written or are up to date, 1 when --check found a difference, \
-             2 on an error.",
+            "Exit status: 0 when the files were written or are up to date, 1 when --check found a difference \
+             or an event is over the product's payload budget, 2 on an error.",
         )
         .arg(
             Arg::new("out")
@@ -147,6 +148,12 @@ fn run_inner(
     let schema_options = SchemaOptions::for_product(disclosure.product);
     let shown = out.display();
     let check = matches.get_flag("check");
+    // The budget holds whatever is generated: the files are still written (so the page shows every figure), and
+    // both modes fail.
+    let over_budget = crate::over_budget(disclosure.product, &disclosure.events);
+    for event in &over_budget {
+        let _ = writeln!(stderr, "{event}");
+    }
 
     // The archive decides before anything is written: a refused change must not overwrite the published entry
     // the next run compares against.
@@ -189,6 +196,9 @@ fn run_inner(
             return Ok(EXIT_OUT_OF_DATE);
         }
         let differences = generated.check(&out).map_err(|error| format!("error: {error}"))?;
+        if differences.is_empty() && !over_budget.is_empty() {
+            return Ok(EXIT_OUT_OF_DATE);
+        }
         if differences.is_empty() {
             let _ =
                 writeln!(stdout, "docs-gen: the {} generated files in {shown} are up to date", generated.files.len());
@@ -224,7 +234,7 @@ fn run_inner(
     for (path, status) in report {
         let _ = writeln!(stdout, "  {status:<9} {path}");
     }
-    Ok(0)
+    Ok(if over_budget.is_empty() { 0 } else { EXIT_OUT_OF_DATE })
 }
 
 /// The workspace root of the binary's crate: the runtime `CARGO_MANIFEST_DIR` when run by cargo (so a moved

@@ -2,7 +2,8 @@
 //! list, fixed numbers, fixed all-zero identifiers, keys in wire order.
 
 use telemetry_schema::{
-    Context, ENVELOPE_FIELDS, EnvelopeFieldKind, EventMeta, FieldMeta, Product, TOOLKIT_VERSION, TelemetryGroup,
+    Bound, Context, ENVELOPE_FIELDS, EnvelopeFieldKind, EventMeta, FieldBound, FieldMeta, Product, TOOLKIT_VERSION,
+    TelemetryGroup, Version,
 };
 
 use crate::GenerateError;
@@ -13,31 +14,40 @@ use crate::words::Kind;
 const EXAMPLE_COUNT: u64 = 3;
 /// The milliseconds every example duration holds.
 const EXAMPLE_MILLIS: u64 = 1_500;
-/// The version every example version field holds.
-const EXAMPLE_VERSION: &str = "1.2.3";
+/// The version every example version field holds (cut to the field's precision, if bounded).
+const EXAMPLE_VERSION: Version = Version::new(1, 2, 3);
 
 /// An example payload of `meta`: every field present, optional ones included.
 ///
 /// # Errors
 /// For a field kind this version of docs-gen does not know.
 pub(crate) fn payload(meta: &EventMeta) -> Result<Json, GenerateError> {
-    fields(meta.fields())
+    fields(meta.fields(), meta.bounds())
 }
 
-fn fields(fields: &[FieldMeta]) -> Result<Json, GenerateError> {
+/// Example values go through each field's bound, as the serializer sends them.
+fn fields(fields: &[FieldMeta], bounds: &[FieldBound]) -> Result<Json, GenerateError> {
     let mut entries = Vec::with_capacity(fields.len());
-    for field in fields {
-        entries.push((field.name(), value(Kind::of(&field.kind())?)?));
+    for (index, field) in fields.iter().enumerate() {
+        let bound = bounds.iter().find(|b| b.field == index).map_or(Bound::NONE, |b| b.bound);
+        entries.push((field.name(), value(Kind::of(&field.kind())?, &bound)?));
     }
     Ok(Json::Object(entries))
 }
 
-fn value(kind: Kind) -> Result<Json, GenerateError> {
+fn value(kind: Kind, bound: &Bound) -> Result<Json, GenerateError> {
     Ok(match kind {
         Kind::Bool => Json::Bool(false),
-        Kind::Count(width) => Json::Number(EXAMPLE_COUNT.min(width.max())),
-        Kind::DurationMillis => Json::Number(EXAMPLE_MILLIS),
-        Kind::Version => Json::String(EXAMPLE_VERSION.to_owned()),
+        Kind::Count(width) => Json::Number(bound.round(EXAMPLE_COUNT.min(width.max()))),
+        Kind::DurationMillis => Json::Number(bound.round(EXAMPLE_MILLIS)),
+        Kind::Version => Json::String(match bound.precision().parts() {
+            Some(parts) => {
+                let all = [EXAMPLE_VERSION.major(), EXAMPLE_VERSION.minor(), EXAMPLE_VERSION.patch()];
+                let kept: Vec<String> = all.iter().take(parts).map(|part| bound.cap_part(*part).to_string()).collect();
+                kept.join(".")
+            }
+            None => EXAMPLE_VERSION.to_string(),
+        }),
         // The toolkit refuses an enum without variants at compile time; an empty list is still well-formed.
         Kind::Enum(meta) => match meta.variants().first() {
             Some(first) => Json::String(first.name().to_owned()),
@@ -46,7 +56,7 @@ fn value(kind: Kind) -> Result<Json, GenerateError> {
         Kind::EnumSet(meta) => Json::Array(
             meta.variants().first().map(|first| Json::String(first.name().to_owned())).into_iter().collect(),
         ),
-        Kind::Group(group) => fields(group.fields())?,
+        Kind::Group(group) => fields(group.fields(), group.bounds())?,
     })
 }
 
@@ -67,7 +77,10 @@ pub(crate) fn envelope(meta: &EventMeta, product: &Product) -> Result<Json, Gene
             EnvelopeFieldKind::Version => Json::String(TOOLKIT_VERSION.to_string()),
             EnvelopeFieldKind::Id128 => Json::String("0".repeat(32)),
             EnvelopeFieldKind::Id256 => Json::String("0".repeat(64)),
-            EnvelopeFieldKind::Context => fields(<Context as TelemetryGroup>::META.fields())?,
+            EnvelopeFieldKind::Context => {
+                let context = <Context as TelemetryGroup>::META;
+                fields(context.fields(), context.bounds())?
+            }
             EnvelopeFieldKind::Payload => payload(meta)?,
             other => return Err(GenerateError::UnknownKind(format!("envelope field kind {other:?}"))),
         };

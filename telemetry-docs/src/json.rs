@@ -4,12 +4,26 @@
 //! `preserve_order` feature: its output would depend on what else is compiled. Generated files must be
 //! byte-identical everywhere, so they are written from this tree, whose objects keep the order the code gives.
 
+/// An `f64` that is compared by its bits, so that [`Json`] can stay `Eq`.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct F64(pub(crate) f64);
+
+impl PartialEq for F64 {
+    fn eq(&self, other: &Self) -> bool {
+        self.0.to_bits() == other.0.to_bits()
+    }
+}
+
+impl Eq for F64 {}
+
 /// A JSON value whose objects keep their keys in insertion order.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) enum Json {
     Null,
     Bool(bool),
     Number(u64),
+    /// A finite fraction, written as Rust's shortest round-trip form (the same on every machine).
+    Fraction(F64),
     String(String),
     Array(Vec<Json>),
     Object(Vec<(&'static str, Json)>),
@@ -31,6 +45,7 @@ impl Json {
             Self::Null => Value::Null,
             Self::Bool(b) => Value::Bool(*b),
             Self::Number(n) => Value::from(*n),
+            Self::Fraction(F64(x)) => Value::from(*x),
             Self::String(s) => Value::String(s.clone()),
             Self::Array(items) => Value::Array(items.iter().map(Self::to_value).collect()),
             Self::Object(entries) => {
@@ -44,6 +59,7 @@ impl Json {
             Self::Null => out.push_str("null"),
             Self::Bool(b) => out.push_str(if *b { "true" } else { "false" }),
             Self::Number(n) => out.push_str(&n.to_string()),
+            Self::Fraction(F64(x)) => out.push_str(&x.to_string()),
             Self::String(s) => push_string(out, s),
             Self::Array(items) if items.is_empty() => out.push_str("[]"),
             Self::Object(entries) if entries.is_empty() => out.push_str("{}"),

@@ -47,6 +47,7 @@
 #![cfg_attr(docsrs, feature(doc_cfg))]
 
 mod archive;
+mod budget;
 mod catalog;
 pub mod cli;
 mod compat;
@@ -73,6 +74,7 @@ pub use archive::{
     ARCHIVE_FORMAT_VERSION, ARCHIVE_PATH, Archive, ArchiveError, ArchiveProblem, ArchivedVersion, RETIRED_PATH,
     Retirement,
 };
+pub use budget::{OverBudget, over_budget};
 pub use catalog::CATALOG_FORMAT_VERSION;
 pub use compat::{Change, ChangeKind};
 pub use expiry::{EXPIRY_WARNING_DAYS, ExpiryNotice, expiry_notices};

@@ -2,8 +2,8 @@
 //! HTML), so both pages always say the same thing. All wording of the page lives here and in [`crate::words`].
 
 use telemetry_schema::{
-    BATCH_EVENTS_KEY, ConsentDefault, Context, DO_NOT_TRACK, ENVELOPE_FIELDS, EnumMeta, EventMeta, FieldMeta,
-    TOOLKIT_VERSION, TelemetryGroup,
+    BATCH_EVENTS_KEY, Bound, ConsentDefault, Context, DO_NOT_TRACK, ENVELOPE_FIELDS, EnumMeta, EventMeta, FieldBound,
+    FieldMeta, TOOLKIT_VERSION, TelemetryGroup,
 };
 
 use crate::{Archive, ArchivedVersion, Disclosure, GenerateError, compat, example, text, words};
@@ -89,6 +89,7 @@ const COLLECTED: &str = "what-is-collected";
 const ENVELOPE: &str = "envelope";
 const EXAMPLE: &str = "example";
 const NEVER: &str = "never-collected";
+const BOUND: &str = "how-much-an-event-can-say";
 const SEE: &str = "see-what-is-sent";
 const OPT_OUT: &str = "opt-out";
 const CHANGES: &str = "what-changed";
@@ -124,6 +125,7 @@ pub(crate) fn build(disclosure: &Disclosure<'_>, archive: &Archive) -> Result<Pa
     envelope(disclosure, blocks)?;
     example_section(disclosure, blocks)?;
     never_collected(disclosure, blocks)?;
+    information_bound(disclosure, blocks);
     see_what_is_sent(disclosure, blocks);
     opt_out(disclosure, blocks);
     your_data(disclosure, blocks);
@@ -192,6 +194,7 @@ fn contents(disclosure: &Disclosure<'_>, blocks: &mut Vec<Block>) {
         item(vec![link(vec![t("What is sent with every event")], ENVELOPE)]),
         item(vec![link(vec![t("An example event")], EXAMPLE)]),
         item(vec![link(vec![t("What is never collected")], NEVER)]),
+        item(vec![link(vec![t("How much one event can say")], BOUND)]),
         item(vec![link(vec![t("How to see what is sent")], SEE)]),
         item(vec![link(vec![t(opt_out_title(disclosure))], OPT_OUT)]),
     ];
@@ -236,7 +239,14 @@ fn event_section(meta: &EventMeta, archive: &Archive, blocks: &mut Vec<Block>) -
     }
     let mut facts = vec![
         item(vec![strong("How often:"), t(" "), t(words::frequency(meta))]),
-        item(vec![strong("Schema version:"), t(format!(" {}", meta.version()))]),
+        item(vec![
+            strong("Schema version:"),
+            t(format!(" {}; ", meta.version())),
+            strong(format!("at most {}", words::plural_bits(meta.payload_bits()))),
+            t(" ("),
+            link(vec![t("what this means")], BOUND),
+            t(")"),
+        ]),
     ];
     facts.extend(lifetime_items(meta, archive));
     blocks.push(Block::List(facts));
@@ -246,7 +256,7 @@ fn event_section(meta: &EventMeta, archive: &Archive, blocks: &mut Vec<Block>) -
     }
     let mut table = Table { columns: FIELD_COLUMNS.to_vec(), rows: Vec::new() };
     let mut enums = EnumUses::default();
-    field_rows("", meta.fields(), &mut table, &mut enums)?;
+    field_rows("", meta.fields(), meta.bounds(), &mut table, &mut enums)?;
     blocks.push(Block::Table(table));
     enums.push_lists(blocks);
     Ok(())
@@ -256,21 +266,25 @@ fn event_section(meta: &EventMeta, archive: &Archive, blocks: &mut Vec<Block>) -
 fn field_rows(
     prefix: &str,
     fields: &[FieldMeta],
+    bounds: &[FieldBound],
     table: &mut Table,
     enums: &mut EnumUses,
 ) -> Result<(), GenerateError> {
-    for field in fields {
+    for (index, field) in fields.iter().enumerate() {
         let path = format!("{prefix}{}", field.name());
         let kind = words::Kind::of(&field.kind())?;
+        let bound = bounds.iter().find(|b| b.field == index).map_or(Bound::NONE, |b| b.bound);
         table.rows.push(vec![
             vec![code(&path)],
-            kind.describe(),
+            kind.describe_bounded(&field.kind(), &bound),
             vec![t(words::presence(field.is_required()))],
             text::flow(field.doc()),
         ]);
         match kind {
             words::Kind::Enum(meta) | words::Kind::EnumSet(meta) => enums.add(meta, &path),
-            words::Kind::Group(group) => field_rows(&format!("{path}."), group.fields(), table, enums)?,
+            words::Kind::Group(group) => {
+                field_rows(&format!("{path}."), group.fields(), group.bounds(), table, enums)?;
+            }
             _ => {}
         }
     }
@@ -340,6 +354,7 @@ fn envelope(disclosure: &Disclosure<'_>, blocks: &mut Vec<Block>) -> Result<(), 
             field_rows(
                 &format!("{}.", field.name),
                 <Context as TelemetryGroup>::META.fields(),
+                <Context as TelemetryGroup>::META.bounds(),
                 &mut table,
                 &mut enums,
             )?;
@@ -415,14 +430,48 @@ fn never_collected(disclosure: &Disclosure<'_>, blocks: &mut Vec<Block>) -> Resu
         link(vec![t("envelope")], ENVELOPE),
         t(". Two limits are worth knowing. A count, a duration or a version number is a number chosen by the \
            SDK's code: the toolkit guarantees its form (a whole number in the range shown, a version like 1.2.3), \
-           not what it measures, and a number could in principle encode something else, such as an address; so \
+           not what it measures, and within its range a number could in principle encode something else; so \
            the description next to each one is "),
         t(product.name()),
-        t("'s promise of what the number means. And the network connection that delivers a batch shows \
+        t("'s promise of what the number means, and "),
+        link(vec![t("how much an event can say")], BOUND),
+        t(" is bounded and printed for each event. And the network connection that delivers a batch shows \
            its IP address to the server that receives it, as every connection does; the address is not part of \
            any event."),
     ]));
     Ok(())
+}
+
+fn information_bound(disclosure: &Disclosure<'_>, blocks: &mut Vec<Block>) {
+    let product = disclosure.product;
+    heading(blocks, 2, BOUND, vec![t("How much one event can say")]);
+    blocks.push(Block::Paragraph(vec![t(
+        "Every field above can only take the values its table allows: yes or no, one value of a list, a number \
+         in a range (some capped, some rounded), a version number of a fixed form. So the number of different \
+         events the SDK could ever send is known in advance, and each event shows it as \"at most N bits\": \
+         there are at most 2 to the power N different versions of that event. Every bit doubles the number: \
+         1 bit is a yes or no, 10 bits are about a thousand possibilities, 20 bits about a million.",
+    )]));
+    blocks.push(Block::Paragraph(vec![t(
+        "For scale, about 33 bits are enough to single out one person among everyone alive (2 to the power 33 is \
+         about 8.6 billion). An event that can say much less than that cannot, on its own, single out one \
+         person among everyone, whatever its numbers are made to mean. But events from one installation carry the same random \
+         installation id, so what they say adds up over time: two events of 20 bits can together say up to 40.",
+    )]));
+    let context = <Context as TelemetryGroup>::META.payload_bits();
+    let mut last = vec![t(format!(
+        "The facts about the machine sent with every event (the context in the envelope) can say at most {}; \
+         the identifiers and version numbers of the envelope are not counted in an event's figure.",
+        words::plural_bits(context)
+    ))];
+    if let Some(budget) = product.payload_budget_bits() {
+        last.push(t(format!(
+            " {} holds every event to at most {}: its build fails when an event could say more.",
+            product.name(),
+            words::plural_bits(f64::from(budget))
+        )));
+    }
+    blocks.push(Block::Paragraph(last));
 }
 
 fn see_what_is_sent(disclosure: &Disclosure<'_>, blocks: &mut Vec<Block>) {

@@ -1,7 +1,7 @@
 //! Plain words for kinds, presence and frequency, shared by the page and the catalog.
 
 use telemetry_schema::{
-    CollectableKind, CountWidth, EnumMeta, EnvelopeFieldKind, EventMeta, GroupMeta, PreTag, Product,
+    Bound, CollectableKind, CountWidth, EnumMeta, EnvelopeFieldKind, EventMeta, GroupMeta, PreTag, Precision, Product,
 };
 
 use crate::GenerateError;
@@ -64,16 +64,50 @@ impl Kind {
         }
     }
 
-    /// The kind in plain words without markup, for the catalog.
-    pub(crate) fn describe_plain(self) -> String {
-        plain(&self.describe())
+    /// The kind in plain words, with what its bound does to a value (see [`Bound::describe`]): "a count (0 to
+    /// 64)", then "64 or more is sent as 64".
+    pub(crate) fn describe_bounded(self, kind: &CollectableKind, bound: &Bound) -> Vec<Inline> {
+        let Some(sentence) = bound.describe(kind) else {
+            return self.describe();
+        };
+        let mut out = match self {
+            Self::Count(width) => vec![t(format!("a count (0 to {})", thousands(bound.largest(width.max()))))],
+            Self::Version => vec![t(match bound.precision() {
+                Precision::Major => "a major version number like 1",
+                Precision::Minor => "a version number like 1.4",
+                _ => "a version number like 1.4.2",
+            })],
+            _ => self.describe(),
+        };
+        out.push(Inline::Break);
+        out.push(t(sentence));
+        out
+    }
+
+    /// The kind and its bound in plain words without markup, for the catalog.
+    pub(crate) fn describe_plain_bounded(self, kind: &CollectableKind, bound: &Bound) -> String {
+        plain(&self.describe_bounded(kind, bound))
+    }
+
+    /// The attribute that would shrink a field of this kind, for the budget's error (`None`: no attribute can).
+    pub(crate) fn shrinking_attribute(self) -> Option<&'static str> {
+        match self {
+            Self::Count(_) => Some("#[telemetry(max = N)] or #[telemetry(buckets = \"exp2\")]"),
+            Self::DurationMillis => Some("#[telemetry(buckets = \"exp2\", max = \"10m\")]"),
+            Self::Version => Some("#[telemetry(precision = \"minor\", max = 99)]"),
+            Self::Group(_) => Some("bounds on the group's own fields"),
+            Self::Bool | Self::Enum(_) | Self::EnumSet(_) => None,
+        }
     }
 
     /// The kind in general, for the tally on the page.
     fn tally_name(self) -> String {
         match self {
             Self::Bool => "yes / no".to_owned(),
-            Self::Count(_) => "a count: a whole number from 0 up to the largest value of its type".to_owned(),
+            Self::Count(_) => {
+                "a count: a whole number from 0 up to the largest value of its type, or capped or rounded as shown"
+                    .to_owned()
+            }
             Self::DurationMillis => "a duration in whole milliseconds".to_owned(),
             Self::Version => {
                 let tags: Vec<&str> = PreTag::ALL.iter().map(|tag| tag.as_str()).collect();
@@ -112,6 +146,19 @@ pub(crate) fn plain(inlines: &[Inline]) -> String {
         }
     }
     out
+}
+
+/// An information bound for people: rounded up to one decimal (so it stays "at most"), without a trailing `.0`.
+pub(crate) fn bits(bits: f64) -> String {
+    // The tiny slack keeps an exact figure like 64 from being shown as 64.1 after floating-point noise.
+    let tenths = (bits * 10.0 - 1e-6).ceil().max(0.0);
+    if tenths % 10.0 == 0.0 { format!("{}", tenths / 10.0) } else { format!("{:.1}", tenths / 10.0) }
+}
+
+/// "1 bit", "9.6 bits".
+pub(crate) fn plural_bits(value: f64) -> String {
+    let shown = bits(value);
+    if shown == "1" { "1 bit".to_owned() } else { format!("{shown} bits") }
 }
 
 /// "always" or "optional".

@@ -101,6 +101,7 @@ fn hostile_docs_stay_text_in_markdown() {
             "What is sent with every event",
             "An example event",
             "What is never collected",
+            "How much one event can say",
             "How to see what is sent",
             "How to turn it off",
             "What happens to the data",

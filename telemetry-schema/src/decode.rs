@@ -50,6 +50,7 @@ use std::time::Duration;
 use serde::de::{DeserializeSeed, Error as _, IgnoredAny, MapAccess, SeqAccess, Visitor};
 use serde::{Deserializer, de};
 
+use crate::bound::{Bound, FieldBound};
 use crate::envelope::{AnonymousId, Context, ProjectId};
 use crate::event::TelemetryEvent;
 use crate::kind::{CountWidth, TelemetryEnum};
@@ -73,6 +74,54 @@ pub trait Decode: Sized {
     /// # Errors
     /// When the input is not exactly what the serializer would write for this type.
     fn decode<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error>;
+
+    /// Decodes one value of a field bounded by `bound` (`#[telemetry(max, buckets, precision)]`): refused unless the
+    /// serializer could have sent it, as the schema refuses it. Only counts, durations, versions and their
+    /// `Option`s are ever bounded; for every other kind this is [`Decode::decode`].
+    ///
+    /// # Errors
+    /// As [`Decode::decode`], and when the value is outside the bound.
+    fn decode_bounded<'de, D: Deserializer<'de>>(deserializer: D, bound: &Bound) -> Result<Self, D::Error> {
+        let _ = bound;
+        Self::decode(deserializer)
+    }
+}
+
+/// A [`DeserializeSeed`] that decodes the value of one field with [`Decode::decode_bounded`], under the field's
+/// bound. Used by [`impl_decode!`](crate::impl_decode).
+pub struct FieldSeed<T>(Bound, PhantomData<fn() -> T>);
+
+impl<T> FieldSeed<T> {
+    /// The seed for the field at `index` of metadata whose bounds are `bounds`.
+    pub fn new(bounds: &'static [FieldBound], index: usize) -> Self {
+        Self(crate::bound::bound_of(bounds, index), PhantomData)
+    }
+}
+
+impl<T> fmt::Debug for FieldSeed<T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "FieldSeed({:?})", self.0)
+    }
+}
+
+impl<'de, T: Decode> DeserializeSeed<'de> for FieldSeed<T> {
+    type Value = T;
+
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<T, D::Error> {
+        if self.0.is_none() { T::decode(deserializer) } else { T::decode_bounded(deserializer, &self.0) }
+    }
+}
+
+/// `value`, if a field bounded by `bound` can be sent as it: the cap, or (below the cap) a value of the scale.
+fn check_bounded_number<E: de::Error>(value: u64, bound: &Bound, kind: crate::CollectableKind) -> Result<u64, E> {
+    if bound.round(value) == value {
+        return Ok(value);
+    }
+    let what = if kind == crate::CollectableKind::DurationMillis { "duration" } else { "count" };
+    Err(E::custom(format_args!(
+        "{value} is not a value this {what} is sent as: {}",
+        bound.describe(&kind).unwrap_or_default()
+    )))
 }
 
 /// A [`DeserializeSeed`] that decodes a `T` with [`Decode`].
@@ -307,6 +356,11 @@ macro_rules! decode_counts {
                 // In range by the visitor's check.
                 <$ty>::try_from(v).map_err(|_| D::Error::custom("count out of range"))
             }
+            fn decode_bounded<'de, D: Deserializer<'de>>(deserializer: D, bound: &Bound) -> Result<Self, D::Error> {
+                let v = Self::decode(deserializer)?;
+                check_bounded_number::<D::Error>(v as u64, bound, crate::CollectableKind::Count(CountWidth::$width))?;
+                Ok(v)
+            }
         }
     )*};
 }
@@ -315,6 +369,12 @@ decode_counts!(u8 => U8, u16 => U16, u32 => U32, u64 => U64, usize => Usize);
 impl Decode for Duration {
     fn decode<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         let millis = deserializer.deserialize_u64(CountVisitor(CountWidth::U64, "a duration in milliseconds"))?;
+        Ok(Duration::from_millis(millis))
+    }
+
+    fn decode_bounded<'de, D: Deserializer<'de>>(deserializer: D, bound: &Bound) -> Result<Self, D::Error> {
+        let millis = deserializer.deserialize_u64(CountVisitor(CountWidth::U64, "a duration in milliseconds"))?;
+        check_bounded_number::<D::Error>(millis, bound, crate::CollectableKind::DurationMillis)?;
         Ok(Duration::from_millis(millis))
     }
 }
@@ -336,6 +396,40 @@ impl Decode for Version {
     fn decode<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         deserializer.deserialize_str(StrVisitor(parse_wire_version, "a version string like 1.2.3 or 2.0.0-rc.1"))
     }
+
+    /// A bounded version is its first parts (`1.4` for `precision = "minor"`), each within the cap, without a
+    /// pre-release tag; the parts not sent decode as 0.
+    fn decode_bounded<'de, D: Deserializer<'de>>(deserializer: D, bound: &Bound) -> Result<Self, D::Error> {
+        let Some(parts) = bound.precision().parts() else {
+            return Self::decode(deserializer);
+        };
+        let digits = bound.part_max().to_string().len();
+        let parse = move |text: &str| -> Result<Version, String> {
+            let mut numbers = [0u32; 3];
+            let mut count = 0;
+            for part in text.split('.') {
+                let well_formed = !part.is_empty()
+                    && part.len() <= digits
+                    && part.bytes().all(|b| b.is_ascii_digit())
+                    && (part == "0" || !part.starts_with('0'));
+                let value = part.parse::<u64>().ok().filter(|v| well_formed && *v <= bound.part_max());
+                match (value, numbers.get_mut(count)) {
+                    (Some(value), Some(slot)) if count < parts => *slot = value as u32,
+                    _ => {
+                        return Err(format!(
+                            "{text:?} is not a version of {parts} part(s) of at most {digits} digit(s)"
+                        ));
+                    }
+                }
+                count += 1;
+            }
+            if count != parts {
+                return Err(format!("{text:?} is not a version of {parts} part(s) of at most {digits} digit(s)"));
+            }
+            Version::try_new(numbers[0], numbers[1], numbers[2]).ok_or_else(|| "version part too large".to_owned())
+        };
+        deserializer.deserialize_str(StrVisitor(parse, "a bounded version string like 1.4"))
+    }
 }
 
 fn parse_wire_version(text: &str) -> Result<Version, String> {
@@ -353,6 +447,10 @@ impl<T: Decode> Decode for Option<T> {
     /// A present key holds a value: `null` is refused, since `None` is sent by leaving the key out.
     fn decode<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         T::decode(deserializer).map(Some)
+    }
+
+    fn decode_bounded<'de, D: Deserializer<'de>>(deserializer: D, bound: &Bound) -> Result<Self, D::Error> {
+        T::decode_bounded(deserializer, bound).map(Some)
     }
 }
 
@@ -514,13 +612,15 @@ macro_rules! impl_decode {
     };
     (group $ty:ident { $($field:ident),* $(,)? }) => {
         $crate::impl_decode!(@object $ty, <$ty as $crate::TelemetryGroup>::META_REF.name(),
-            <$ty as $crate::TelemetryGroup>::META_REF.fields(), { $($field),* });
+            <$ty as $crate::TelemetryGroup>::META_REF.fields(), <$ty as $crate::TelemetryGroup>::META_REF.bounds(),
+            { $($field),* });
     };
     (event $ty:ident { $($field:ident),* $(,)? }) => {
         $crate::impl_decode!(@object $ty, <$ty as $crate::TelemetryEvent>::META.name(),
-            <$ty as $crate::TelemetryEvent>::META.fields(), { $($field),* });
+            <$ty as $crate::TelemetryEvent>::META.fields(), <$ty as $crate::TelemetryEvent>::META.bounds(),
+            { $($field),* });
     };
-    (@object $ty:ident, $owner:expr, $fields:expr, { $($field:ident),* }) => {
+    (@object $ty:ident, $owner:expr, $fields:expr, $bounds:expr, { $($field:ident),* }) => {
         const _: () = {
             use $crate::__private::serde;
             struct ObjectVisitor;
@@ -536,6 +636,7 @@ macro_rules! impl_decode {
                 ) -> ::core::result::Result<$ty, A::Error> {
                     const OWNER: &str = $owner;
                     const FIELDS: &[$crate::FieldMeta] = $fields;
+                    const BOUNDS: &[$crate::FieldBound] = $bounds;
                     $(let mut $field = ::core::option::Option::None;)*
                     while let ::core::option::Option::Some(index) =
                         $crate::decode::next_field_index(&mut map, OWNER, FIELDS)?
@@ -549,7 +650,7 @@ macro_rules! impl_decode {
                                     );
                                 }
                                 $field = ::core::option::Option::Some(
-                                    map.next_value_seed($crate::decode::DecodeSeed::NEW)?,
+                                    map.next_value_seed($crate::decode::FieldSeed::new(BOUNDS, position))?,
                                 );
                             }
                             position += 1;

@@ -6,6 +6,7 @@
 
 use std::fmt;
 
+use crate::bound::{Bound, FieldBound, bound_of};
 use crate::event::TelemetryEvent;
 use crate::kind::Collectable;
 use crate::meta::{Checked, EnumMeta, FieldMeta, GroupMeta};
@@ -47,8 +48,8 @@ pub fn write_json<E: TelemetryEvent + ?Sized>(event: &E, out: &mut String) -> Re
     // time, once per event type) any that the derive's unchecked constructors or a hand-written impl let through.
     let meta = Checked::<E>::META;
     let start = out.len();
-    let mut encoder = Encoder { buf: out, problem: None };
-    encoder.write_fields(meta.fields(), |fields| event.visit_fields(fields));
+    let mut encoder = Encoder { buf: out, problem: None, bound: Bound::NONE };
+    encoder.write_fields(meta.fields(), meta.bounds(), |fields| event.visit_fields(fields));
     match encoder.problem {
         None => Ok(()),
         Some(problem) => {
@@ -62,7 +63,7 @@ pub fn write_json<E: TelemetryEvent + ?Sized>(event: &E, out: &mut String) -> Re
 pub(crate) fn write_value<T: Collectable>(out: &mut String, value: &T) {
     // The group's field names are copied verbatim: evaluating its kind runs the compile-time check of the type.
     let _checked = const { T::KIND };
-    let mut encoder = Encoder { buf: out, problem: None };
+    let mut encoder = Encoder { buf: out, problem: None, bound: Bound::NONE };
     value.encode(&mut encoder);
 }
 
@@ -71,6 +72,9 @@ pub(crate) fn write_value<T: Collectable>(out: &mut String, value: &T) {
 pub struct Encoder<'a> {
     buf: &'a mut String,
     problem: Option<EncodeProblem>,
+    /// The bound of the field being written, from its `const` metadata: numbers and versions are cut down here,
+    /// so the raw value never reaches the buffer.
+    bound: Bound,
 }
 
 impl Encoder<'_> {
@@ -79,13 +83,27 @@ impl Encoder<'_> {
         self.buf.push_str(text);
     }
 
+    /// Writes a count or a duration in milliseconds, capped and rounded by the field's bound.
     #[inline]
     pub(crate) fn write_u64(&mut self, value: u64) {
-        self.buf.push_str(itoa::Buffer::new().format(value));
+        self.buf.push_str(itoa::Buffer::new().format(self.bound.round(value)));
     }
 
     pub(crate) fn write_version(&mut self, version: &Version) {
         let mut digits = itoa::Buffer::new();
+        if let Some(parts) = self.bound.precision().parts() {
+            // A bounded version: its first parts, each capped, and never a pre-release tag.
+            self.buf.push('"');
+            let all = [version.major(), version.minor(), version.patch()];
+            for (i, part) in all.into_iter().take(parts).enumerate() {
+                if i > 0 {
+                    self.buf.push('.');
+                }
+                self.buf.push_str(digits.format(self.bound.cap_part(part)));
+            }
+            self.buf.push('"');
+            return;
+        }
         self.buf.push('"');
         self.buf.push_str(digits.format(version.major()));
         self.buf.push('.');
@@ -146,13 +164,18 @@ impl Encoder<'_> {
     }
 
     pub(crate) fn write_group(&mut self, meta: &'static GroupMeta, visit: impl FnOnce(&mut Fields<'_>)) {
-        self.write_fields(meta.fields(), visit);
+        self.write_fields(meta.fields(), meta.bounds(), visit);
     }
 
-    fn write_fields(&mut self, meta: &'static [FieldMeta], visit: impl FnOnce(&mut Fields<'_>)) {
+    fn write_fields(
+        &mut self,
+        meta: &'static [FieldMeta],
+        bounds: &'static [FieldBound],
+        visit: impl FnOnce(&mut Fields<'_>),
+    ) {
         self.buf.push('{');
-        let mut fields =
-            Fields { out: Encoder { buf: &mut *self.buf, problem: None }, meta, next: 0, wrote_any: false };
+        let out = Encoder { buf: &mut *self.buf, problem: None, bound: Bound::NONE };
+        let mut fields = Fields { out, meta, bounds, next: 0, wrote_any: false };
         visit(&mut fields);
         if fields.next < meta.len() && fields.out.problem.is_none() {
             fields.out.problem = Some(EncodeProblem::MissingField { field: meta[fields.next].name() });
@@ -176,6 +199,7 @@ impl Encoder<'_> {
 pub struct Fields<'a> {
     out: Encoder<'a>,
     meta: &'static [FieldMeta],
+    bounds: &'static [FieldBound],
     next: usize,
     wrote_any: bool,
 }
@@ -203,7 +227,10 @@ impl Fields<'_> {
         self.out.buf.push('"');
         self.out.buf.push_str(meta.name());
         self.out.buf.push_str("\":");
+        // `next` was advanced above: this field is `next - 1`.
+        self.out.bound = bound_of(self.bounds, self.next - 1);
         value.encode(&mut self.out);
+        self.out.bound = Bound::NONE;
     }
 }
 

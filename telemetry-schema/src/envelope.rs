@@ -75,6 +75,7 @@ pub struct Context {
     /// The processor architecture.
     pub arch: Arch,
     /// How many logical CPUs the machine has.
+    #[telemetry(max = 64)]
     pub cpu_count: u16,
     /// Whether the program runs in a continuous-integration environment.
     pub is_ci: bool,

@@ -58,6 +58,7 @@
 // context) with them.
 extern crate self as telemetry_schema;
 
+mod bound;
 mod date;
 #[cfg(feature = "serde")]
 pub mod decode;
@@ -73,6 +74,7 @@ mod registry;
 pub mod schema;
 mod version;
 
+pub use bound::{Bound, FieldBound, Precision, Scale};
 pub use date::Date;
 pub use encode::{EncodeError, EncodeProblem, Encoder, Fields, to_json, write_json};
 pub use envelope::{
@@ -124,7 +126,74 @@ pub mod __private {
     #[cfg(feature = "serde")]
     pub use serde;
 
-    use crate::{Collectable, CollectableKind, Fields};
+    use crate::{Bound, Collectable, CollectableKind, EventMeta, Fields};
+
+    /// What a `#[telemetry(max = …, buckets = …, precision = …)]` attribute was written for, which decides the
+    /// message when the field's type is of another kind.
+    #[derive(Debug, Clone, Copy)]
+    pub enum BoundFor {
+        /// An integer `max` (and maybe `buckets`): a count.
+        Count,
+        /// A `max` with a unit (`"10m"`): a duration.
+        Duration,
+        /// Only `buckets`: a count or a duration.
+        Number,
+        /// `precision` (and maybe `max`): a version.
+        Version,
+    }
+
+    /// The derive's compile-time check of a field's bound against the field's kind (which only the compiler
+    /// knows: aliases and macro-made types are seen through). Emitted only for bounded fields, at the attribute.
+    pub const fn check_bound(kind: CollectableKind, bound: Bound, written_for: BoundFor) {
+        let mut inner = &kind;
+        while let CollectableKind::Optional(next) = inner {
+            inner = next;
+        }
+        match (written_for, inner) {
+            (BoundFor::Count, CollectableKind::Count(_))
+            | (BoundFor::Duration, CollectableKind::DurationMillis)
+            | (BoundFor::Number, CollectableKind::Count(_) | CollectableKind::DurationMillis)
+            | (BoundFor::Version, CollectableKind::Version) => {}
+            (BoundFor::Count, CollectableKind::DurationMillis) => panic!(
+                "telemetry: the `max` of a duration needs a unit: a string like \"500ms\", \"30s\", \"10m\" or \"2h\""
+            ),
+            (BoundFor::Duration, CollectableKind::Count(_)) => {
+                panic!("telemetry: a `max` with a unit is for a duration; the `max` of a count is a plain number")
+            }
+            (BoundFor::Count | BoundFor::Duration, CollectableKind::Version) => panic!(
+                "telemetry: a version is bounded by `precision = \"major\"`, `\"minor\"` or `\"patch\"` (and \
+                 `max` for each part)"
+            ),
+            (BoundFor::Number, CollectableKind::Version) => {
+                panic!("telemetry: `buckets` rounds counts and durations; bound a version with `precision`")
+            }
+            (BoundFor::Version, _) => {
+                panic!("telemetry: `precision` cuts a version to its first parts; this field is not a version")
+            }
+            (_, CollectableKind::Bool) => {
+                panic!("telemetry: `max` and `buckets` bound counts and durations; a bool is already one bit")
+            }
+            (_, CollectableKind::Enum(_) | CollectableKind::EnumSet(_)) => panic!(
+                "telemetry: `max` and `buckets` bound counts and durations; an enum is already bounded by its \
+                 variants"
+            ),
+            _ => panic!("telemetry: `max` and `buckets` bound counts and durations; this field is neither"),
+        }
+        if let Err(message) = bound.check_for(&kind) {
+            panic!("{}", message);
+        }
+    }
+
+    /// `#[telemetry(max_bits = N)]`: the derive's compile-time check of the event's information bound.
+    pub const fn check_max_bits(meta: &EventMeta, max_bits: u32) {
+        if meta.payload_bits() > max_bits as f64 {
+            panic!(
+                "telemetry: this event can carry more bits than its `max_bits` allows: bound its heaviest fields \
+                 with `max`, `buckets` or `precision`, or raise `max_bits` (docs-gen's page and catalog give the \
+                 figure of each field)"
+            );
+        }
+    }
 
     /// The per-field check and everything the generated code needs of a field's type, behind one function
     /// bound. Both the metadata and the visitor go through [`codec`], so an uncollectable field is reported

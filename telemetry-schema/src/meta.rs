@@ -4,6 +4,7 @@
 //! name that could break the wire format (or a missing description) is a build error even for hand-written impls.
 //! Docs-gen, the schema renderer and the serializer all read these types; nothing else describes an event.
 
+use crate::bound::{Bound, FieldBound};
 use crate::date::Date;
 use crate::kind::CollectableKind;
 
@@ -19,6 +20,7 @@ pub struct EventMeta {
     fields: &'static [FieldMeta],
     sample_per_million: u32,
     dedup_window_secs: Option<u64>,
+    bounds: &'static [FieldBound],
     expires: Option<Date>,
 }
 
@@ -35,7 +37,16 @@ impl EventMeta {
         assert!(!is_blank(doc), "telemetry: every event needs a doc comment");
         assert!(is_visible_text(doc), "{}", HIDDEN_IN_DOC);
         assert!(fields_are_unique(fields), "telemetry: two fields of one event have the same name");
-        Self { name, version, doc, fields, sample_per_million: 1_000_000, dedup_window_secs: None, expires: None }
+        Self {
+            name,
+            version,
+            doc,
+            fields,
+            sample_per_million: 1_000_000,
+            dedup_window_secs: None,
+            bounds: &[],
+            expires: None,
+        }
     }
 
     /// Sends only this many occurrences per million (`#[telemetry(sample_rate = 0.1)]` is 100 000).
@@ -51,6 +62,39 @@ impl EventMeta {
     pub const fn with_dedup_window_secs(self, secs: u64) -> Self {
         assert!(secs >= 1, "telemetry: a dedup window is at least one second");
         Self { dedup_window_secs: Some(secs), ..self }
+    }
+
+    /// Bounds some fields (`#[telemetry(max = …, buckets = …, precision = …)]`): each is capped, rounded or (a
+    /// version) cut to its first parts before it is sent. Refused at compile time (in a `const`) when a bound
+    /// names no field, names one twice, or does not fit the field's kind.
+    pub const fn with_bounds(self, bounds: &'static [FieldBound]) -> Self {
+        if let Err(error) = check_bounds(self.fields, bounds) {
+            panic!("{}", error.problem.message());
+        }
+        Self { bounds, ..self }
+    }
+
+    /// For `#[derive(TelemetryEvent)]`, which has checked each bound at its attribute. Not public API; what it
+    /// builds is checked again by everything that renders it.
+    #[doc(hidden)]
+    pub const fn __with_bounds(self, bounds: &'static [FieldBound]) -> Self {
+        Self { bounds, ..self }
+    }
+
+    /// The bounds of the fields that have one (most have none: their values are sent as they are).
+    pub const fn bounds(&self) -> &'static [FieldBound] {
+        self.bounds
+    }
+
+    /// The bound of the field at `index` in [`Self::fields`] ([`Bound::NONE`] when it has none).
+    pub const fn bound(&self, index: usize) -> Bound {
+        crate::bound::bound_of(self.bounds, index)
+    }
+
+    /// `log2` of the number of distinct values the field at `index` can be sent as (an `Option`'s absence is one
+    /// of them); the payload's figure is the sum of its fields' (see [`Self::payload_bits`]).
+    pub const fn field_bits(&self, index: usize) -> f64 {
+        crate::bound::field_bits(&self.fields[index], self.bound(index))
     }
 
     /// Stops sending the event after `date` (`#[telemetry(expires = "2027-06-30")]`): from the next day on, the
@@ -91,7 +135,16 @@ impl EventMeta {
     /// [`MetaError`]).
     #[doc(hidden)]
     pub const fn __derived(name: &'static str, version: u32, doc: &'static str, fields: &'static [FieldMeta]) -> Self {
-        Self { name, version, doc, fields, sample_per_million: 1_000_000, dedup_window_secs: None, expires: None }
+        Self {
+            name,
+            version,
+            doc,
+            fields,
+            sample_per_million: 1_000_000,
+            dedup_window_secs: None,
+            bounds: &[],
+            expires: None,
+        }
     }
 
     /// The event name on the wire, e.g. `CLI_COMMAND`.
@@ -112,6 +165,31 @@ impl EventMeta {
     /// The payload's fields, in declaration order (which is also the order on the wire).
     pub const fn fields(&self) -> &'static [FieldMeta] {
         self.fields
+    }
+
+    /// The information bound of the event: `log2` of the number of distinct payloads its type allows, after
+    /// every field's [`Bound`]. A bool is 1 bit, an enum of n variants `log2 n`, a set of n variants n, an
+    /// `Option<T>` `log2(|T| + 1)`, a group the sum of its fields, a count or a duration `log2` of the number of
+    /// values it can be sent as, a version by its grammar. At most 2^bits different payloads can be sent, so this
+    /// is how much one event can say. A `const fn`: free at run time, and checkable at compile time
+    /// (`#[telemetry(max_bits = N)]`).
+    ///
+    /// ```
+    /// use telemetry_schema::TelemetryEvent;
+    ///
+    /// /// Sent when a build finishes.
+    /// #[derive(TelemetryEvent)]
+    /// struct Built {
+    ///     /// Whether the cache was used.
+    ///     cached: bool,
+    ///     /// How many pages, capped.
+    ///     #[telemetry(max = 1023)]
+    ///     pages: u32,
+    /// }
+    /// assert_eq!(Built::META.payload_bits(), 11.0);
+    /// ```
+    pub const fn payload_bits(&self) -> f64 {
+        crate::bound::fields_bits(self.fields, self.bounds)
     }
 }
 
@@ -163,6 +241,12 @@ impl FieldMeta {
     /// What kind of value the field holds.
     pub const fn kind(&self) -> CollectableKind {
         self.kind
+    }
+
+    /// `log2` of the number of distinct values the field can be sent as under `bound` (its event's or group's
+    /// `bound(index)`); an `Option`'s absence is one of them.
+    pub const fn payload_bits(&self, bound: Bound) -> f64 {
+        crate::bound::field_bits(self, bound)
     }
 
     /// Whether the field is always present (everything but `Option`).
@@ -260,6 +344,7 @@ pub struct GroupMeta {
     name: &'static str,
     doc: &'static str,
     fields: &'static [FieldMeta],
+    bounds: &'static [FieldBound],
 }
 
 impl GroupMeta {
@@ -269,7 +354,7 @@ impl GroupMeta {
         assert!(!is_blank(doc), "telemetry: every group needs a doc comment");
         assert!(is_visible_text(doc), "{}", HIDDEN_IN_DOC);
         assert!(fields_are_unique(fields), "telemetry: two fields of one group have the same name");
-        Self { name, doc, fields }
+        Self { name, doc, fields, bounds: &[] }
     }
 
     /// For `#[derive(TelemetryGroup)]`, which has already checked the docs and the fields. Not public API.
@@ -277,7 +362,36 @@ impl GroupMeta {
     /// [`MetaError`]).
     #[doc(hidden)]
     pub const fn __derived(name: &'static str, doc: &'static str, fields: &'static [FieldMeta]) -> Self {
-        Self { name, doc, fields }
+        Self { name, doc, fields, bounds: &[] }
+    }
+
+    /// Bounds some fields, as [`EventMeta::with_bounds`].
+    pub const fn with_bounds(self, bounds: &'static [FieldBound]) -> Self {
+        if let Err(error) = check_bounds(self.fields, bounds) {
+            panic!("{}", error.problem.message());
+        }
+        Self { bounds, ..self }
+    }
+
+    /// For `#[derive(TelemetryGroup)]`, as [`EventMeta::__with_bounds`]. Not public API.
+    #[doc(hidden)]
+    pub const fn __with_bounds(self, bounds: &'static [FieldBound]) -> Self {
+        Self { bounds, ..self }
+    }
+
+    /// The bounds of the fields that have one.
+    pub const fn bounds(&self) -> &'static [FieldBound] {
+        self.bounds
+    }
+
+    /// The bound of the field at `index` in [`Self::fields`] ([`Bound::NONE`] when it has none).
+    pub const fn bound(&self, index: usize) -> Bound {
+        crate::bound::bound_of(self.bounds, index)
+    }
+
+    /// `log2` of the number of distinct values of the field at `index` (see [`EventMeta::field_bits`]).
+    pub const fn field_bits(&self, index: usize) -> f64 {
+        crate::bound::field_bits(&self.fields[index], self.bound(index))
     }
 
     /// The Rust name of the group type.
@@ -293,6 +407,13 @@ impl GroupMeta {
     /// The group's fields, in wire order.
     pub const fn fields(&self) -> &'static [FieldMeta] {
         self.fields
+    }
+
+    /// `log2` of the number of distinct values of the group: the sum of its fields' figures (see
+    /// [`EventMeta::payload_bits`]). For the envelope's [`Context`](crate::Context), what the machine facts sent
+    /// with every event can say.
+    pub const fn payload_bits(&self) -> f64 {
+        crate::bound::fields_bits(self.fields, self.bounds)
     }
 }
 
@@ -340,6 +461,8 @@ pub enum MetaProblem {
     BlankDoc,
     /// A doc with a character that would hide or reorder text on the page.
     HiddenCharacter(char),
+    /// A bound (`max`, `buckets`, `precision`) that does not fit the field's kind; the message says how.
+    Bound(&'static str),
 }
 
 impl MetaError {
@@ -381,6 +504,7 @@ impl MetaProblem {
             }
             Self::BlankDoc => "telemetry: refused metadata: every event, field, enum, variant and group needs a doc",
             Self::HiddenCharacter(_) => HIDDEN_IN_DOC,
+            Self::Bound(message) => message,
         }
     }
 }
@@ -453,7 +577,7 @@ impl EventMeta {
             return fail(MetaProblem::InvalidEventName, self.name);
         }
         check!(check_doc(self.doc, self.name));
-        check_fields(self.fields, 0, true)
+        check_fields(self.fields, self.bounds, 0, true)
     }
 }
 
@@ -487,9 +611,44 @@ const fn check_field_names(fields: &[FieldMeta]) -> Result<(), MetaError> {
     Ok(())
 }
 
+/// Each bound names a field (by index) once, and fits its kind.
+const fn check_bounds(fields: &'static [FieldMeta], bounds: &[FieldBound]) -> Result<(), MetaError> {
+    let mut i = 0;
+    while i < bounds.len() {
+        let index = bounds[i].field;
+        if index >= fields.len() {
+            return fail(
+                MetaProblem::Bound("telemetry: refused metadata: a bound names a field that does not exist"),
+                "",
+            );
+        }
+        let mut j = i + 1;
+        while j < bounds.len() {
+            if bounds[j].field == index {
+                return fail(
+                    MetaProblem::Bound("telemetry: refused metadata: a field has two bounds"),
+                    fields[index].name,
+                );
+            }
+            j += 1;
+        }
+        if let Err(message) = bounds[i].bound.check_for(&fields[index].kind) {
+            return fail(MetaProblem::Bound(message), fields[index].name);
+        }
+        i += 1;
+    }
+    Ok(())
+}
+
 /// `depth` is the number of groups around `fields`.
-const fn check_fields(fields: &[FieldMeta], depth: usize, docs: bool) -> Result<(), MetaError> {
+const fn check_fields(
+    fields: &'static [FieldMeta],
+    bounds: &[FieldBound],
+    depth: usize,
+    docs: bool,
+) -> Result<(), MetaError> {
     check!(check_field_names(fields));
+    check!(check_bounds(fields, bounds));
     let mut i = 0;
     while i < fields.len() {
         if docs {
@@ -518,7 +677,7 @@ const fn check_kind(kind: &CollectableKind, depth: usize, docs: bool) -> Result<
             if docs {
                 check!(check_doc(meta.doc, meta.name));
             }
-            check_fields(meta.fields, depth + 1, docs)
+            check_fields(meta.fields, meta.bounds, depth + 1, docs)
         }
         CollectableKind::Optional(inner) => match inner {
             CollectableKind::Optional(_) => fail(MetaProblem::OptionalOfOptional, "Option"),

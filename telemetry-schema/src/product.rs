@@ -68,6 +68,7 @@ pub struct Product {
     contact: Option<&'static str>,
     deletion: Option<&'static str>,
     require_expiry: bool,
+    payload_budget_bits: Option<u32>,
 }
 
 /// Builds a [`Product`] in a `const`; see [`Product::builder`]. Every method is a `const fn`.
@@ -88,6 +89,7 @@ pub struct ProductBuilder {
     contact: Option<&'static str>,
     deletion: Option<&'static str>,
     require_expiry: bool,
+    payload_budget_bits: Option<u32>,
 }
 
 impl ProductBuilder {
@@ -170,6 +172,14 @@ impl ProductBuilder {
     /// without one, so nothing is collected for ever by default.
     pub const fn require_expiry(mut self) -> Self {
         self.require_expiry = true;
+        self
+    }
+
+    /// The most bits any one event's payload may carry ([`EventMeta::payload_bits`](crate::EventMeta)), if the
+    /// product holds its events to a budget: `docs-gen --check` fails on an event above it, naming its heaviest
+    /// fields and the attribute that would shrink each. The page prints the budget.
+    pub const fn payload_budget_bits(mut self, bits: u32) -> Self {
+        self.payload_budget_bits = Some(bits);
         self
     }
 
@@ -270,6 +280,7 @@ impl ProductBuilder {
             contact: self.contact,
             deletion: self.deletion,
             require_expiry: self.require_expiry,
+            payload_budget_bits: self.payload_budget_bits,
         })
     }
 }
@@ -451,6 +462,7 @@ impl Product {
             contact: None,
             deletion: None,
             require_expiry: false,
+            payload_budget_bits: None,
         }
     }
 
@@ -524,6 +536,12 @@ impl Product {
         self.require_expiry
     }
 
+    /// The most bits any one event's payload may carry, if the product holds its events to a budget; see
+    /// [`ProductBuilder::payload_budget_bits`].
+    pub const fn payload_budget_bits(&self) -> Option<u32> {
+        self.payload_budget_bits
+    }
+
     /// Checks the product again, as [`ProductBuilder::try_build`] did: docs-gen runs it on whatever product it is
     /// given, so nothing it prints comes from a product that skipped a rule.
     ///
@@ -545,6 +563,7 @@ impl Product {
             contact: self.contact,
             deletion: self.deletion,
             require_expiry: self.require_expiry,
+            payload_budget_bits: self.payload_budget_bits,
         };
         match builder.try_build() {
             Ok(_) => Ok(()),

@@ -36,6 +36,7 @@ use std::fmt::Write as _;
 
 use serde_json::{Map, Value, json};
 
+use crate::bound::{Bound, FieldBound};
 use crate::envelope::{Context, ENVELOPE_FIELDS, EnvelopeFieldKind};
 use crate::kind::{Collectable, CollectableKind, CountWidth};
 use crate::meta::{EnumMeta, EventMeta, FieldMeta, GroupMeta};
@@ -144,7 +145,7 @@ fn event_schema_body(meta: &EventMeta, opts: &SchemaOptions) -> Map<String, Valu
     schema.insert("$id".into(), opts.uri(&format!("events/{}", event_file_name(meta))).into());
     schema.insert("title".into(), format!("{} (schema version {})", meta.name(), meta.version()).into());
     schema.insert("description".into(), meta.doc().into());
-    object_schema(&mut schema, meta.fields(), &mut defs);
+    object_schema(&mut schema, meta.fields(), meta.bounds(), &mut defs);
     defs.insert_into(&mut schema);
     schema
 }
@@ -475,11 +476,12 @@ fn hex_string(digits: usize) -> Map<String, Value> {
 }
 
 /// Fills `type`, `properties`, `required` and `additionalProperties` of a closed object.
-fn object_schema(schema: &mut Map<String, Value>, fields: &[FieldMeta], defs: &mut Defs) {
+fn object_schema(schema: &mut Map<String, Value>, fields: &[FieldMeta], bounds: &[FieldBound], defs: &mut Defs) {
     let mut properties = Map::new();
     let mut required = Vec::new();
-    for field in fields {
-        properties.insert(field.name().into(), Value::Object(field_schema(field, defs)));
+    for (index, field) in fields.iter().enumerate() {
+        let bound = bounds.iter().find(|b| b.field == index).map_or(Bound::NONE, |b| b.bound);
+        properties.insert(field.name().into(), Value::Object(field_schema(field, &bound, defs)));
         if field.is_required() {
             required.push(Value::from(field.name()));
         }
@@ -490,20 +492,50 @@ fn object_schema(schema: &mut Map<String, Value>, fields: &[FieldMeta], defs: &m
     schema.insert("additionalProperties".into(), false.into());
 }
 
-fn field_schema(field: &FieldMeta, defs: &mut Defs) -> Map<String, Value> {
+fn field_schema(field: &FieldMeta, bound: &Bound, defs: &mut Defs) -> Map<String, Value> {
     let mut schema = kind_schema(&field.kind(), defs);
     let mut kind = field.kind();
     while let CollectableKind::Optional(inner) = kind {
         kind = *inner;
     }
-    let description = match kind {
+    bound_schema(&mut schema, &kind, bound);
+    let mut description = match kind {
         CollectableKind::DurationMillis => {
             format!("{} Sent as a whole number of milliseconds.", field.doc().trim_end())
         }
         _ => field.doc().to_owned(),
     };
+    if let Some(bound) = bound.describe(&kind) {
+        description = format!("{} {bound}", description.trim_end());
+    }
     schema.insert("description".into(), description.into());
     schema
+}
+
+/// Narrows the schema of a bounded field to exactly what the serializer can send: `maximum` for a capped count or
+/// duration, the `enum` of every value a rounded one can be sent as, the pattern of a version cut to its first
+/// parts. A tampered client sending 14 where only powers of two are allowed is refused.
+fn bound_schema(schema: &mut Map<String, Value>, kind: &CollectableKind, bound: &Bound) {
+    if bound.is_none() {
+        return;
+    }
+    match kind {
+        CollectableKind::Count(_) | CollectableKind::DurationMillis => {
+            let type_max = crate::bound::type_max(kind).unwrap_or(u64::MAX);
+            schema.insert("maximum".into(), bound.largest(type_max).into());
+            if let Some(values) = bound.values(type_max) {
+                schema.insert("enum".into(), values.into());
+            }
+        }
+        CollectableKind::Version => {
+            if let Some(parts) = bound.precision().parts() {
+                let digits = bound.part_max().to_string().len();
+                let pattern = crate::bound::bounded_version_pattern(parts, digits);
+                *schema = string_pattern(&pattern);
+            }
+        }
+        _ => {}
+    }
 }
 
 fn kind_schema(kind: &CollectableKind, defs: &mut Defs) -> Map<String, Value> {
@@ -563,7 +595,7 @@ impl Defs {
         let mut schema = Map::new();
         schema.insert("title".into(), meta.name().into());
         schema.insert("description".into(), meta.doc().into());
-        object_schema(&mut schema, meta.fields(), self);
+        object_schema(&mut schema, meta.fields(), meta.bounds(), self);
         self.entries.insert(key.clone(), Value::Object(schema));
         format!("#/$defs/{key}")
     }

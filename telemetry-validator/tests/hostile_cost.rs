@@ -31,9 +31,9 @@ const TIME_FACTOR: f64 = 20.0;
 /// The body fits the default limit with a little room.
 const TARGET: usize = MIB - 4096;
 
-const HEADER: &str = r#""event":"BUILD_FINISHED","schema_version":2,"sdk":{"name":"acme","version":"1.4.0"},"toolkit_version":"0.1.0","install_id":"00112233445566778899aabbccddeeff","session_id":"00112233445566778899aabbccddeeff","context":{"os":"linux","arch":"x86_64","cpu_count":8,"is_ci":false,"is_tty":true}"#;
+const HEADER: &str = r#""event":"BUILD_FINISHED","schema_version":3,"sdk":{"name":"acme","version":"1.4.0"},"toolkit_version":"0.1.0","install_id":"00112233445566778899aabbccddeeff","session_id":"00112233445566778899aabbccddeeff","context":{"os":"linux","arch":"x86_64","cpu_count":8,"is_ci":false,"is_tty":true}"#;
 const PAYLOAD_REST: &str =
-    r#""duration":1520,"page_count":14,"static_page_count":3,"bundler":"webpack","has_custom_config":false"#;
+    r#""duration":1536,"page_count":8,"static_page_count":2,"bundler":"webpack","has_custom_config":false"#;
 
 /// An envelope whose `payload.plugins` set is `items`.
 fn envelope_with_plugins(items: &str) -> String {
@@ -157,7 +157,7 @@ const SHAPES: &[Shape] = &[
         name: "batch_of_envelopes_each_wrong_everywhere",
         batch: true,
         body: || {
-            let wrong = r#"{"event":"BUILD_FINISHED","schema_version":2,"sdk":{"name":1,"version":2},"toolkit_version":3,"install_id":4,"session_id":5,"context":{"os":6,"arch":7,"cpu_count":"x","is_ci":8,"is_tty":9},"payload":{"duration":"a","page_count":"b","static_page_count":"c","plugins":["x","y","z"],"bundler":"d","has_custom_config":"e"}}"#;
+            let wrong = r#"{"event":"BUILD_FINISHED","schema_version":3,"sdk":{"name":1,"version":2},"toolkit_version":3,"install_id":4,"session_id":5,"context":{"os":6,"arch":7,"cpu_count":"x","is_ci":8,"is_tty":9},"payload":{"duration":"a","page_count":"b","static_page_count":"c","plugins":["x","y","z"],"bundler":"d","has_custom_config":"e"}}"#;
             // As many as the batch limit allows, padded with unknown keys to the body size.
             let padding = (TARGET - 20) / 1_000 - wrong.len() - 1;
             let one = format!(r#"{{"{}":0,{}"#, "p".repeat(padding.saturating_sub(6)), &wrong[1..]);

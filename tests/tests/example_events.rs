@@ -22,7 +22,7 @@ fn cli_command() {
     };
     assert_eq!(
         json(&event),
-        r#"{"command":"deploy","cli_version":"2.3.0-beta.4","is_ci":true,"cpu_count":8,"os":"macos","arch":"aarch64"}"#
+        r#"{"command":"deploy","cli_version":"2.3","is_ci":true,"cpu_count":8,"os":"macos","arch":"aarch64"}"#
     );
     assert_eq!(CliCommand::META.name(), "CLI_COMMAND");
 }
@@ -47,18 +47,19 @@ fn build_finished() {
         bundler: Bundler::Turbopack,
         has_custom_config: false,
     };
-    // Whole milliseconds (rounded down), plugins in declaration order whatever the insertion order.
+    // Whole milliseconds (rounded down), then to four steps per power of two (12 345 -> 12 288); page counts to a
+    // power of two; plugins in declaration order whatever the insertion order.
     assert_eq!(
         json(&event),
-        r#"{"duration":12345,"page_count":120,"static_page_count":97,"plugins":["images","i18n","pwa"],"bundler":"turbopack","has_custom_config":false}"#
+        r#"{"duration":12288,"page_count":64,"static_page_count":64,"plugins":["images","i18n","pwa"],"bundler":"turbopack","has_custom_config":false}"#
     );
-    assert_eq!(BuildFinished::META.version(), 2);
+    assert_eq!(BuildFinished::META.version(), 3);
 }
 
 #[test]
 fn dev_server_started() {
     let event = DevServerStarted { startup: Duration::from_millis(812), turbo: true, https: false, route_count: 31 };
-    assert_eq!(json(&event), r#"{"startup":812,"turbo":true,"https":false,"route_count":31}"#);
+    assert_eq!(json(&event), r#"{"startup":768,"turbo":true,"https":false,"route_count":16}"#);
 }
 
 #[test]
@@ -101,7 +102,7 @@ fn auth_init_is_a_redacted_config_snapshot() {
     };
     assert_eq!(
         json(&event),
-        r#"{"features":{"email_password":true,"two_factor":true,"passkey":false,"magic_link":false,"organizations":true},"trusted_origin_count":3,"database":"postgres","database_version":"16.4.0","social_providers":["github","google"],"rate_limit":true}"#
+        r#"{"features":{"email_password":true,"two_factor":true,"passkey":false,"magic_link":false,"organizations":true},"trusted_origin_count":3,"database":"postgres","database_version":"16.4","social_providers":["github","google"],"rate_limit":true}"#
     );
     let minimal = AuthInit {
         features: AuthFeatures::default(),
@@ -114,7 +115,7 @@ fn auth_init_is_a_redacted_config_snapshot() {
     };
     assert_eq!(
         json(&minimal),
-        r#"{"features":{"email_password":false,"two_factor":false,"passkey":false,"magic_link":false,"organizations":false},"trusted_origin_count":0,"database":"memory","social_providers":[],"rate_limit":false,"session_max_age":604800000}"#
+        r#"{"features":{"email_password":false,"two_factor":false,"passkey":false,"magic_link":false,"organizations":false},"trusted_origin_count":0,"database":"memory","social_providers":[],"rate_limit":false,"session_max_age":536870912}"#
     );
 }
 
@@ -129,7 +130,7 @@ fn deploy_finished() {
     };
     assert_eq!(
         json(&event),
-        r#"{"provider":"cloudflare","outcome":"failed","duration":95000,"resources_changed":12,"production":true}"#
+        r#"{"provider":"cloudflare","outcome":"failed","duration":81920,"resources_changed":8,"production":true}"#
     );
 }
 
@@ -137,7 +138,7 @@ fn deploy_finished() {
 fn sdk_upgraded() {
     let event =
         SdkUpgraded { from: Version::new(1, 9, 2), to: Version::parse("2.0.0-rc.1").unwrap(), files_migrated: 7 };
-    assert_eq!(json(&event), r#"{"from":"1.9.2","to":"2.0.0-rc.1","files_migrated":7}"#);
+    assert_eq!(json(&event), r#"{"from":"1.9","to":"2.0","files_migrated":4}"#);
 }
 
 #[test]

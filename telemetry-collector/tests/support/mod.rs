@@ -19,8 +19,8 @@ use rusqlite::types::ValueRef;
 use serde_json::{Map, Value, json};
 use telemetry_collector::model::{ColumnType, Model};
 use telemetry_schema::{
-    AnonymousId, CollectableKind, CountWidth, EnvelopeHeader, EventMeta, FieldMeta, PreTag, ProjectId, TelemetryEvent,
-    Version, write_envelope,
+    AnonymousId, Bound, CollectableKind, CountWidth, EnvelopeHeader, EventMeta, FieldBound, FieldMeta, PreTag,
+    ProjectId, TelemetryEvent, Version, write_envelope,
 };
 
 /// The tables, as the collector computes them.
@@ -223,28 +223,43 @@ impl Rng {
 /// a test of its own pins, so random valid values stay within it here.
 const STORE_MAX: u64 = i64::MAX as u64;
 
-fn random_value(kind: &CollectableKind, rng: &mut Rng) -> Option<Value> {
+/// A random valid value of `kind` under `bound` (`#[telemetry(max, buckets, precision)]`), as the serializer writes it.
+fn random_value(kind: &CollectableKind, bound: &Bound, rng: &mut Rng) -> Option<Value> {
     Some(match kind {
         CollectableKind::Bool => json!(rng.below(2) == 0),
-        CollectableKind::Count(width) => json!(rng.up_to(CountWidth::max(*width).min(STORE_MAX))),
-        CollectableKind::DurationMillis => json!(rng.up_to(STORE_MAX)),
-        CollectableKind::Version => json!(rng.version().to_string()),
+        CollectableKind::Count(width) => json!(bound.round(rng.up_to(CountWidth::max(*width).min(STORE_MAX)))),
+        CollectableKind::DurationMillis => json!(bound.round(rng.up_to(STORE_MAX))),
+        CollectableKind::Version => {
+            let version = rng.version();
+            json!(match bound.precision().parts() {
+                Some(parts) => [version.major(), version.minor(), version.patch()]
+                    .iter()
+                    .take(parts)
+                    .map(|part| bound.cap_part(*part).to_string())
+                    .collect::<Vec<_>>()
+                    .join("."),
+                None => version.to_string(),
+            })
+        }
         CollectableKind::Enum(meta) => {
             json!(meta.variants()[usize::try_from(rng.below(meta.variants().len() as u64)).unwrap()].name())
         }
         CollectableKind::EnumSet(meta) => {
             Value::Array(meta.variants().iter().filter(|_| rng.below(2) == 0).map(|v| json!(v.name())).collect())
         }
-        CollectableKind::Group(meta) => random_object(meta.fields(), rng),
-        CollectableKind::Optional(inner) => return (rng.below(2) == 0).then(|| random_value(inner, rng)).flatten(),
+        CollectableKind::Group(meta) => random_object(meta.fields(), meta.bounds(), rng),
+        CollectableKind::Optional(inner) => {
+            return (rng.below(2) == 0).then(|| random_value(inner, bound, rng)).flatten();
+        }
         other => panic!("a kind this test does not know yet: {other:?}"),
     })
 }
 
-fn random_object(fields: &[FieldMeta], rng: &mut Rng) -> Value {
+fn random_object(fields: &[FieldMeta], bounds: &[FieldBound], rng: &mut Rng) -> Value {
     let mut map = Map::new();
-    for field in fields {
-        if let Some(value) = random_value(&field.kind(), rng) {
+    for (index, field) in fields.iter().enumerate() {
+        let bound = bounds.iter().find(|b| b.field == index).map_or(Bound::NONE, |b| b.bound);
+        if let Some(value) = random_value(&field.kind(), &bound, rng) {
             map.insert(field.name().to_owned(), value);
         }
     }
@@ -289,7 +304,7 @@ pub fn random_header(rng: &mut Rng) -> EnvelopeHeader {
 
 /// A random valid envelope of `meta`: the header through `write_envelope`, the payload from the metadata.
 pub fn random_envelope(meta: &EventMeta, rng: &mut Rng) -> String {
-    let payload = random_object(meta.fields(), rng);
+    let payload = random_object(meta.fields(), meta.bounds(), rng);
     let header = random_header(rng);
     let mut out = String::new();
     write_envelope(&mut out, &header, &Stub {}).unwrap();

@@ -1,0 +1,12 @@
+use std::time::Duration;
+use telemetry_schema::TelemetryEvent;
+
+/// Sent when a build finishes.
+#[derive(TelemetryEvent)]
+struct BuildFinished {
+    /// How long the build took, capped.
+    #[telemetry(max = 600)]
+    duration: Duration,
+}
+
+fn main() {}

@@ -1,0 +1,11 @@
+use telemetry_schema::{TelemetryEvent, Version};
+
+/// Sent when the SDK is upgraded.
+#[derive(TelemetryEvent)]
+struct Upgraded {
+    /// The version before the upgrade.
+    #[telemetry(max = 99)]
+    from: Version,
+}
+
+fn main() {}
