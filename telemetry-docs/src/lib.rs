@@ -195,8 +195,8 @@ pub enum GenerateError {
         /// The other.
         second: &'static str,
     },
-    /// The [`Product`] breaks a rule of [`Product::validated`] (the message says which): it was documented without
-    /// going through `validated()` or `register_product!`. Its switches are what the client obeys, so the page must
+    /// The [`Product`] breaks a rule of [`ProductBuilder::build`](telemetry_schema::ProductBuilder::build) (the
+    /// message says which; [`Product::check`] re-runs them). Its switches are what the client obeys, so the page must
     /// not name an opt-out variable nobody can type.
     InvalidProduct(&'static str),
     /// A text of the [`Product`] (which one is named) contains a character of
@@ -236,8 +236,8 @@ impl fmt::Display for GenerateError {
             Self::EventNameClash { first, second } => write!(f, "error: {}", lint::case_clash(first, second)),
             Self::InvalidProduct(problem) => write!(
                 f,
-                "error: the product is not valid ({problem}); nothing was generated. Define it as a `const` checked \
-                 with `.validated()` and register it with `telemetry_schema::register_product!`"
+                "error: the product is not valid ({problem}); nothing was generated. Define it as a `const` with \
+                 `Product::builder(…)….build()` and register it with `telemetry_schema::register_product!`"
             ),
             Self::HiddenCharacterInProduct { field, character } => write!(
                 f,

@@ -1,4 +1,4 @@
-//! What valid identifiers and a product that skipped `validated()` can still break: event names that differ only in
+//! What valid identifiers and a product that skipped the checked builder could break: event names that differ only in
 //! case (one schema file on macOS and Windows, one collector table), event names that Windows reads as devices, and
 //! a product whose opt-out variable nobody can type.
 
