@@ -69,6 +69,14 @@ pub enum ChangeKind {
         /// The old scale.
         from: String,
     },
+    /// A version is sent with other parts (`1.4` against `1.4.0`): each precision has its own pattern, so no
+    /// change of precision keeps every old payload valid.
+    PrecisionChanged {
+        /// The old precision, `None` when the version was sent whole.
+        from: Option<String>,
+        /// The new precision, `None` when the version is sent whole.
+        to: Option<String>,
+    },
 }
 
 impl ChangeKind {
@@ -103,6 +111,12 @@ impl fmt::Display for ChangeKind {
             Self::BucketsChanged { from: Some(from), to } => write!(f, "bucket scale changed from {from} to {to}"),
             Self::BucketsChanged { from: None, to } => write!(f, "bucket scale {to} added (values were exact)"),
             Self::BucketsRemoved { from } => write!(f, "bucket scale {from} removed (values are exact)"),
+            Self::PrecisionChanged { from, to } => write!(
+                f,
+                "version precision changed from {} to {}",
+                from.as_deref().unwrap_or("the whole version"),
+                to.as_deref().unwrap_or("the whole version")
+            ),
         }
     }
 }
@@ -184,6 +198,11 @@ fn diff_field(path: &str, before: &Value, after: &Value, out: &mut Vec<Change>) 
         (from, Some(to)) if from.as_deref() != Some(to.as_str()) => push(ChangeKind::BucketsChanged { from, to }),
         (Some(from), None) => push(ChangeKind::BucketsRemoved { from }),
         _ => {}
+    }
+    let precision = |field: &Value| text(field, "precision").map(str::to_owned);
+    let (precision_before, precision_after) = (precision(before), precision(after));
+    if precision_before != precision_after {
+        push(ChangeKind::PrecisionChanged { from: precision_before, to: precision_after });
     }
     let names = |field: &Value| -> Vec<String> {
         fields(field.get("values").unwrap_or(&Value::Null))
@@ -340,6 +359,34 @@ mod tests {
             ("field `pages`: bucket scale exp2 removed (values are exact)".to_owned(), true)
         );
         assert_eq!(diff(&json!([with(Some("exp2"))]), &json!([with(Some("exp2"))])), []);
+    }
+
+    #[test]
+    fn changing_a_version_precision_is_incompatible_either_way() {
+        let with = |precision: Option<&str>| {
+            let mut field = json!({"name": "cli_version", "kind": "version", "required": true});
+            if let Some(precision) = precision {
+                field["precision"] = json!(precision);
+            }
+            field
+        };
+        assert_eq!(
+            only_change(with(Some("minor")), with(Some("major"))),
+            ("field `cli_version`: version precision changed from minor to major".to_owned(), false)
+        );
+        assert_eq!(
+            only_change(with(Some("minor")), with(Some("patch"))),
+            ("field `cli_version`: version precision changed from minor to patch".to_owned(), false)
+        );
+        assert_eq!(
+            only_change(with(None), with(Some("minor"))),
+            ("field `cli_version`: version precision changed from the whole version to minor".to_owned(), false)
+        );
+        assert_eq!(
+            only_change(with(Some("minor")), with(None)),
+            ("field `cli_version`: version precision changed from minor to the whole version".to_owned(), false)
+        );
+        assert_eq!(diff(&json!([with(Some("minor"))]), &json!([with(Some("minor"))])), []);
     }
 
     #[test]
