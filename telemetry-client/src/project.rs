@@ -115,45 +115,58 @@ fn first_line(text: &str) -> &str {
     text.lines().next().unwrap_or_default().trim()
 }
 
+/// What a key of the path holds, whatever the file's format.
+enum Node<'a, T> {
+    Bool(bool),
+    /// An object (JSON) or a table (TOML): the path may go on into it.
+    Nested(&'a T),
+    Other,
+}
+
 fn walk_json(switch: &ConfigSwitch, root: &serde_json::Map<String, serde_json::Value>) -> ProjectSetting {
-    let mut object = root;
-    let mut segments = switch.key_path().peekable();
-    while let Some(segment) = segments.next() {
-        let Some(value) = object.get(segment) else {
-            return ProjectSetting::Silent;
-        };
-        if segments.peek().is_none() {
-            return match value {
-                serde_json::Value::Bool(true) => ProjectSetting::Silent,
-                serde_json::Value::Bool(false) => ProjectSetting::Off(format!("`{}` is false", switch.key())),
-                _ => ProjectSetting::Off(format!("`{}` is not true or false", switch.key())),
-            };
-        }
-        match value {
-            serde_json::Value::Object(inner) => object = inner,
-            _ => return ProjectSetting::Off(format!("`{segment}` is not an object, so `{}` is unclear", switch.key())),
-        }
-    }
-    ProjectSetting::Silent
+    walk(switch, root, "an object", |object, key| {
+        object.get(key).map(|value| match value {
+            serde_json::Value::Bool(value) => Node::Bool(*value),
+            serde_json::Value::Object(inner) => Node::Nested(inner),
+            _ => Node::Other,
+        })
+    })
 }
 
 fn walk_toml(switch: &ConfigSwitch, root: &toml::Table) -> ProjectSetting {
-    let mut table = root;
+    walk(switch, root, "a table", |table, key| {
+        table.get(key).map(|value| match value {
+            toml::Value::Boolean(value) => Node::Bool(*value),
+            toml::Value::Table(inner) => Node::Nested(inner),
+            _ => Node::Other,
+        })
+    })
+}
+
+/// Follows the switch's key path from `root`: a missing key says nothing, `true` says nothing, and anything else
+/// at the end (false, another type) or on the way (a value where `nested` was due) turns telemetry off.
+fn walk<'a, T>(
+    switch: &ConfigSwitch,
+    root: &'a T,
+    nested: &str,
+    get: impl Fn(&'a T, &str) -> Option<Node<'a, T>>,
+) -> ProjectSetting {
+    let mut current = root;
     let mut segments = switch.key_path().peekable();
     while let Some(segment) = segments.next() {
-        let Some(value) = table.get(segment) else {
+        let Some(node) = get(current, segment) else {
             return ProjectSetting::Silent;
         };
         if segments.peek().is_none() {
-            return match value {
-                toml::Value::Boolean(true) => ProjectSetting::Silent,
-                toml::Value::Boolean(false) => ProjectSetting::Off(format!("`{}` is false", switch.key())),
+            return match node {
+                Node::Bool(true) => ProjectSetting::Silent,
+                Node::Bool(false) => ProjectSetting::Off(format!("`{}` is false", switch.key())),
                 _ => ProjectSetting::Off(format!("`{}` is not true or false", switch.key())),
             };
         }
-        match value {
-            toml::Value::Table(inner) => table = inner,
-            _ => return ProjectSetting::Off(format!("`{segment}` is not a table, so `{}` is unclear", switch.key())),
+        match node {
+            Node::Nested(inner) => current = inner,
+            _ => return ProjectSetting::Off(format!("`{segment}` is not {nested}, so `{}` is unclear", switch.key())),
         }
     }
     ProjectSetting::Silent
