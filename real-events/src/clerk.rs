@@ -1,0 +1,127 @@
+//! Clerk: `COMPONENT_MOUNTED`, sent when a prebuilt component (sign-in form, user button, …) is shown.
+//!
+//! Sources in clerk/javascript: `packages/shared/src/telemetry/events/component-mounted.ts` (the payload and its
+//! sampling), `packages/shared/src/telemetry/collector.ts` (the fields added to every event: `cv`, `it`, `sdk`,
+//! `sdkv`, `pk`, `sk`) and `packages/shared/src/telemetry/throttler.ts` (one identical event a day). Of the 11
+//! fields, 8 are ported directly, 3 are dropped (`it`, `pk`, `sk`), and the open `additionalPayload` is not
+//! ported. Sampling is kept with an acceptable loss (see [`ComponentMounted`]).
+
+use telemetry_schema::{TelemetryEnum, TelemetryEvent, Version};
+
+/// A prebuilt Clerk component.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, TelemetryEnum)]
+pub enum ClerkComponent {
+    /// `<SignIn />`.
+    SignIn,
+    /// `<SignUp />`.
+    SignUp,
+    /// `<UserButton />`.
+    UserButton,
+    /// `<UserProfile />`.
+    UserProfile,
+    /// `<OrganizationSwitcher />`.
+    OrganizationSwitcher,
+    /// `<OrganizationProfile />`.
+    OrganizationProfile,
+    /// `<OrganizationList />`.
+    OrganizationList,
+    /// `<CreateOrganization />`.
+    CreateOrganization,
+    /// `<GoogleOneTap />`.
+    GoogleOneTap,
+    /// `<Waitlist />`.
+    Waitlist,
+}
+
+/// The Clerk SDK package the application uses.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, TelemetryEnum)]
+#[telemetry(rename_all = "kebab-case")]
+pub enum ClerkSdk {
+    /// `@clerk/nextjs`.
+    Nextjs,
+    /// `@clerk/clerk-react`.
+    ClerkReact,
+    /// `@clerk/remix`.
+    Remix,
+    /// `@clerk/astro`.
+    Astro,
+    /// `@clerk/vue`.
+    Vue,
+    /// `@clerk/nuxt`.
+    Nuxt,
+    /// `@clerk/clerk-expo`.
+    ClerkExpo,
+    /// `@clerk/tanstack-react-start`.
+    TanstackReactStart,
+    /// `@clerk/chrome-extension`.
+    ChromeExtension,
+    /// `@clerk/clerk-js` used directly.
+    ClerkJs,
+}
+
+impl ClerkSdk {
+    /// The SDK whose npm package is `package`, or `None` for one outside the list.
+    pub fn from_package(package: &str) -> Option<Self> {
+        Some(match package {
+            "@clerk/nextjs" => Self::Nextjs,
+            "@clerk/clerk-react" => Self::ClerkReact,
+            "@clerk/remix" => Self::Remix,
+            "@clerk/astro" => Self::Astro,
+            "@clerk/vue" => Self::Vue,
+            "@clerk/nuxt" => Self::Nuxt,
+            "@clerk/clerk-expo" => Self::ClerkExpo,
+            "@clerk/tanstack-react-start" => Self::TanstackReactStart,
+            "@clerk/chrome-extension" => Self::ChromeExtension,
+            "@clerk/clerk-js" => Self::ClerkJs,
+            _ => return None,
+        })
+    }
+}
+
+/// Sent when a prebuilt component is shown, with whether its appearance was customized. Sampled: one mount in
+/// ten is sent (Clerk sends every `SignIn` and `SignUp` mount and one in ten of the others; here they are
+/// sampled like the others, an acceptable loss of signal). Throttled: the same payload at most once a day
+/// from one machine, as Clerk's throttler does. Only development instances send it. Dropped from the original:
+/// `it` (the instance type: always `development`, since the collector sends nothing from production), `pk`
+/// (the publishable key, which encodes the application's Frontend API domain in base64), `sk` (the first 16
+/// characters of the secret key) and the open `additionalPayload` record (any keys a caller passes).
+#[derive(Debug, Clone, TelemetryEvent)]
+#[telemetry(name = "COMPONENT_MOUNTED", version = 1, rename_all = "camelCase", sample_rate = 0.1, dedup = "24h")]
+pub struct ComponentMounted {
+    /// The component. Ported directly for the prebuilt components; the original's string also accepts any
+    /// name a caller of `eventComponentMounted` passes, which has no counterpart.
+    pub component: ClerkComponent,
+    /// Whether an `appearance` prop was given. Ported directly.
+    pub appearance_prop: bool,
+    /// Whether the appearance sets a `baseTheme`. Ported directly.
+    pub base_theme: bool,
+    /// Whether the appearance overrides `elements`. Ported directly.
+    pub elements: bool,
+    /// Whether the appearance sets `variables`. Ported directly.
+    pub variables: bool,
+    /// The Clerk SDK package. Ported directly, spelled `nextjs` rather than `@clerk/nextjs`; a package outside
+    /// the list is sent as nothing.
+    #[telemetry(rename = "sdk")]
+    pub sdk: Option<ClerkSdk>,
+    /// The version of that SDK package. Ported directly.
+    #[telemetry(rename = "sdkv")]
+    pub sdk_version: Option<Version>,
+    /// The version of `clerk-js` in the browser; nothing on a server, where the original sends `""`. Ported
+    /// directly.
+    #[telemetry(rename = "cv")]
+    pub clerk_version: Option<Version>,
+}
+
+/// The original's example (`README.md`, "Real events"), ported: a customized `<SignIn />` in a Next.js app.
+pub fn example() -> ComponentMounted {
+    ComponentMounted {
+        component: ClerkComponent::SignIn,
+        appearance_prop: true,
+        base_theme: true,
+        elements: false,
+        variables: true,
+        sdk: ClerkSdk::from_package("@clerk/nextjs"),
+        sdk_version: Version::parse("6.12.0").ok(),
+        clerk_version: Version::parse("5.56.0").ok(),
+    }
+}

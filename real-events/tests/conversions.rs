@@ -1,0 +1,102 @@
+//! The small conversions the ports run on what the original programs read: what passes and what is left behind.
+
+use real_events::better_auth::version_from_range;
+use real_events::nextjs::{NextLocale, version_from_runtime};
+use real_events::sst::{CliStart, SstCommand, SstFlag};
+use real_events::turborepo::RemoteCache;
+use telemetry_schema::to_json;
+
+#[test]
+fn runtime_versions_lose_only_the_leading_v() {
+    let cases = [
+        ("v20.11.1", Some("20.11.1")),
+        ("22.11.0", Some("22.11.0")),
+        ("15.1.0-canary.12", Some("15.1.0-canary.12")),
+        // Not versions the strict parser reads: sent as nothing, never passed through.
+        ("0.0.0-experimental-4f1c2b7e-20241106", None),
+        ("19.0.0-rc-66855b96-20241106", None),
+        ("dev", None),
+        ("", None),
+    ];
+    for (text, expected) in cases {
+        assert_eq!(version_from_runtime(text).map(|v| v.to_string()).as_deref(), expected, "{text:?}");
+    }
+}
+
+#[test]
+fn dependency_ranges_send_the_version_they_name_or_nothing() {
+    let cases = [
+        ("^8.13.1", Some("8.13.1")),
+        ("~8.13.1", Some("8.13.1")),
+        ("15.1.0", Some("15.1.0")),
+        // What package.json can also hold: references to a workspace, a repository or a path.
+        ("workspace:*", None),
+        ("latest", None),
+        ("git+https://github.com/acme/private-fork.git#main", None),
+        ("github:acme/pg#v8", None),
+        ("file:../vendor/pg", None),
+        ("link:/home/jane/src/pg", None),
+        (">=8 <9", None),
+    ];
+    for (range, expected) in cases {
+        assert_eq!(version_from_range(range).map(|v| v.to_string()).as_deref(), expected, "{range:?}");
+    }
+}
+
+#[test]
+fn sst_arguments_keep_the_command_and_flag_names_only() {
+    let start = CliStart::from_args(
+        &["secret", "set", "DatabasePassword", "correct-horse-battery-staple", "--stage=production", "--verbose"],
+        "3.3.7",
+        None,
+    );
+    assert_eq!(start.command, Some(SstCommand::Secret));
+    assert_eq!(start.flags.iter().copied().collect::<Vec<_>>(), [SstFlag::Stage, SstFlag::Verbose]);
+    let wire = to_json(&start).unwrap();
+    for left_behind in ["set", "DatabasePassword", "correct-horse-battery-staple", "production"] {
+        assert!(!wire.contains(left_behind), "{left_behind:?} reached the wire: {wire}");
+    }
+
+    // The command is the first argument only; a command word later (a value) is not one.
+    let shell = CliStart::from_args(&["shell", "--", "psql", "deploy"], "3.3.7", None);
+    assert_eq!(shell.command, Some(SstCommand::Shell));
+    let unknown = CliStart::from_args(&["/home/jane/infra/sst.config.ts", "deploy"], "3.3.7", None);
+    assert_eq!(unknown.command, None);
+    // A flag outside the list, or a single-dash one, is not sent at all.
+    let flags = CliStart::from_args(&["deploy", "--acme-internal=1", "-s", "jane"], "dev", None);
+    assert!(flags.flags.is_empty());
+    assert_eq!(flags.sst_version, None, "a development build has no version");
+}
+
+#[test]
+fn only_vercels_exact_url_is_the_vercel_remote_cache() {
+    assert_eq!(RemoteCache::from_api_url("https://vercel.com/api"), RemoteCache::Vercel);
+    for other in ["https://vercel.com/api/", "https://vercel.com.acme.example/api", "http://vercel.com/api", ""] {
+        assert_eq!(RemoteCache::from_api_url(other), RemoteCache::SelfHosted, "{other:?}");
+    }
+}
+
+#[test]
+fn locales_outside_the_list_are_not_named() {
+    assert_eq!(NextLocale::from_tag("en-US"), Some(NextLocale::EnUs));
+    for tag in ["nl-BE", "en-us", "en-x-acme", "acme-internal", ""] {
+        assert_eq!(NextLocale::from_tag(tag), None, "{tag:?}");
+    }
+    let example = real_events::nextjs::example();
+    assert_eq!(example.locales.len(), 3);
+    assert_eq!(example.locale_count, Some(4), "the unknown locale is still counted");
+}
+
+#[test]
+fn memory_is_sent_in_gibibytes_rounded_down_to_a_power_of_two() {
+    use real_events::better_auth::memory_gib;
+
+    // A 24 GiB machine (25 769 803 776 bytes) is sent as 16, and its exact byte count goes nowhere.
+    let mut event = real_events::better_auth::example();
+    event.system_info.memory_gib = memory_gib(25_769_803_776);
+    assert_eq!(event.system_info.memory_gib, Some(24));
+    let wire = to_json(&event).unwrap();
+    assert!(wire.contains(r#""memoryGiB":16"#), "{wire}");
+    assert!(!wire.contains("25769803776"), "{wire}");
+    assert_eq!(memory_gib(512 << 20), Some(0), "under 1 GiB");
+}
