@@ -112,7 +112,7 @@ pub struct CliSessionStarted {
     pub next_version: Option<Version>,
     /// The Node.js version. Ported directly: Node reports `v20.11.1`, the port sends `20.11.1`.
     pub node_version: Option<Version>,
-    /// The command. Ported directly: the original's string only ever holds one of these.
+    /// The command. Ported directly: Next.js passes its own command's name, a literal in its source.
     pub cli_command: NextCommand,
     /// Whether the pages live under `src/`, when known. Ported directly.
     pub is_src_dir: Option<bool>,
