@@ -49,14 +49,20 @@ impl Kind {
 
     /// The kind in plain words, e.g. "yes / no" or "a count (0 to 65,535)".
     pub(crate) fn describe(self) -> Vec<Inline> {
+        self.describe_listed(None)
+    }
+
+    /// The kind in plain words; an enum whose values are listed in a section of their own (a shared enum,
+    /// `list` is its anchor) links to it instead of pointing below the table.
+    pub(crate) fn describe_listed(self, list: Option<&str>) -> Vec<Inline> {
         match self {
             Self::Bool => vec![t("yes / no")],
             Self::Count(width) => vec![t(format!("a count (0 to {})", thousands(width.max())))],
             Self::DurationMillis => vec![t("a duration in milliseconds")],
             Self::Version => vec![t("a version number like 1.2.3")],
-            Self::Enum(meta) => value_list("one of: ", meta),
+            Self::Enum(meta) => value_list("one of: ", meta, list),
             Self::EnumSet(meta) => {
-                let mut out = value_list("a set of: ", meta);
+                let mut out = value_list("a set of: ", meta, list);
                 out.push(t(" (none, some or all)"));
                 out
             }
@@ -120,7 +126,7 @@ impl Kind {
     }
 }
 
-fn value_list(lead: &str, meta: &EnumMeta) -> Vec<Inline> {
+fn value_list(lead: &str, meta: &EnumMeta, list: Option<&str>) -> Vec<Inline> {
     let variants = meta.variants();
     let mut out = vec![t(lead)];
     for (i, variant) in variants.iter().take(VALUES_IN_CELL).enumerate() {
@@ -129,8 +135,19 @@ fn value_list(lead: &str, meta: &EnumMeta) -> Vec<Inline> {
         }
         out.push(code(variant.name()));
     }
-    if variants.len() > VALUES_IN_CELL {
-        out.push(t(format!(", \u{2026} ({} values, all listed below)", variants.len())));
+    match (variants.len() > VALUES_IN_CELL, list) {
+        (true, None) => out.push(t(format!(", \u{2026} ({} values, all listed below)", variants.len()))),
+        (true, Some(anchor)) => {
+            out.push(t(format!(", \u{2026} ({} values, all listed under ", variants.len())));
+            out.push(Inline::Link { content: vec![code(meta.name())], anchor: anchor.to_owned() });
+            out.push(t(")"));
+        }
+        (false, Some(anchor)) => {
+            out.push(t(" (see "));
+            out.push(Inline::Link { content: vec![code(meta.name())], anchor: anchor.to_owned() });
+            out.push(t(")"));
+        }
+        (false, None) => {}
     }
     out
 }
