@@ -95,7 +95,7 @@ pub use product::{
     products,
 };
 pub use registry::{DuplicateEvent, RegisteredEvent, RegistryError, SourceLocation, events, sorted_and_unique};
-pub use telemetry_derive::{TelemetryEnum, TelemetryEvent, TelemetryGroup};
+pub use telemetry_derive::{TelemetryEnum, TelemetryEvent, TelemetryGroup, telemetry_enum_from_list};
 pub use version::{MAX_COMPONENT, PreRelease, PreTag, Version, VersionError, VersionProblem};
 
 /// Implements `Decode` for a derived enum, group or event (see `telemetry_schema::decode`, feature `serde`).
