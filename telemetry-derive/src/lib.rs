@@ -68,6 +68,8 @@
 //! | `#[telemetry(name = "DEPLOYED")]` | event | the name on the wire and the page (default: the struct's name in `SCREAMING_SNAKE_CASE`) |
 //! | `#[telemetry(version = 2)]` | event | the schema version (default 1); a change a collector could not read needs a new one |
 //! | `#[telemetry(sample_rate = 0.5)]` | event | the share of these events that is sent, decided on the client (debug mode still prints all) |
+//! | `#[telemetry(sample_by = "component")]` | event | sample by the value of this enum field: each occurrence is sent with the `sample_rate` of the field's variant (not together with an event-wide `sample_rate`) |
+//! | `#[telemetry(sample_rate = 0.1)]` | variant | in an event sampled by this enum (`sample_by`), the share of occurrences with this value that is sent (default 1: every one) |
 //! | `#[telemetry(dedup = "24h")]` | event | an identical payload is sent at most once per window (`s`, `m`, `h` or `d`) |
 //! | `#[telemetry(rename_all = "camelCase")]` | event, group, enum | how field or variant names are written: `lowercase`, `UPPERCASE`, `PascalCase`, `camelCase`, `snake_case`, `SCREAMING_SNAKE_CASE`, `kebab-case`, `SCREAMING-KEBAB-CASE` |
 //! | `#[telemetry(max_bits = 64)]` | event | the most bits one payload may carry (`EventMeta::payload_bits`), checked at compile time |
@@ -94,6 +96,7 @@ mod expand;
 mod hidden;
 mod list;
 mod refused;
+mod sampling;
 mod valid;
 
 use proc_macro::TokenStream;

@@ -72,6 +72,7 @@ pub(crate) fn check_struct(cx: &mut Ctxt, model: &Struct<'_>) {
             );
         }
     }
+    crate::sampling::check(cx, model);
 }
 
 pub(crate) fn check_enum(cx: &mut Ctxt, model: &Enum<'_>) {

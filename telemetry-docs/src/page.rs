@@ -258,7 +258,8 @@ fn event_section(
         blocks.push(Block::Paragraph(paragraph));
     }
     let mut facts = vec![
-        item(vec![strong("How often:"), t(" "), t(words::frequency(meta))]),
+        // `flow`: a rate by value names its field and values in backticks, which become code.
+        item([vec![strong("How often:"), t(" ")], text::flow(&words::frequency(meta))].concat()),
         item(vec![
             strong("Schema version:"),
             t(format!(" {}; ", meta.version())),
