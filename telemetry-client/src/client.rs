@@ -727,10 +727,11 @@ impl Client {
     }
 
     /// Records an event. Never blocks and never fails: when disabled it returns at once; in debug mode it
-    /// prints the envelope to stderr; otherwise it applies the event's sample rate and queues the event for the
-    /// background worker (dropping and counting it if the queue is full). Identical payloads of an event with
-    /// a dedup window are sent once per window. An event past its `#[telemetry(expires = …)]` date is neither
-    /// sent nor printed, and counted in [`DeliveryStats::expired`].
+    /// prints the envelope to stderr; otherwise it applies the event's sample rate (for an event sampled by
+    /// value, the rate of this occurrence's value) and queues the event for the background worker (dropping and
+    /// counting it if the queue is full). Identical payloads of an event with a dedup window are sent once per
+    /// window. An event past its `#[telemetry(expires = …)]` date is neither sent nor printed, and counted in
+    /// [`DeliveryStats::expired`].
     #[inline]
     pub fn track<E: TelemetryEvent + Send>(&self, event: E) {
         match &self.mode {
@@ -745,7 +746,8 @@ impl Client {
                     delivery.count_expired();
                     return;
                 }
-                let rate = E::META.sample_rate_per_million();
+                // The event's rate, or for an event sampled by value, the rate of this occurrence's value.
+                let rate = event.sample_rate_per_million();
                 if rate < 1_000_000 && !delivery.sampled_in(rate) {
                     return;
                 }

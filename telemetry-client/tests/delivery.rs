@@ -6,7 +6,7 @@ mod support;
 use std::time::{Duration, Instant};
 
 use serde_json::Value;
-use support::{Captured, Counted, Expired, ExpiresLater, OPT_OUT, Sampled, TempDir, Throttled};
+use support::{Captured, Component, Counted, Expired, ExpiresLater, Mounted, OPT_OUT, Sampled, TempDir, Throttled};
 use telemetry_client::{
     Batch, Client, ClientBuilder, MapEnv, MemoryTransport, NdjsonFileTransport, SETTINGS_FILE_NAME, Transport,
     TransportError,
@@ -161,6 +161,28 @@ fn sample_rate_keeps_about_one_in_ten() {
     // Binomial(20 000, 0.1): mean 2 000, sd 42; ±500 is twelve sd.
     assert!((1_500..=2_500).contains(&kept), "kept {kept}");
     assert_eq!(client.stats().sampled_out + kept, 20_000);
+}
+
+/// Sampling by value (Clerk's rule): every `SignIn` is sent, about one `UserButton` in ten.
+#[test]
+fn sample_by_value_applies_each_variants_rate() {
+    let dir = TempDir::new("sampling-by-value");
+    let sent = MemoryTransport::new();
+    let client = builder(&dir).transport(sent.clone()).queue_capacity(40_000).batch_size(500).build();
+    for n in 0..20_000 {
+        client.track(Mounted { component: Component::SignIn, n });
+        client.track(Mounted { component: Component::UserButton, n });
+    }
+    assert!(client.flush(soon()).is_complete());
+    let envelopes = sent.envelopes();
+    let count = |name: &str| {
+        envelopes.iter().filter(|e| assert_envelope(e)["payload"]["component"].as_str() == Some(name)).count() as u64
+    };
+    assert_eq!(count("SignIn"), 20_000, "a value with no rate is sent every time");
+    // Binomial(20 000, 0.1): mean 2 000, sd 42; ±500 is twelve sd.
+    let buttons = count("UserButton");
+    assert!((1_500..=2_500).contains(&buttons), "kept {buttons} of 20 000 UserButton mounts");
+    assert_eq!(client.stats().sampled_out + buttons, 20_000);
 }
 
 #[test]

@@ -61,6 +61,8 @@ pub(crate) struct EventAttrs {
     pub(crate) rename_all: Option<RenameRule>,
     /// Parts per million of occurrences that are sent.
     pub(crate) sample_per_million: Option<u32>,
+    /// The enum field whose value's variant rate decides sampling (`sample_by = "component"`).
+    pub(crate) sample_by: Option<WithSpan<String>>,
     /// Seconds during which an identical payload is sent only once.
     pub(crate) dedup_secs: Option<u64>,
     /// The most bits the payload may carry (`EventMeta::payload_bits`), checked at compile time.
@@ -94,23 +96,12 @@ impl EventAttrs {
             Ok(())
         }),
         ("sample_rate", |out, cx, meta| {
-            let lit: Lit = meta.value()?.parse()?;
-            let rate = match &lit {
-                Lit::Float(f) => f.base10_parse::<f64>().ok(),
-                Lit::Int(i) => i.base10_parse::<u8>().ok().map(f64::from),
-                _ => None,
-            };
-            match rate {
-                // Rounded to parts per million; at least one, so a rate is never silently zero.
-                Some(rate) if rate > 0.0 && rate <= 1.0 => {
-                    out.sample_per_million = Some(((rate * 1e6).round() as u32).max(1));
-                }
-                _ => cx.error_spanned_by(
-                    &lit,
-                    "sample_rate is the fraction of occurrences sent, a number above 0 and at most 1 (e.g. \
-                     `sample_rate = 0.1` sends one in ten)",
-                ),
-            }
+            out.sample_per_million = parse_sample_rate(cx, meta)?;
+            Ok(())
+        }),
+        ("sample_by", |out, _, meta| {
+            let lit: LitStr = meta.value()?.parse()?;
+            out.sample_by = Some(WithSpan { value: lit.value(), span: lit.span() });
             Ok(())
         }),
         ("dedup", |out, cx, meta| {
@@ -296,16 +287,46 @@ impl FieldAttrs {
 #[derive(Default)]
 pub(crate) struct VariantAttrs {
     pub(crate) rename: Option<WithSpan<String>>,
+    /// Parts per million of the occurrences carrying this variant that an event sampled by its enum sends.
+    pub(crate) sample_per_million: Option<u32>,
 }
 
 impl VariantAttrs {
-    const KEYS: &'static [Key<Self>] = &[("rename", |out, _, meta| {
-        out.rename = Some(parse_rename(meta)?);
-        Ok(())
-    })];
+    const KEYS: &'static [Key<Self>] = &[
+        ("rename", |out, _, meta| {
+            out.rename = Some(parse_rename(meta)?);
+            Ok(())
+        }),
+        ("sample_rate", |out, cx, meta| {
+            out.sample_per_million = parse_sample_rate(cx, meta)?;
+            Ok(())
+        }),
+    ];
 
     pub(crate) fn parse(cx: &mut Ctxt, attrs: &[Attribute]) -> Self {
         parse_keys(cx, attrs, Position::Variant, Self::KEYS)
+    }
+}
+
+/// `sample_rate = 0.1` as parts per million (rounded, at least one, so a rate is never silently zero); `None`
+/// after reporting a rate that is not above 0 and at most 1.
+fn parse_sample_rate(cx: &mut Ctxt, meta: &ParseNestedMeta<'_>) -> syn::Result<Option<u32>> {
+    let lit: Lit = meta.value()?.parse()?;
+    let rate = match &lit {
+        Lit::Float(f) => f.base10_parse::<f64>().ok(),
+        Lit::Int(i) => i.base10_parse::<u8>().ok().map(f64::from),
+        _ => None,
+    };
+    match rate {
+        Some(rate) if rate > 0.0 && rate <= 1.0 => Ok(Some(((rate * 1e6).round() as u32).max(1))),
+        _ => {
+            cx.error_spanned_by(
+                &lit,
+                "sample_rate is the fraction of occurrences sent, a number above 0 and at most 1 (e.g. \
+                 `sample_rate = 0.1` sends one in ten)",
+            );
+            Ok(None)
+        }
     }
 }
 

@@ -224,6 +224,8 @@ fn expand_struct(model: &Struct<'_>) -> TokenStream {
             let line = quote_spanned!(ident.span()=> ::core::line!());
             let rust_name = ast::unraw(ident);
             let sampling = model.attrs.sample_per_million.map(|ppm| quote!(.with_sample_rate_per_million(#ppm)));
+            let sample_by = crate::sampling::meta_suffix(model);
+            let sample_rate_fn = crate::sampling::rate_method(model, |span| krate_at(model.attrs.krate.as_ref(), span));
             let dedup = model.attrs.dedup_secs.map(|secs| quote!(.with_dedup_window_secs(#secs)));
             let max_bits = model.attrs.max_bits.as_ref().map(|max_bits| {
                 let bits = max_bits.value;
@@ -244,8 +246,9 @@ fn expand_struct(model: &Struct<'_>) -> TokenStream {
                     impl #krate::TelemetryEvent for #ident {
                         const META: #krate::EventMeta = #krate::EventMeta::__derived(
                             #name, #version, #doc, &[#(#fields),*],
-                        )#sampling #dedup #expires #with_bounds;
+                        )#sampling #sample_by #dedup #expires #with_bounds;
                         #visit_fn
+                        #sample_rate_fn
                     }
                     #(#bound_checks)*
                     #max_bits
@@ -294,7 +297,8 @@ fn expand_enum(model: &Enum<'_>) -> TokenStream {
     let variants = model.variants.iter().map(|variant| {
         let name = model.wire_name(variant);
         let doc = doc_or_fallback(variant.doc.as_ref());
-        quote!(#krate::VariantMeta::__derived(#name, #doc))
+        let sampling = variant.attrs.sample_per_million.map(|ppm| quote!(.with_sample_rate_per_million(#ppm)));
+        quote!(#krate::VariantMeta::__derived(#name, #doc)#sampling)
     });
     let variant_idents: Vec<_> = model.variants.iter().map(|v| v.ident).collect();
     let arms = model.variants.iter().enumerate().map(|(index, variant)| {

@@ -68,6 +68,8 @@
 //! | `#[telemetry(name = "DEPLOYED")]` | event | the name on the wire and the page (default: the struct's name in `SCREAMING_SNAKE_CASE`) |
 //! | `#[telemetry(version = 2)]` | event | the schema version (default 1); a change a collector could not read needs a new one |
 //! | `#[telemetry(sample_rate = 0.5)]` | event | the share of these events that is sent, decided on the client (debug mode still prints all) |
+//! | `#[telemetry(sample_by = "component")]` | event | sample by the value of this enum field: each occurrence is sent with the `sample_rate` of the field's variant (not together with an event-wide `sample_rate`) |
+//! | `#[telemetry(sample_rate = 0.1)]` | variant | in an event sampled by this enum (`sample_by`), the share of occurrences with this value that is sent (default 1: every one) |
 //! | `#[telemetry(dedup = "24h")]` | event | an identical payload is sent at most once per window (`s`, `m`, `h` or `d`) |
 //! | `#[telemetry(rename_all = "camelCase")]` | event, group, enum | how field or variant names are written: `lowercase`, `UPPERCASE`, `PascalCase`, `camelCase`, `snake_case`, `SCREAMING_SNAKE_CASE`, `kebab-case`, `SCREAMING-KEBAB-CASE` |
 //! | `#[telemetry(max_bits = 64)]` | event | the most bits one payload may carry (`EventMeta::payload_bits`), checked at compile time |
@@ -92,7 +94,9 @@ mod attr;
 mod ctxt;
 mod expand;
 mod hidden;
+mod list;
 mod refused;
+mod sampling;
 mod valid;
 
 use proc_macro::TokenStream;
@@ -122,4 +126,36 @@ pub fn derive_telemetry_group(input: TokenStream) -> TokenStream {
 pub fn derive_telemetry_enum(input: TokenStream) -> TokenStream {
     let input = parse_macro_input!(input as DeriveInput);
     expand::derive_enum(&input).into()
+}
+
+/// Defines a `TelemetryEnum` whose values are kept in a file, one documented value per line, so that a long list
+/// (known packages, CI services, error codes) is data reviewed in the repository, not hand-written code.
+///
+/// ```ignore
+/// telemetry_schema::telemetry_enum_from_list! {
+///     /// A CI service the build runs on.
+///     pub enum CiService = "lists/ci_services.txt";
+/// }
+/// ```
+///
+/// The path is relative to the directory of the file that calls the macro, as for `include_str!`, and editing
+/// the list rebuilds the crate. Each line of the list is a value's name as sent, then whitespace, then the
+/// sentence the page shows for it; blank lines and lines starting with `#` are ignored:
+///
+/// ```text
+/// # CI services we recognise.
+/// github-actions  GitHub Actions.
+/// circleci        CircleCI.
+/// ```
+///
+/// The enum derives `Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Debug` and `TelemetryEnum` (so it can
+/// be the element of a `BTreeSet` field); other attributes written before it, doc comment included, are kept.
+/// Each variant's name is made from the value's name: its runs of letters and digits, each starting with a
+/// capital (`next/image` → `NextImage`, `gpt-5.5` → `Gpt5_5`, `2025-11` → `V2025_11`). A line without a
+/// sentence, an invalid or repeated name, two names that make the same variant, or an empty list is a compile
+/// error that names the file and line.
+#[proc_macro]
+pub fn telemetry_enum_from_list(input: TokenStream) -> TokenStream {
+    let input = parse_macro_input!(input as list::ListInput);
+    list::expand(input).into()
 }

@@ -10,7 +10,7 @@ use crate::attr::{FieldAttrs, MaxValue};
 use crate::ctxt::Ctxt;
 use crate::refused;
 
-const NAME_RULE: &str = "start with an ASCII letter, use only ASCII letters, digits, '_' and '-', and be at most \
+pub(crate) const NAME_RULE: &str = "start with an ASCII letter, use only ASCII letters, digits, '_' and '-', and be at most \
                          64 bytes";
 const EVENT_NAME_RULE: &str = "start with an ASCII letter, use only ASCII letters, digits and '_', and be at \
                                most 64 bytes";
@@ -72,6 +72,7 @@ pub(crate) fn check_struct(cx: &mut Ctxt, model: &Struct<'_>) {
             );
         }
     }
+    crate::sampling::check(cx, model);
 }
 
 pub(crate) fn check_enum(cx: &mut Ctxt, model: &Enum<'_>) {
@@ -190,7 +191,7 @@ fn check_generics(cx: &mut Ctxt, generics: &Generics, noun: &str) {
 
 /// Mirrors `telemetry_schema::is_valid_name` / `is_valid_event_name`, so the mistake is reported at its span
 /// rather than as a failed `const` assertion.
-fn is_name(name: &str, allow_dash: bool) -> bool {
+pub(crate) fn is_name(name: &str, allow_dash: bool) -> bool {
     let mut bytes = name.bytes();
     name.len() <= 64
         && bytes.next().is_some_and(|b| b.is_ascii_alphabetic())

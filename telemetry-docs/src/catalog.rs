@@ -121,6 +121,7 @@ fn event(meta: &EventMeta, archive: &Archive) -> Result<Json, GenerateError> {
         ("anchor", Json::String(page::event_anchor(meta))),
         ("schema", Json::String(crate::event_schema_path(meta))),
         ("sample_rate_per_million", Json::Number(u64::from(meta.sample_rate_per_million()))),
+        ("sample_by", sample_by(meta)),
         ("dedup_window_secs", meta.dedup_window().map_or(Json::Null, |window| Json::Number(window.as_secs()))),
         ("frequency", Json::String(words::frequency(meta))),
         ("payload_bits", Json::Fraction(F64(meta.payload_bits()))),
@@ -129,6 +130,33 @@ fn event(meta: &EventMeta, archive: &Archive) -> Result<Json, GenerateError> {
         ("fields", fields(meta.fields(), meta.bounds(), &|i| meta.field_bits(i))?),
         ("example_payload", example::payload(meta)?),
     ]))
+}
+
+/// For an event sampled by value: the field and each value's rate per million, so that a server can weight a
+/// stored occurrence by `1 000 000 / rate` (as by `sample_rate_per_million` for the others); else null.
+fn sample_by(meta: &EventMeta) -> Json {
+    let field = meta.sample_by().and_then(|index| meta.fields().get(index));
+    match field.map(|field| (field, field.kind())) {
+        Some((field, telemetry_schema::CollectableKind::Enum(values))) => Json::Object(vec![
+            ("field", Json::String(field.name().to_owned())),
+            (
+                "rates_per_million",
+                Json::Array(
+                    values
+                        .variants()
+                        .iter()
+                        .map(|v| {
+                            Json::Object(vec![
+                                ("value", Json::String(v.name().to_owned())),
+                                ("sample_rate_per_million", Json::Number(u64::from(v.sample_rate_per_million()))),
+                            ])
+                        })
+                        .collect(),
+                ),
+            ),
+        ]),
+        _ => Json::Null,
+    }
 }
 
 /// The catalog's description of an event's fields, as data (what the archive stores and the compatibility gate

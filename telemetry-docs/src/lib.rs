@@ -59,6 +59,7 @@ mod json;
 mod lint;
 mod markdown;
 mod page;
+mod shared;
 mod text;
 mod words;
 

@@ -6,6 +6,7 @@ use telemetry_schema::{
     FieldMeta, TOOLKIT_VERSION, TelemetryGroup,
 };
 
+use crate::shared::{Place, Shared, SharedItem, Source, Use, event_source};
 use crate::{Archive, ArchivedVersion, Disclosure, GenerateError, compat, example, text, words};
 
 /// A whole page: a title and its blocks, in order.
@@ -94,6 +95,7 @@ const SEE: &str = "see-what-is-sent";
 const OPT_OUT: &str = "opt-out";
 const CHANGES: &str = "what-changed";
 const YOUR_DATA: &str = "your-data";
+const SHARED: &str = "shared";
 
 /// The stable anchor of an event's section: `event-` and the event name (which is an identifier).
 pub fn event_anchor(meta: &EventMeta) -> String {
@@ -119,10 +121,12 @@ pub(crate) fn build(disclosure: &Disclosure<'_>, archive: &Archive) -> Result<Pa
         TOOLKIT_VERSION
     ))]));
 
-    contents(disclosure, blocks);
-    collected(disclosure, archive, blocks)?;
+    let shared = find_shared(disclosure)?;
+    contents(disclosure, &shared, blocks);
+    collected(disclosure, archive, &shared, blocks)?;
+    shared_section(&shared, blocks)?;
     what_changed(disclosure, archive, blocks);
-    envelope(disclosure, blocks)?;
+    envelope(disclosure, &shared, blocks)?;
     example_section(disclosure, blocks)?;
     never_collected(disclosure, blocks)?;
     information_bound(disclosure, blocks);
@@ -184,12 +188,18 @@ fn consent_summary(disclosure: &Disclosure<'_>) -> Vec<Inline> {
     out
 }
 
-fn contents(disclosure: &Disclosure<'_>, blocks: &mut Vec<Block>) {
+fn contents(disclosure: &Disclosure<'_>, shared: &Shared, blocks: &mut Vec<Block>) {
     heading(blocks, 2, CONTENTS, vec![t("Contents")]);
     let events =
         disclosure.events.iter().map(|meta| item(vec![link(vec![code(meta.name())], &event_anchor(meta))])).collect();
-    let mut sections = vec![
-        Item { content: vec![link(vec![t("What is collected")], COLLECTED)], children: events },
+    let mut sections = vec![Item { content: vec![link(vec![t("What is collected")], COLLECTED)], children: events }];
+    if !shared.is_empty() {
+        let groups = shared.groups.iter().map(|g| item(vec![link(group_title(g), &g.anchor)]));
+        let enums = shared.enums.iter().map(|e| item(vec![link(enum_title(e), &e.anchor)]));
+        sections
+            .push(Item { content: vec![link(vec![t(SHARED_TITLE)], SHARED)], children: groups.chain(enums).collect() });
+    }
+    sections.extend([
         item(vec![link(vec![t("What changed")], CHANGES)]),
         item(vec![link(vec![t("What is sent with every event")], ENVELOPE)]),
         item(vec![link(vec![t("An example event")], EXAMPLE)]),
@@ -197,7 +207,7 @@ fn contents(disclosure: &Disclosure<'_>, blocks: &mut Vec<Block>) {
         item(vec![link(vec![t("How much one event can say")], BOUND)]),
         item(vec![link(vec![t("How to see what is sent")], SEE)]),
         item(vec![link(vec![t(opt_out_title(disclosure))], OPT_OUT)]),
-    ];
+    ]);
     if has_data_policy(disclosure) {
         sections.push(item(vec![link(vec![t("What happens to the data")], YOUR_DATA)]));
     }
@@ -213,7 +223,12 @@ fn opt_out_title(disclosure: &Disclosure<'_>) -> &'static str {
 
 const FIELD_COLUMNS: [&str; 4] = ["Field", "Kind", "Present", "Description"];
 
-fn collected(disclosure: &Disclosure<'_>, archive: &Archive, blocks: &mut Vec<Block>) -> Result<(), GenerateError> {
+fn collected(
+    disclosure: &Disclosure<'_>,
+    archive: &Archive,
+    shared: &Shared,
+    blocks: &mut Vec<Block>,
+) -> Result<(), GenerateError> {
     let product = disclosure.product;
     heading(blocks, 2, COLLECTED, vec![t("What is collected")]);
     let count = disclosure.events.len();
@@ -221,24 +236,30 @@ fn collected(disclosure: &Disclosure<'_>, archive: &Archive, blocks: &mut Vec<Bl
         "{} can send {} {}. Each is listed below with what it is for, how often it is sent, and a table of its \
          fields. The \"Present\" column says whether a field is always in the event or left out when the value \
          is not known. A field that is \"one of\" or \"a set of\" a list of values can only ever hold the \
-         values listed under its table.",
+         values listed under its table, or in the section its table links to.",
         product.name(),
         count,
         if count == 1 { "kind of event" } else { "kinds of event" }
     ))]));
     for meta in &disclosure.events {
-        event_section(meta, archive, blocks)?;
+        event_section(meta, archive, shared, blocks)?;
     }
     Ok(())
 }
 
-fn event_section(meta: &EventMeta, archive: &Archive, blocks: &mut Vec<Block>) -> Result<(), GenerateError> {
+fn event_section(
+    meta: &EventMeta,
+    archive: &Archive,
+    shared: &Shared,
+    blocks: &mut Vec<Block>,
+) -> Result<(), GenerateError> {
     heading(blocks, 3, &event_anchor(meta), vec![code(meta.name())]);
     for paragraph in text::paragraphs(meta.doc()) {
         blocks.push(Block::Paragraph(paragraph));
     }
     let mut facts = vec![
-        item(vec![strong("How often:"), t(" "), t(words::frequency(meta))]),
+        // `flow`: a rate by value names its field and values in backticks, which become code.
+        item([vec![strong("How often:"), t(" ")], text::flow(&words::frequency(meta))].concat()),
         item(vec![
             strong("Schema version:"),
             t(format!(" {}; ", meta.version())),
@@ -256,17 +277,19 @@ fn event_section(meta: &EventMeta, archive: &Archive, blocks: &mut Vec<Block>) -
     }
     let mut table = Table { columns: FIELD_COLUMNS.to_vec(), rows: Vec::new() };
     let mut enums = EnumUses::default();
-    field_rows("", meta.fields(), meta.bounds(), &mut table, &mut enums)?;
+    field_rows("", meta.fields(), meta.bounds(), shared, &mut table, &mut enums)?;
     blocks.push(Block::Table(table));
     enums.push_lists(blocks);
     Ok(())
 }
 
-/// Appends one row per field, and one per field of a nested group (named `group.field`).
+/// Appends one row per field, and one per field of a nested group (named `group.field`). A shared group is one
+/// row linking to its own section; a shared enum links to its list instead of being listed under the table.
 fn field_rows(
     prefix: &str,
     fields: &[FieldMeta],
     bounds: &[FieldBound],
+    shared: &Shared,
     table: &mut Table,
     enums: &mut EnumUses,
 ) -> Result<(), GenerateError> {
@@ -274,21 +297,119 @@ fn field_rows(
         let path = format!("{prefix}{}", field.name());
         let kind = words::Kind::of(&field.kind())?;
         let bound = bounds.iter().find(|b| b.field == index).map_or(Bound::NONE, |b| b.bound);
+        let (described, expand) = match kind {
+            words::Kind::Enum(meta) | words::Kind::EnumSet(meta) => match shared.enumeration(meta) {
+                Some(list) => (kind.describe_listed(Some(&list.anchor)), None),
+                None => {
+                    enums.add(meta, &path);
+                    (kind.describe_bounded(&field.kind(), &bound), None)
+                }
+            },
+            words::Kind::Group(group) => match shared.group(group) {
+                Some(section) => (
+                    vec![t("a group of the fields listed under "), link(vec![code(group.name())], &section.anchor)],
+                    None,
+                ),
+                None => (kind.describe_bounded(&field.kind(), &bound), Some(group)),
+            },
+            _ => (kind.describe_bounded(&field.kind(), &bound), None),
+        };
         table.rows.push(vec![
             vec![code(&path)],
-            kind.describe_bounded(&field.kind(), &bound),
+            described,
             vec![t(words::presence(field.is_required()))],
             text::flow(field.doc()),
         ]);
-        match kind {
-            words::Kind::Enum(meta) | words::Kind::EnumSet(meta) => enums.add(meta, &path),
-            words::Kind::Group(group) => {
-                field_rows(&format!("{path}."), group.fields(), group.bounds(), table, enums)?;
-            }
-            _ => {}
+        if let Some(group) = expand {
+            field_rows(&format!("{path}."), group.fields(), group.bounds(), shared, table, enums)?;
         }
     }
     Ok(())
+}
+
+const SHARED_TITLE: &str = "Groups and lists used by several events";
+
+/// Groups and enums used by more than one table, found once for the whole page.
+fn find_shared(disclosure: &Disclosure<'_>) -> Result<Shared, GenerateError> {
+    let mut tables: Vec<Source<'_>> = disclosure.events.iter().map(|meta| event_source(meta)).collect();
+    // The envelope's table lists the context's fields as `context.os`, as `envelope` does.
+    let context = ENVELOPE_FIELDS.iter().find(|f| f.kind == telemetry_schema::EnvelopeFieldKind::Context);
+    let prefix = context.map(|field| format!("{}.", field.name));
+    if let Some(prefix) = &prefix {
+        tables.push(Source {
+            place: Place { label: "envelope".to_owned(), anchor: ENVELOPE.to_owned() },
+            prefix,
+            fields: <Context as TelemetryGroup>::META.fields(),
+        });
+    }
+    Shared::find(tables)
+}
+
+fn group_title(group: &SharedItem<telemetry_schema::GroupMeta>) -> Vec<Inline> {
+    vec![t("Group "), code(group.meta.name())]
+}
+
+fn enum_title(list: &SharedItem<EnumMeta>) -> Vec<Inline> {
+    vec![t("Values of "), code(list.meta.name())]
+}
+
+/// "Used by [`AUTH_INIT`](#event-AUTH_INIT) (`config`), [`envelope`](#envelope) (`context.os`)."
+fn used_by(uses: &[Use]) -> Vec<Inline> {
+    let mut out = vec![strong("Used by:"), t(" ")];
+    for (i, used) in uses.iter().enumerate() {
+        if i > 0 {
+            out.push(t(", "));
+        }
+        out.push(link(vec![code(&used.place.label)], &used.place.anchor));
+        out.push(t(" ("));
+        out.push(code(&used.path));
+        out.push(t(")"));
+    }
+    out.push(t("."));
+    out
+}
+
+/// The groups and enums that several tables use, each documented once; every use links here.
+fn shared_section(shared: &Shared, blocks: &mut Vec<Block>) -> Result<(), GenerateError> {
+    if shared.is_empty() {
+        return Ok(());
+    }
+    heading(blocks, 2, SHARED, vec![t(SHARED_TITLE)]);
+    blocks.push(Block::Paragraph(vec![t(
+        "These groups of fields and lists of values are used by more than one event (or by an event and the \
+         envelope). Each is described once, here, and every field that uses one links to it.",
+    )]));
+    for group in &shared.groups {
+        heading(blocks, 3, &group.anchor, group_title(group));
+        for paragraph in text::paragraphs(group.meta.doc()) {
+            blocks.push(Block::Paragraph(paragraph));
+        }
+        blocks.push(Block::Paragraph(used_by(&group.uses)));
+        let mut table = Table { columns: FIELD_COLUMNS.to_vec(), rows: Vec::new() };
+        let mut enums = EnumUses::default();
+        field_rows("", group.meta.fields(), group.meta.bounds(), shared, &mut table, &mut enums)?;
+        blocks.push(Block::Table(table));
+        enums.push_lists(blocks);
+    }
+    for list in &shared.enums {
+        heading(blocks, 3, &list.anchor, enum_title(list));
+        blocks.push(Block::Paragraph(text::flow(list.meta.doc())));
+        blocks.push(Block::Paragraph(used_by(&list.uses)));
+        blocks.push(Block::List(value_items(list.meta)));
+    }
+    Ok(())
+}
+
+/// Each value of an enum with its doc.
+fn value_items(meta: &EnumMeta) -> Vec<Item> {
+    meta.variants()
+        .iter()
+        .map(|variant| {
+            let mut content = vec![code(variant.name()), t(": ")];
+            content.extend(text::flow(variant.doc()));
+            item(content)
+        })
+        .collect()
 }
 
 /// The enums used by the fields of one table, in order of first use, with the fields that use each.
@@ -318,21 +439,12 @@ impl EnumUses {
             intro.push(t(": "));
             intro.extend(text::flow(meta.doc()));
             blocks.push(Block::Paragraph(intro));
-            let values = meta
-                .variants()
-                .iter()
-                .map(|variant| {
-                    let mut content = vec![code(variant.name()), t(": ")];
-                    content.extend(text::flow(variant.doc()));
-                    item(content)
-                })
-                .collect();
-            blocks.push(Block::List(values));
+            blocks.push(Block::List(value_items(meta)));
         }
     }
 }
 
-fn envelope(disclosure: &Disclosure<'_>, blocks: &mut Vec<Block>) -> Result<(), GenerateError> {
+fn envelope(disclosure: &Disclosure<'_>, shared: &Shared, blocks: &mut Vec<Block>) -> Result<(), GenerateError> {
     let product = disclosure.product;
     heading(blocks, 2, ENVELOPE, vec![t("What is sent with every event")]);
     blocks.push(Block::Paragraph(vec![t(format!(
@@ -355,6 +467,7 @@ fn envelope(disclosure: &Disclosure<'_>, blocks: &mut Vec<Block>) -> Result<(), 
                 &format!("{}.", field.name),
                 <Context as TelemetryGroup>::META.fields(),
                 <Context as TelemetryGroup>::META.bounds(),
+                shared,
                 &mut table,
                 &mut enums,
             )?;

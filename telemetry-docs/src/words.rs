@@ -49,14 +49,20 @@ impl Kind {
 
     /// The kind in plain words, e.g. "yes / no" or "a count (0 to 65,535)".
     pub(crate) fn describe(self) -> Vec<Inline> {
+        self.describe_listed(None)
+    }
+
+    /// The kind in plain words; an enum whose values are listed in a section of their own (a shared enum,
+    /// `list` is its anchor) links to it instead of pointing below the table.
+    pub(crate) fn describe_listed(self, list: Option<&str>) -> Vec<Inline> {
         match self {
             Self::Bool => vec![t("yes / no")],
             Self::Count(width) => vec![t(format!("a count (0 to {})", thousands(width.max())))],
             Self::DurationMillis => vec![t("a duration in milliseconds")],
             Self::Version => vec![t("a version number like 1.2.3")],
-            Self::Enum(meta) => value_list("one of: ", meta),
+            Self::Enum(meta) => value_list("one of: ", meta, list),
             Self::EnumSet(meta) => {
-                let mut out = value_list("a set of: ", meta);
+                let mut out = value_list("a set of: ", meta, list);
                 out.push(t(" (none, some or all)"));
                 out
             }
@@ -120,7 +126,7 @@ impl Kind {
     }
 }
 
-fn value_list(lead: &str, meta: &EnumMeta) -> Vec<Inline> {
+fn value_list(lead: &str, meta: &EnumMeta, list: Option<&str>) -> Vec<Inline> {
     let variants = meta.variants();
     let mut out = vec![t(lead)];
     for (i, variant) in variants.iter().take(VALUES_IN_CELL).enumerate() {
@@ -129,8 +135,19 @@ fn value_list(lead: &str, meta: &EnumMeta) -> Vec<Inline> {
         }
         out.push(code(variant.name()));
     }
-    if variants.len() > VALUES_IN_CELL {
-        out.push(t(format!(", \u{2026} ({} values, all listed below)", variants.len())));
+    match (variants.len() > VALUES_IN_CELL, list) {
+        (true, None) => out.push(t(format!(", \u{2026} ({} values, all listed below)", variants.len()))),
+        (true, Some(anchor)) => {
+            out.push(t(format!(", \u{2026} ({} values, all listed under ", variants.len())));
+            out.push(Inline::Link { content: vec![code(meta.name())], anchor: anchor.to_owned() });
+            out.push(t(")"));
+        }
+        (false, Some(anchor)) => {
+            out.push(t(" (see "));
+            out.push(Inline::Link { content: vec![code(meta.name())], anchor: anchor.to_owned() });
+            out.push(t(")"));
+        }
+        (false, None) => {}
     }
     out
 }
@@ -166,10 +183,16 @@ pub(crate) fn presence(required: bool) -> &'static str {
     if required { "always" } else { "optional" }
 }
 
-/// How often an event is sent, from its sample rate and dedup window, as a sentence.
+/// How often an event is sent, from its sample rate (or its rates by value) and dedup window, as a sentence.
 pub(crate) fn frequency(meta: &EventMeta) -> String {
     let per_million = meta.sample_rate_per_million();
-    let mut out = if per_million >= 1_000_000 {
+    let by_value = meta.sample_by().and_then(|index| meta.fields().get(index)).and_then(|field| match field.kind() {
+        CollectableKind::Enum(values) => Some((field.name(), values)),
+        _ => None,
+    });
+    let mut out = if let Some((field, values)) = by_value {
+        sampled_by_value(field, values)
+    } else if per_million >= 1_000_000 {
         "Each time it happens".to_owned()
     } else if 1_000_000u32.is_multiple_of(per_million) {
         format!(
@@ -188,6 +211,48 @@ pub(crate) fn frequency(meta: &EventMeta) -> String {
     }
     out.push('.');
     out
+}
+
+/// "Sampled by the value of `component`: `SignIn` and `SignUp` each time it happens; `UserButton` … about 1 in 10
+/// occurrences (10%), chosen at random": the values grouped by rate, highest first, in declaration order.
+fn sampled_by_value(field: &str, values: &EnumMeta) -> String {
+    let mut rates: Vec<u32> = values.variants().iter().map(|v| v.sample_rate_per_million()).collect();
+    rates.sort_unstable_by(|a, b| b.cmp(a));
+    rates.dedup();
+    let groups: Vec<String> = rates
+        .into_iter()
+        .map(|rate| {
+            let names: Vec<String> = values
+                .variants()
+                .iter()
+                .filter(|v| v.sample_rate_per_million() == rate)
+                .map(|v| format!("`{}`", v.name()))
+                .collect();
+            let how = if rate >= 1_000_000 {
+                "each time it happens".to_owned()
+            } else if 1_000_000u32.is_multiple_of(rate) {
+                format!("about 1 in {} occurrences ({})", thousands(u64::from(1_000_000 / rate)), percent(rate))
+            } else {
+                format!("about {} of occurrences", percent(rate))
+            };
+            format!("{} {how}", and_list(&names))
+        })
+        .collect();
+    let sampled = values.variants().iter().any(|v| v.sample_rate_per_million() < 1_000_000);
+    format!(
+        "Sampled by the value of `{field}`: {}{}",
+        groups.join("; "),
+        if sampled { ", chosen at random" } else { "" }
+    )
+}
+
+/// "a", "a and b", "a, b and c".
+fn and_list(items: &[String]) -> String {
+    match items {
+        [] => String::new(),
+        [one] => one.clone(),
+        [rest @ .., last] => format!("{} and {last}", rest.join(", ")),
+    }
 }
 
 /// `per_million` as a percentage with no trailing zeros: 100 000 is "10%", 125 is "0.0125%".
@@ -359,5 +424,32 @@ mod tests {
             "Sampled: about 30% of occurrences are sent, chosen at random; an event with exactly the same values \
              is sent at most once every 24 hours."
         );
+    }
+
+    #[test]
+    fn frequency_by_value_groups_the_values_by_rate() {
+        use telemetry_schema::{FieldMeta, VariantMeta};
+        const VALUES: &[VariantMeta] = &[
+            VariantMeta::new("SignIn", "Sign-in."),
+            VariantMeta::new("Menu", "Menu.").with_sample_rate_per_million(100_000),
+            VariantMeta::new("SignUp", "Sign-up."),
+            VariantMeta::new("Profile", "Profile.").with_sample_rate_per_million(100_000),
+            VariantMeta::new("Footer", "Footer.").with_sample_rate_per_million(300_000),
+        ];
+        const COMPONENT: EnumMeta = EnumMeta::new("Component", "A component.", VALUES);
+        const FIELDS: &[FieldMeta] = &[FieldMeta::new("component", "Which.", CollectableKind::Enum(&COMPONENT))];
+        const MOUNTED: EventMeta =
+            EventMeta::new("MOUNTED", 1, "Doc.", FIELDS).with_sample_by(0).with_dedup_window_secs(3_600);
+        assert_eq!(
+            frequency(&MOUNTED),
+            "Sampled by the value of `component`: `SignIn` and `SignUp` each time it happens; `Footer` about 30% of \
+             occurrences; `Menu` and `Profile` about 1 in 10 occurrences (10%), chosen at random; an event with \
+             exactly the same values is sent at most once every hour."
+        );
+        const UNRATED: &[VariantMeta] = &[VariantMeta::new("A", "A.")];
+        const PLAIN_ENUM: EnumMeta = EnumMeta::new("Plain", "Plain.", UNRATED);
+        const PLAIN_FIELDS: &[FieldMeta] = &[FieldMeta::new("a", "A.", CollectableKind::Enum(&PLAIN_ENUM))];
+        const ALWAYS: EventMeta = EventMeta::new("ALWAYS", 1, "Doc.", PLAIN_FIELDS).with_sample_by(0);
+        assert_eq!(frequency(&ALWAYS), "Sampled by the value of `a`: `A` each time it happens.");
     }
 }

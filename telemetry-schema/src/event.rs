@@ -49,4 +49,13 @@ pub trait TelemetryEvent: 'static {
 
     /// Hands every field value to `fields`, in the order of [`EventMeta::fields`].
     fn visit_fields(&self, fields: &mut Fields<'_>);
+
+    /// How many occurrences per million like this one are sent: the event's
+    /// [`sample_rate_per_million`](EventMeta::sample_rate_per_million), or, for an event sampled by value
+    /// (`#[telemetry(sample_by = "component")]`), the rate of the variant this occurrence's field holds. The
+    /// client calls it for every occurrence it would send.
+    #[inline]
+    fn sample_rate_per_million(&self) -> u32 {
+        Self::META.sample_rate_per_million()
+    }
 }

@@ -95,7 +95,7 @@ pub use product::{
     products,
 };
 pub use registry::{DuplicateEvent, RegisteredEvent, RegistryError, SourceLocation, events, sorted_and_unique};
-pub use telemetry_derive::{TelemetryEnum, TelemetryEvent, TelemetryGroup};
+pub use telemetry_derive::{TelemetryEnum, TelemetryEvent, TelemetryGroup, telemetry_enum_from_list};
 pub use version::{MAX_COMPONENT, PreRelease, PreTag, Version, VersionError, VersionProblem};
 
 /// Implements `Decode` for a derived enum, group or event (see `telemetry_schema::decode`, feature `serde`).
@@ -182,6 +182,24 @@ pub mod __private {
         if let Err(message) = bound.check_for(&kind) {
             panic!("{}", message);
         }
+    }
+
+    /// What the field named by `#[telemetry(sample_by = "…")]` must be: a `TelemetryEnum` itself, whose variants
+    /// carry the rates. The derive checks it at the attribute, so the message names the mistake there.
+    #[diagnostic::on_unimplemented(
+        message = "`sample_by` names a field of type `{Self}`, which is not a telemetry enum",
+        label = "the field named by `sample_by` must be a `TelemetryEnum` (not an `Option` or a set of one)",
+        note = "sampling by value gives each variant of an enum its own rate with `#[telemetry(sample_rate = 0.1)]` \
+                on the variant; name a field whose type derives `TelemetryEnum`"
+    )]
+    pub trait SampleBy: crate::TelemetryEnum {}
+    impl<T: crate::TelemetryEnum> SampleBy for T {}
+
+    /// The rate of the variant `value` holds: what a derived event sampled by value returns from
+    /// [`TelemetryEvent::sample_rate_per_million`](crate::TelemetryEvent::sample_rate_per_million).
+    #[inline]
+    pub fn variant_sample_rate<E: SampleBy>(value: &E) -> u32 {
+        E::META_REF.variants().get(value.variant_index()).map_or(1_000_000, crate::VariantMeta::sample_rate_per_million)
     }
 
     /// `#[telemetry(max_bits = N)]`: the derive's compile-time check of the event's information bound.

@@ -19,6 +19,7 @@ pub struct EventMeta {
     doc: &'static str,
     fields: &'static [FieldMeta],
     sample_per_million: u32,
+    sample_by: Option<usize>,
     dedup_window_secs: Option<u64>,
     bounds: &'static [FieldBound],
     expires: Option<Date>,
@@ -43,6 +44,7 @@ impl EventMeta {
             doc,
             fields,
             sample_per_million: 1_000_000,
+            sample_by: None,
             dedup_window_secs: None,
             bounds: &[],
             expires: None,
@@ -56,6 +58,30 @@ impl EventMeta {
             "telemetry: a sample rate is between 1 and 1 000 000 per million"
         );
         Self { sample_per_million: per_million, ..self }
+    }
+
+    /// Samples by the value of the enum field at `field` (`#[telemetry(sample_by = "component")]`): each occurrence
+    /// is sent with the rate of that value's variant ([`VariantMeta::sample_rate_per_million`]), so `SignIn`
+    /// can be sent every time and other components one time in ten. Refused at compile time (in a `const`) when
+    /// the field does not exist, is not a plain enum, or the event also has an event-wide sample rate.
+    pub const fn with_sample_by(self, field: usize) -> Self {
+        if let Err(error) = check_sample_by(self.fields, self.sample_per_million, Some(field)) {
+            panic!("{}", error.problem.message());
+        }
+        Self { sample_by: Some(field), ..self }
+    }
+
+    /// For `#[derive(TelemetryEvent)]`, which has checked the field at the attribute (the compiler checks that
+    /// it is an enum). Not public API; [`Self::check`] checks it again before anything is rendered.
+    #[doc(hidden)]
+    pub const fn __with_sample_by(self, field: usize) -> Self {
+        Self { sample_by: Some(field), ..self }
+    }
+
+    /// The index in [`Self::fields`] of the enum field whose value decides the sample rate, if any (see
+    /// [`Self::with_sample_by`]).
+    pub const fn sample_by(&self) -> Option<usize> {
+        self.sample_by
     }
 
     /// Sends an identical payload at most once per window (`#[telemetry(dedup = "24h")]`).
@@ -116,7 +142,9 @@ impl EventMeta {
         }
     }
 
-    /// How many occurrences per million are sent; 1 000 000 (the default) sends every one.
+    /// How many occurrences per million are sent; 1 000 000 (the default) sends every one. With
+    /// [`Self::sample_by`], the rate depends on the value and this is 1 000 000: see
+    /// [`TelemetryEvent::sample_rate_per_million`](crate::TelemetryEvent::sample_rate_per_million).
     pub const fn sample_rate_per_million(&self) -> u32 {
         self.sample_per_million
     }
@@ -141,6 +169,7 @@ impl EventMeta {
             doc,
             fields,
             sample_per_million: 1_000_000,
+            sample_by: None,
             dedup_window_secs: None,
             bounds: &[],
             expires: None,
@@ -304,6 +333,7 @@ impl EnumMeta {
 pub struct VariantMeta {
     name: &'static str,
     doc: &'static str,
+    sample_per_million: u32,
 }
 
 impl VariantMeta {
@@ -316,7 +346,24 @@ impl VariantMeta {
         );
         assert!(!is_blank(doc), "telemetry: every enum variant needs a doc comment");
         assert!(is_visible_text(doc), "{}", HIDDEN_IN_DOC);
-        Self { name, doc }
+        Self { name, doc, sample_per_million: 1_000_000 }
+    }
+
+    /// In an event sampled by this enum's value (`#[telemetry(sample_by = "…")]`), sends only this many
+    /// occurrences per million that carry this variant (`#[telemetry(sample_rate = 0.1)]` on the variant is
+    /// 100 000). Elsewhere the rate has no effect.
+    pub const fn with_sample_rate_per_million(self, per_million: u32) -> Self {
+        assert!(
+            per_million >= 1 && per_million <= 1_000_000,
+            "telemetry: a sample rate is between 1 and 1 000 000 per million"
+        );
+        Self { sample_per_million: per_million, ..self }
+    }
+
+    /// How many occurrences per million carrying this variant an event sampled by its enum sends; 1 000 000 (the
+    /// default) sends every one.
+    pub const fn sample_rate_per_million(&self) -> u32 {
+        self.sample_per_million
     }
 
     /// For `#[derive(TelemetryEnum)]`, which has already checked the name and the doc. Not public API.
@@ -324,7 +371,7 @@ impl VariantMeta {
     /// [`MetaError`]).
     #[doc(hidden)]
     pub const fn __derived(name: &'static str, doc: &'static str) -> Self {
-        Self { name, doc }
+        Self { name, doc, sample_per_million: 1_000_000 }
     }
 
     /// The variant's value on the wire.
@@ -463,6 +510,9 @@ pub enum MetaProblem {
     HiddenCharacter(char),
     /// A bound (`max`, `buckets`, `precision`) that does not fit the field's kind; the message says how.
     Bound(&'static str),
+    /// Sampling by value that cannot work (a `sample_by` field that is missing or not a plain enum, together
+    /// with an event-wide rate, or a rate outside 1 to 1 000 000 per million); the message says how.
+    Sampling(&'static str),
 }
 
 impl MetaError {
@@ -504,7 +554,7 @@ impl MetaProblem {
             }
             Self::BlankDoc => "telemetry: refused metadata: every event, field, enum, variant and group needs a doc",
             Self::HiddenCharacter(_) => HIDDEN_IN_DOC,
-            Self::Bound(message) => message,
+            Self::Bound(message) | Self::Sampling(message) => message,
         }
     }
 }
@@ -577,6 +627,7 @@ impl EventMeta {
             return fail(MetaProblem::InvalidEventName, self.name);
         }
         check!(check_doc(self.doc, self.name));
+        check!(check_sample_by(self.fields, self.sample_per_million, self.sample_by));
         check_fields(self.fields, self.bounds, 0, true)
     }
 }
@@ -590,6 +641,49 @@ impl CollectableKind {
     pub const fn check(&self) -> Result<(), MetaError> {
         check_kind(self, 0, false)
     }
+}
+
+/// Sampling by the value of `fields[field]`: the field exists, is a plain enum (not optional, not a set), the
+/// event has no event-wide rate besides, and every variant's rate is between 1 and 1 000 000 per million.
+const fn check_sample_by(fields: &'static [FieldMeta], event_rate: u32, field: Option<usize>) -> Result<(), MetaError> {
+    if event_rate == 0 || event_rate > 1_000_000 {
+        return fail(MetaProblem::Sampling("telemetry: a sample rate is between 1 and 1 000 000 per million"), "");
+    }
+    let Some(index) = field else { return Ok(()) };
+    if index >= fields.len() {
+        return fail(MetaProblem::Sampling("telemetry: `sample_by` names no field of the event"), "");
+    }
+    let field = &fields[index];
+    let CollectableKind::Enum(meta) = field.kind else {
+        return fail(
+            MetaProblem::Sampling(
+                "telemetry: `sample_by` names a field that is not a plain enum (not an `Option`, not a set): the \
+                 sample rate is the rate of the field's variant",
+            ),
+            field.name,
+        );
+    };
+    if event_rate != 1_000_000 {
+        return fail(
+            MetaProblem::Sampling(
+                "telemetry: an event sampled by value (`sample_by`) cannot also have an event-wide `sample_rate`: \
+                 give each variant its rate",
+            ),
+            field.name,
+        );
+    }
+    let mut i = 0;
+    while i < meta.variants.len() {
+        let rate = meta.variants[i].sample_per_million;
+        if rate == 0 || rate > 1_000_000 {
+            return fail(
+                MetaProblem::Sampling("telemetry: a sample rate is between 1 and 1 000 000 per million"),
+                meta.variants[i].name,
+            );
+        }
+        i += 1;
+    }
+    Ok(())
 }
 
 const fn check_field_names(fields: &[FieldMeta]) -> Result<(), MetaError> {

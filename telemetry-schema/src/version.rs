@@ -4,6 +4,8 @@ use std::cmp::Ordering;
 use std::fmt;
 use std::str::FromStr;
 
+mod lenient;
+
 /// The largest number a version component (or pre-release number) may have: nine digits, which fits calendar
 /// versions like `20261122` but not a timestamp or a phone number.
 pub const MAX_COMPONENT: u32 = 999_999_999;

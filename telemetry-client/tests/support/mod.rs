@@ -40,6 +40,26 @@ pub struct Sampled {
     pub n: u32,
 }
 
+/// A component, sampled by value in [`Mounted`]: forms always, the menu one time in ten.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, telemetry_schema::TelemetryEnum)]
+pub enum Component {
+    /// The sign-in form.
+    SignIn,
+    /// The account menu.
+    #[telemetry(sample_rate = 0.1)]
+    UserButton,
+}
+
+/// Sent by the tests, sampled by the value of `component`.
+#[derive(Debug, Clone, TelemetryEvent)]
+#[telemetry(sample_by = "component")]
+pub struct Mounted {
+    /// Which component.
+    pub component: Component,
+    /// A sequence number.
+    pub n: u32,
+}
+
 /// Sent by the tests until the end of 2020: expired for good.
 #[derive(Debug, Clone, TelemetryEvent)]
 #[telemetry(expires = "2020-12-31")]

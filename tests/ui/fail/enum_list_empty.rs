@@ -1,0 +1,6 @@
+telemetry_schema::telemetry_enum_from_list! {
+    /// A framework the project uses.
+    pub enum Framework = "../lists/empty.txt";
+}
+
+fn main() {}
