@@ -239,7 +239,7 @@ pub enum RuntimeName {
 pub struct Runtime {
     /// Which runtime. Ported directly.
     pub name: RuntimeName,
-    /// Its version, when the runtime reports one. Ported directly.
+    /// Its version, when the runtime reports one. Ported directly (read with `Version::parse_lenient`).
     pub version: Option<Version>,
 }
 
@@ -270,7 +270,8 @@ pub struct Database {
     pub name: DatabaseName,
     /// The version the project depends on. Acceptable loss: the original sends the dependency's range
     /// from `package.json` as written (`^8.13.1`, but also `workspace:*`, a git URL or a local path); the port
-    /// sends the version a plain range names, and nothing for anything else.
+    /// reads it with `Version::parse_lenient`, which sends the lowest version a `^`, `~`, `=` or `>=` range
+    /// names and nothing for anything else.
     pub version: Option<Version>,
 }
 
@@ -408,7 +409,7 @@ pub struct PackageManager {
     /// Which package manager. Ported directly for these; the original sends whatever name
     /// `npm_config_user_agent` starts with, which has no counterpart.
     pub name: PackageManagerName,
-    /// Its version. Ported directly.
+    /// Its version, from `npm_config_user_agent`. Ported directly (read with `Version::parse_lenient`).
     pub version: Option<Version>,
 }
 
@@ -434,12 +435,6 @@ pub struct Init {
     pub system_info: SystemInfo,
     /// The package manager, when `npm_config_user_agent` names one. Ported as shown per field.
     pub package_manager: Option<PackageManager>,
-}
-
-/// Reads the version a dependency range from `package.json` names: `^8.13.1` and `~8.13.1` name `8.13.1`;
-/// `workspace:*`, `latest`, git URLs and paths name none.
-pub fn version_from_range(range: &str) -> Option<Version> {
-    Version::parse(range.strip_prefix(['^', '~']).unwrap_or(range)).ok()
 }
 
 /// The machine's memory in whole gibibytes, from the bytes `os.totalmem()` reports (the serializer then rounds
@@ -484,9 +479,9 @@ pub fn example() -> Init {
             },
             secondary_storage: false,
         },
-        runtime: Runtime { name: RuntimeName::Node, version: Version::parse("22.11.0").ok() },
-        database: Some(Database { name: DatabaseName::Postgresql, version: version_from_range("^8.13.1") }),
-        framework: Some(Framework { name: FrameworkName::Next, version: version_from_range("15.1.0") }),
+        runtime: Runtime { name: RuntimeName::Node, version: Version::parse_lenient("22.11.0") },
+        database: Some(Database { name: DatabaseName::Postgresql, version: Version::parse_lenient("^8.13.1") }),
+        framework: Some(Framework { name: FrameworkName::Next, version: Version::parse_lenient("15.1.0") }),
         environment: Environment::Development,
         system_info: SystemInfo {
             deployment_vendor: None,
@@ -500,7 +495,7 @@ pub fn example() -> Init {
         },
         package_manager: Some(PackageManager {
             name: PackageManagerName::Pnpm,
-            version: Version::parse("9.15.0").ok(),
+            version: Version::parse_lenient("9.15.0"),
         }),
     }
 }

@@ -103,11 +103,12 @@ pub struct ComponentMounted {
     /// the list is sent as nothing.
     #[telemetry(rename = "sdk")]
     pub sdk: Option<ClerkSdk>,
-    /// The version of that SDK package. Ported directly.
+    /// The version of that SDK package. Ported directly (read with `Version::parse_lenient`, which keeps a
+    /// canary's tag and drops its timestamp: `6.29.4-canary.v20260821144439` is sent as `6.29.4-canary`).
     #[telemetry(rename = "sdkv")]
     pub sdk_version: Option<Version>,
     /// The version of `clerk-js` in the browser; nothing on a server, where the original sends `""`. Ported
-    /// directly.
+    /// directly (read like `sdkv`).
     #[telemetry(rename = "cv")]
     pub clerk_version: Option<Version>,
 }
@@ -121,7 +122,7 @@ pub fn example() -> ComponentMounted {
         elements: false,
         variables: true,
         sdk: ClerkSdk::from_package("@clerk/nextjs"),
-        sdk_version: Version::parse("6.12.0").ok(),
-        clerk_version: Version::parse("5.56.0").ok(),
+        sdk_version: Version::parse_lenient("6.12.0"),
+        clerk_version: Version::parse_lenient("5.56.0"),
     }
 }

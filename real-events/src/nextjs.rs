@@ -107,10 +107,11 @@ pub enum ImageFormat {
 #[derive(Debug, Clone, TelemetryEvent)]
 #[telemetry(name = "NEXT_CLI_SESSION_STARTED", version = 1, rename_all = "camelCase")]
 pub struct CliSessionStarted {
-    /// The Next.js version. Ported directly (`__NEXT_VERSION`, e.g. `15.1.0-canary.12`); a version the toolkit
-    /// cannot read, such as `0.0.0-experimental-…`, is sent as nothing.
+    /// The Next.js version (`__NEXT_VERSION`, e.g. `15.1.0-canary.12`). Ported directly, read with
+    /// `Version::parse_lenient`: the hash and date in the tail of an experimental or release-candidate build are
+    /// dropped (`19.0.0-rc-66855b96-20241106` is sent as `19.0.0-rc`, `0.0.0-experimental-…` as `0.0.0-pre`).
     pub next_version: Option<Version>,
-    /// The Node.js version. Ported directly: Node reports `v20.11.1`, the port sends `20.11.1`.
+    /// The Node.js version. Ported directly: Node reports `v20.11.1`, `Version::parse_lenient` sends `20.11.1`.
     pub node_version: Option<Version>,
     /// The command. Ported directly: Next.js passes its own command's name, a literal in its source.
     pub cli_command: NextCommand,
@@ -175,19 +176,13 @@ pub struct CliSessionStarted {
     pub pages_dir: Option<bool>,
 }
 
-/// Reads a version the way Node and Next.js print it (`v20.11.1`, `15.1.0-canary.12`): the leading `v` is
-/// dropped; anything else the toolkit's strict parser refuses is `None`.
-pub fn version_from_runtime(text: &str) -> Option<Version> {
-    Version::parse(text.strip_prefix('v').unwrap_or(text)).ok()
-}
-
 /// The original's example (`README.md`, "Real events"), ported: `next dev --turbo` in an App Router project
 /// with four locales and remote images.
 pub fn example() -> CliSessionStarted {
     let configured_locales = ["en-US", "fr", "de", "nl-BE"];
     CliSessionStarted {
-        next_version: version_from_runtime("15.1.0-canary.12"),
-        node_version: version_from_runtime("v20.11.1"),
+        next_version: Version::parse_lenient("15.1.0-canary.12"),
+        node_version: Version::parse_lenient("v20.11.1"),
         cli_command: NextCommand::Dev,
         is_src_dir: Some(true),
         has_now_json: false,

@@ -161,7 +161,7 @@ impl CliStart {
         Self {
             command: args.first().and_then(|word| SstCommand::from_word(word)),
             flags: args.iter().filter_map(|arg| SstFlag::from_arg(arg)).collect(),
-            sst_version: Version::parse(sst_version).ok(),
+            sst_version: Version::parse_lenient(sst_version),
             ci_name,
         }
     }

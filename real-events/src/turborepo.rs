@@ -120,7 +120,7 @@ pub struct TurboRun {
 pub fn example() -> TurboRun {
     TurboRun {
         execution: Execution::Succeeded,
-        turbo_version: Version::parse("2.3.4-canary.2").ok(),
+        turbo_version: Version::parse_lenient("2.3.4-canary.2"),
         is_linked: true,
         remote_cache: Some(RemoteCache::from_api_url("https://turbo-cache.acme.example")),
         ci: Some(TurboCiVendor::GithubActions),
