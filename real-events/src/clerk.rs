@@ -4,11 +4,12 @@
 //! sampling), `packages/shared/src/telemetry/collector.ts` (the fields added to every event: `cv`, `it`, `sdk`,
 //! `sdkv`, `pk`, `sk`) and `packages/shared/src/telemetry/throttler.ts` (one identical event a day). Of the 11
 //! fields, 8 are ported directly, 3 are dropped (`it`, `pk`, `sk`), and the open `additionalPayload` is not
-//! ported. Sampling is kept with an acceptable loss (see [`ComponentMounted`]).
+//! ported. Sampling by component is kept (see [`ComponentMounted`]).
 
 use telemetry_schema::{TelemetryEnum, TelemetryEvent, Version};
 
-/// A prebuilt Clerk component.
+/// A prebuilt Clerk component. Its mounts are sampled by value, as Clerk does: every `SignIn` and `SignUp`
+/// mount is sent, one in ten of the others.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, TelemetryEnum)]
 pub enum ClerkComponent {
     /// `<SignIn />`.
@@ -16,20 +17,28 @@ pub enum ClerkComponent {
     /// `<SignUp />`.
     SignUp,
     /// `<UserButton />`.
+    #[telemetry(sample_rate = 0.1)]
     UserButton,
     /// `<UserProfile />`.
+    #[telemetry(sample_rate = 0.1)]
     UserProfile,
     /// `<OrganizationSwitcher />`.
+    #[telemetry(sample_rate = 0.1)]
     OrganizationSwitcher,
     /// `<OrganizationProfile />`.
+    #[telemetry(sample_rate = 0.1)]
     OrganizationProfile,
     /// `<OrganizationList />`.
+    #[telemetry(sample_rate = 0.1)]
     OrganizationList,
     /// `<CreateOrganization />`.
+    #[telemetry(sample_rate = 0.1)]
     CreateOrganization,
     /// `<GoogleOneTap />`.
+    #[telemetry(sample_rate = 0.1)]
     GoogleOneTap,
     /// `<Waitlist />`.
+    #[telemetry(sample_rate = 0.1)]
     Waitlist,
 }
 
@@ -78,15 +87,14 @@ impl ClerkSdk {
     }
 }
 
-/// Sent when a prebuilt component is shown, with whether its appearance was customized. Sampled: one mount in
-/// ten is sent (Clerk sends every `SignIn` and `SignUp` mount and one in ten of the others; here they are
-/// sampled like the others, an acceptable loss of signal). Throttled: the same payload at most once a day
-/// from one machine, as Clerk's throttler does. Only development instances send it. Dropped from the original:
+/// Sent when a prebuilt component is shown, with whether its appearance was customized. Sampled by component,
+/// as Clerk does: every `SignIn` and `SignUp` mount is sent, one in ten of the others. Throttled: the same
+/// payload at most once a day from one machine, as Clerk's throttler does. Only development instances send it. Dropped from the original:
 /// `it` (the instance type: always `development`, since the collector sends nothing from production), `pk`
 /// (the publishable key, which encodes the application's Frontend API domain in base64), `sk` (the first 16
 /// characters of the secret key) and the open `additionalPayload` record (any keys a caller passes).
 #[derive(Debug, Clone, TelemetryEvent)]
-#[telemetry(name = "COMPONENT_MOUNTED", version = 1, rename_all = "camelCase", sample_rate = 0.1, dedup = "24h")]
+#[telemetry(name = "COMPONENT_MOUNTED", version = 1, rename_all = "camelCase", sample_by = "component", dedup = "24h")]
 pub struct ComponentMounted {
     /// The component. Ported directly for the prebuilt components; the original's string also accepts any
     /// name a caller of `eventComponentMounted` passes, which has no counterpart.

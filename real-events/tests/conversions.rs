@@ -89,3 +89,18 @@ fn memory_is_sent_in_gibibytes_rounded_down_to_a_power_of_two() {
     assert!(!wire.contains("25769803776"), "{wire}");
     assert_eq!(memory_gib(512 << 20), Some(0), "under 1 GiB");
 }
+
+#[test]
+fn sign_in_and_sign_up_mounts_are_always_sent_and_the_others_one_in_ten() {
+    use real_events::clerk::ClerkComponent;
+    use telemetry_schema::TelemetryEvent;
+
+    let rate = |component| {
+        real_events::clerk::ComponentMounted { component, ..real_events::clerk::example() }.sample_rate_per_million()
+    };
+    assert_eq!(rate(ClerkComponent::SignIn), 1_000_000);
+    assert_eq!(rate(ClerkComponent::SignUp), 1_000_000);
+    for other in [ClerkComponent::UserButton, ClerkComponent::OrganizationSwitcher, ClerkComponent::Waitlist] {
+        assert_eq!(rate(other), 100_000, "{other:?}");
+    }
+}
