@@ -25,54 +25,9 @@ pub enum NextCommand {
     Lint,
 }
 
-/// A locale a project serves, from a short list of common ones.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, TelemetryEnum)]
-pub enum NextLocale {
-    /// English.
-    #[telemetry(rename = "en")]
-    En,
-    /// English (United States).
-    #[telemetry(rename = "en-US")]
-    EnUs,
-    /// English (United Kingdom).
-    #[telemetry(rename = "en-GB")]
-    EnGb,
-    /// German.
-    #[telemetry(rename = "de")]
-    De,
-    /// Spanish.
-    #[telemetry(rename = "es")]
-    Es,
-    /// French.
-    #[telemetry(rename = "fr")]
-    Fr,
-    /// Japanese.
-    #[telemetry(rename = "ja")]
-    Ja,
-    /// Portuguese (Brazil).
-    #[telemetry(rename = "pt-BR")]
-    PtBr,
-    /// Chinese (China).
-    #[telemetry(rename = "zh-CN")]
-    ZhCn,
-}
-
-impl NextLocale {
-    /// The locale `tag` names (as written in `next.config.js`), or `None` for one outside the list.
-    pub fn from_tag(tag: &str) -> Option<Self> {
-        Some(match tag {
-            "en" => Self::En,
-            "en-US" => Self::EnUs,
-            "en-GB" => Self::EnGb,
-            "de" => Self::De,
-            "es" => Self::Es,
-            "fr" => Self::Fr,
-            "ja" => Self::Ja,
-            "pt-BR" => Self::PtBr,
-            "zh-CN" => Self::ZhCn,
-            _ => return None,
-        })
-    }
+telemetry_schema::telemetry_enum_from_list! {
+    /// A locale a project serves, from a list of common ones (`lists/next_locales.txt`).
+    pub enum NextLocale = "../lists/next_locales.txt";
 }
 
 /// The image loader configured in `images.loader`.
@@ -133,9 +88,9 @@ pub struct CliSessionStarted {
     pub i18n_enabled: bool,
     /// Whether the image optimizer is configured. Ported directly.
     pub image_enabled: bool,
-    /// The configured locales that are on a short list of common ones. Acceptable loss: the original joins
-    /// every locale string from `next.config.js` with commas, free text a project chooses; a locale outside
-    /// the list is only counted in `localeCount`.
+    /// The configured locales that are on a list of common ones. Acceptable loss: the original joins every
+    /// locale string from `next.config.js` with commas, free text a project chooses; a locale outside the list
+    /// is only counted in `localeCount`.
     pub locales: BTreeSet<NextLocale>,
     /// How many locales are configured, up to 100 (a larger number is sent as 100). Added so that the locales
     /// left out of `locales` are still counted.
@@ -179,7 +134,7 @@ pub struct CliSessionStarted {
 /// The original's example (`README.md`, "Real events"), ported: `next dev --turbo` in an App Router project
 /// with four locales and remote images.
 pub fn example() -> CliSessionStarted {
-    let configured_locales = ["en-US", "fr", "de", "nl-BE"];
+    // `i18n.locales` is `["en-US", "fr", "de", "nl-BE"]`; `nl-BE` is not on the list, so it is only counted.
     CliSessionStarted {
         next_version: Version::parse_lenient("15.1.0-canary.12"),
         node_version: Version::parse_lenient("v20.11.1"),
@@ -193,8 +148,8 @@ pub fn example() -> CliSessionStarted {
         base_path_enabled: false,
         i18n_enabled: true,
         image_enabled: true,
-        locales: configured_locales.iter().filter_map(|tag| NextLocale::from_tag(tag)).collect(),
-        locale_count: u16::try_from(configured_locales.len()).ok(),
+        locales: BTreeSet::from([NextLocale::EnUS, NextLocale::Fr, NextLocale::De]),
+        locale_count: Some(4),
         locale_domains_count: None,
         locale_detection_enabled: Some(true),
         image_domains_count: None,

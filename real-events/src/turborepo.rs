@@ -5,10 +5,9 @@
 //! "key", "value", "parent_id"}}` object per key), `crates/turborepo-lib/src/cli/mod.rs` and
 //! `crates/turborepo-lib/src/run/builder.rs` (which keys a run tracks). A run sends about ten such objects, each
 //! a key and a string value, linked by random UUIDs; the port sends one event when the run ends, with a field
-//! per key. Of the 11 fields (9 keys and the two ids), 5 are ported directly
-//! (`execution`, `turbo_version`, `is_linked`, `run_type`, `daemon_status`), 2 with an acceptable loss
-//! (`remote_cache_url`, `ci`), 2 move to the toolkit's envelope (`platform`, `cpu_count`) and 2 are dropped
-//! (`id`, `parent_id`).
+//! per key. Of the 11 fields (9 keys and the two ids), 6 are ported directly (`execution`, `turbo_version`,
+//! `is_linked`, `ci`, `run_type`, `daemon_status`), 1 with an acceptable loss (`remote_cache_url`), 2 move to
+//! the toolkit's envelope (`platform`, `cpu_count`) and 2 are dropped (`id`, `parent_id`).
 
 use telemetry_schema::{TelemetryEnum, TelemetryEvent, Version};
 
@@ -39,30 +38,9 @@ impl RemoteCache {
     }
 }
 
-/// A CI service, from a short list of the ones `turborepo-ci` detects.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, TelemetryEnum)]
-#[telemetry(rename_all = "kebab-case")]
-pub enum TurboCiVendor {
-    /// GitHub Actions.
-    GithubActions,
-    /// GitLab CI.
-    GitlabCi,
-    /// CircleCI.
-    Circleci,
-    /// Vercel.
-    Vercel,
-    /// Buildkite.
-    Buildkite,
-    /// Jenkins.
-    Jenkins,
-    /// Azure Pipelines.
-    AzurePipelines,
-    /// Bitbucket Pipelines.
-    BitbucketPipelines,
-    /// Netlify CI.
-    Netlify,
-    /// Any other service `turborepo-ci` knows.
-    Other,
+telemetry_schema::telemetry_enum_from_list! {
+    /// A CI service `turborepo-ci` recognises (`lists/turborepo_ci_vendors.txt`).
+    pub enum TurboCiVendor = "../lists/turborepo_ci_vendors.txt";
 }
 
 /// Whether the run executes its tasks.
@@ -106,8 +84,8 @@ pub struct TurboRun {
     /// The remote cache, when linked. Acceptable loss: the original sends Vercel's URL as is and any other URL
     /// hashed with a salt kept on the machine, which still tells servers apart; the port only says which kind.
     pub remote_cache: Option<RemoteCache>,
-    /// The CI service, when one is detected. Acceptable loss: services outside the list are `other`, where
-    /// the original sends each one's name.
+    /// The CI service, when one is detected. Ported directly: the list holds every service `turborepo-ci`
+    /// recognises, spelled `github-actions` where the original sends `GitHub Actions`.
     pub ci: Option<TurboCiVendor>,
     /// Whether it was a dry run. Ported directly.
     pub run_type: RunType,

@@ -2,7 +2,7 @@
 
 use real_events::nextjs::NextLocale;
 use real_events::sst::{CliStart, SstCommand, SstFlag};
-use real_events::turborepo::RemoteCache;
+use real_events::turborepo::{RemoteCache, TurboCiVendor};
 use telemetry_schema::{Version, to_json};
 
 #[test]
@@ -66,14 +66,20 @@ fn only_vercels_exact_url_is_the_vercel_remote_cache() {
 }
 
 #[test]
-fn locales_outside_the_list_are_not_named() {
-    assert_eq!(NextLocale::from_tag("en-US"), Some(NextLocale::EnUs));
-    for tag in ["nl-BE", "en-us", "en-x-acme", "acme-internal", ""] {
-        assert_eq!(NextLocale::from_tag(tag), None, "{tag:?}");
+fn the_lists_hold_only_the_kind_of_value_they_promise() {
+    use telemetry_schema::TelemetryEnum;
+
+    // A locale is `ll` or `ll-RR`: nothing a project could use as a free-text label.
+    for variant in NextLocale::META.variants() {
+        let tag = variant.name().as_bytes();
+        let language = tag.len() >= 2 && tag[..2].iter().all(u8::is_ascii_lowercase);
+        let region =
+            tag.len() == 2 || (tag.len() == 5 && tag[2] == b'-' && tag[3..].iter().all(u8::is_ascii_uppercase));
+        assert!(language && region, "{:?} is not a locale tag", variant.name());
     }
+    assert_eq!(TurboCiVendor::META.variants().len(), 45, "turborepo-ci recognises 45 services");
     let example = real_events::nextjs::example();
-    assert_eq!(example.locales.len(), 3);
-    assert_eq!(example.locale_count, Some(4), "the unknown locale is still counted");
+    assert_eq!((example.locales.len(), example.locale_count), (3, Some(4)), "nl-BE is counted, not named");
 }
 
 #[test]
