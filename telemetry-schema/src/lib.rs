@@ -89,7 +89,7 @@ pub use kind::{
 pub use meta::{
     EnumMeta, EventMeta, FieldMeta, GroupMeta, HIDDEN_CHARACTERS, MAX_GROUP_DEPTH, MAX_NAME_LEN, MetaError,
     MetaProblem, VariantMeta, find_hidden_character, hidden_character_name, is_valid_event_name, is_valid_name,
-    is_visible_text,
+    is_valid_variant_name, is_visible_text,
 };
 pub use product::{
     ConfigFormat, ConfigSwitch, ConsentDefault, DO_NOT_TRACK, Product, ProductBuilder, ProductError, RegisteredProduct,
