@@ -93,7 +93,10 @@ impl fmt::Display for ModelError {
 
 impl std::error::Error for ModelError {}
 
-/// The table name of an event version: `CLI_COMMAND`, 1 → `cli_command_v1`.
+/// The table name of an event version: `CLI_COMMAND`, 1 → `cli_command_v1`; `cli.start`, 1 → `cli.start_v1`. The
+/// event name is kept as it is but for case (an event name has no `"`, and every statement quotes table names),
+/// so distinct names give distinct tables (`cli.start` and `cli_start` too) except for case, which
+/// [`Model::from_bundle`] refuses.
 pub fn table_name(event: &str, version: u32) -> String {
     format!("{}_v{version}", event.to_ascii_lowercase())
 }
@@ -184,14 +187,10 @@ fn display_path(path: &[String]) -> String {
     if path.is_empty() { "the collector's own column".into() } else { format!("/{}", path.join("/")) }
 }
 
-/// `<EVENT>.v<N>` → (`EVENT`, N), only in the canonical form docs-gen writes.
+/// `<EVENT>.v<N>` → (`EVENT`, N), only in the canonical form docs-gen writes, with an event name the toolkit
+/// accepts (`cli.start` as well as `CLI_COMMAND`): exactly what the validator built from the same bundle accepts.
 fn parse_def_key(key: &str) -> Option<(&str, u32)> {
-    let (name, digits) = key.rsplit_once(".v")?;
-    let version: u32 = digits.parse().ok()?;
-    let canonical = version >= 1 && digits == version.to_string();
-    let name_ok = name.chars().next().is_some_and(|c| c.is_ascii_alphabetic())
-        && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_');
-    (canonical && name_ok).then_some((name, version))
+    telemetry_validator::parse_bundle_def_key(key)
 }
 
 /// Walks one schema resource (the envelope, or one event version), whose `#/$defs/...` references resolve

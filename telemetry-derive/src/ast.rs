@@ -31,7 +31,7 @@ impl StructRole {
 pub(crate) struct Struct<'a> {
     pub(crate) input: &'a DeriveInput,
     pub(crate) role: StructRole,
-    pub(crate) doc: Option<String>,
+    pub(crate) doc: Option<attr::Doc>,
     /// A group's attributes are read by [`ContainerAttrs`]; only its `rename_all` and `crate` are set here.
     pub(crate) attrs: EventAttrs,
     pub(crate) fields: Vec<Field<'a>>,
@@ -40,20 +40,20 @@ pub(crate) struct Struct<'a> {
 pub(crate) struct Field<'a> {
     pub(crate) ident: &'a Ident,
     pub(crate) ty: &'a Type,
-    pub(crate) doc: Option<String>,
+    pub(crate) doc: Option<attr::Doc>,
     pub(crate) attrs: FieldAttrs,
 }
 
 pub(crate) struct Enum<'a> {
     pub(crate) input: &'a DeriveInput,
-    pub(crate) doc: Option<String>,
+    pub(crate) doc: Option<attr::Doc>,
     pub(crate) attrs: ContainerAttrs,
     pub(crate) variants: Vec<Variant<'a>>,
 }
 
 pub(crate) struct Variant<'a> {
     pub(crate) ident: &'a Ident,
-    pub(crate) doc: Option<String>,
+    pub(crate) doc: Option<attr::Doc>,
     pub(crate) attrs: VariantAttrs,
     pub(crate) fields: &'a Fields,
 }

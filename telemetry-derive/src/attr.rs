@@ -468,38 +468,57 @@ fn one_of(keys: &[&str]) -> String {
     }
 }
 
-/// The doc comment of an item: its `///` lines joined with newlines, one leading space removed per line, blank
-/// lines at either end dropped. `None` when there is no doc or it is blank. A doc line with a character that
-/// would hide or reorder text on the page (bidi, zero-width, control…) is reported at that line.
-pub(crate) fn doc(cx: &mut Ctxt, attrs: &[Attribute]) -> Option<String> {
+/// A doc comment as the derive found it.
+pub(crate) enum Doc {
+    /// Every `#[doc]` is a string literal (`///` lines): the text, normalized here.
+    Text(String),
+    /// At least one `#[doc = ...]` is a macro call (`include_str!("…")`, `concat!(…)`) whose text only the compiler
+    /// knows: every part in order, to be joined with newlines by `concat!` and normalized (and checked for
+    /// hidden characters and blankness) by `telemetry_schema::__private::doc!` while compiling. `span` is the
+    /// macro call of the first such attribute, where a problem with the text is reported.
+    Expr { parts: Vec<Expr>, span: Span },
+}
+
+/// The doc comment of an item: its `///` lines joined with newlines, one leading space removed per line, trailing
+/// white space removed, blank lines at either end dropped. `None` when there is no doc, or only literal lines that
+/// are all blank. A literal doc line with a character that would hide or reorder text on the page (bidi,
+/// zero-width, control…) is reported at that line; an expression's text is checked the same way while compiling.
+pub(crate) fn doc(cx: &mut Ctxt, attrs: &[Attribute]) -> Option<Doc> {
     let mut lines = Vec::new();
+    let mut parts = Vec::new();
+    let mut expr_span = None;
     for attr in attrs {
         if !attr.path().is_ident("doc") {
             continue;
         }
-        if let Meta::NameValue(nv) = &attr.meta
-            && let Expr::Lit(ExprLit { lit: Lit::Str(text), .. }) = &nv.value
-        {
-            let text = text.value();
-            if let Some((c, what)) = crate::hidden::find(&text) {
-                cx.error_spanned_by(
-                    attr,
-                    format_args!(
-                        "this doc comment contains U+{:04X}, {what}: on the \"what is collected\" page it would hide \
-                         or reorder the text around it; remove it and write the text with visible characters only",
-                        u32::from(c)
-                    ),
-                );
-            }
-            // `split`, not `lines`: a blank `///` line is an empty string, and it separates paragraphs.
-            for line in text.split('\n') {
-                lines.push(line.strip_prefix(' ').unwrap_or(line).trim_end().to_owned());
-            }
+        let Meta::NameValue(nv) = &attr.meta else { continue };
+        parts.push(nv.value.clone());
+        let Expr::Lit(ExprLit { lit: Lit::Str(text), .. }) = &nv.value else {
+            expr_span.get_or_insert_with(|| nv.value.span());
+            continue;
+        };
+        let text = text.value();
+        if let Some((c, what)) = crate::hidden::find(&text) {
+            cx.error_spanned_by(
+                attr,
+                format_args!(
+                    "this doc comment contains U+{:04X}, {what}: on the \"what is collected\" page it would hide \
+                     or reorder the text around it; remove it and write the text with visible characters only",
+                    u32::from(c)
+                ),
+            );
         }
+        // `split`, not `lines`: a blank `///` line is an empty string, and it separates paragraphs.
+        for line in text.split('\n') {
+            lines.push(line.strip_prefix(' ').unwrap_or(line).trim_end().to_owned());
+        }
+    }
+    if let Some(span) = expr_span {
+        return Some(Doc::Expr { parts, span });
     }
     let first = lines.iter().position(|l| !l.trim().is_empty())?;
     let last = lines.iter().rposition(|l| !l.trim().is_empty())?;
-    Some(lines[first..=last].join("\n"))
+    Some(Doc::Text(lines[first..=last].join("\n")))
 }
 
 /// A `rename_all` rule, with serde's names.

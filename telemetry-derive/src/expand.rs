@@ -1,12 +1,12 @@
 //! Writes the tokens. Generated code uses fully qualified paths and lives in one `const _: () = { ... };`.
 
-use proc_macro2::TokenStream;
+use proc_macro2::{Ident, Span, TokenStream};
 use quote::{quote, quote_spanned};
 use syn::DeriveInput;
 use syn::spanned::Spanned;
 
 use crate::ast::{self, Enum, Struct, StructRole};
-use crate::attr::{FieldAttrs, MaxValue};
+use crate::attr::{Doc, FieldAttrs, MaxValue};
 use crate::ctxt::Ctxt;
 use crate::{refused, valid};
 
@@ -25,14 +25,14 @@ pub(crate) fn derive_struct(input: &DeriveInput, role: StructRole) -> TokenStrea
 
 pub(crate) fn derive_enum(input: &DeriveInput) -> TokenStream {
     let mut cx = Ctxt::default();
-    // No fallback impl for an enum: `TelemetryEnum` requires `Copy`, which may be missing too, and that error
-    // is the compiler's own. Only the collected errors are emitted.
     let Some(model) = Enum::from_syn(&mut cx, input) else {
+        // Not an enum: the derive itself is the mistake, and an impl of `TelemetryEnum` for a struct or union
+        // would only add errors about it (it needs `Copy`); only the collected error is emitted.
         return cx.into_compile_errors();
     };
     valid::check_enum(&mut cx, &model);
     if cx.has_errors() {
-        return cx.into_compile_errors();
+        return with_fallback(cx, fallback_enum(input, model.attrs.krate.as_ref()));
     }
     expand_enum(&model)
 }
@@ -61,8 +61,30 @@ fn krate_at(path: Option<&syn::Path>, span: proc_macro2::Span) -> TokenStream {
     }
 }
 
-fn doc_or_fallback(doc: Option<&String>) -> &str {
-    doc.map_or("", String::as_str)
+/// The doc as an expression of type `&'static str`: the literal text, or (for `#[doc = include_str!("…")]` and
+/// `concat!`) the parts joined and normalized while compiling by `telemetry_schema::__private::doc!`, which refuses
+/// a blank text or a hidden character with an error that names `item` and is reported at the attribute. Empty
+/// when there is no doc (only after an error has been reported).
+fn doc_tokens(krate_path: Option<&syn::Path>, doc: Option<&Doc>, item: &str) -> TokenStream {
+    match doc {
+        None => quote!(""),
+        Some(Doc::Text(text)) => quote!(#text),
+        Some(Doc::Expr { parts, span }) => {
+            let message_item = format!("the doc comment of {item}");
+            // Joined with newlines, as rustdoc joins `#[doc]` attributes.
+            let mut joined = TokenStream::new();
+            for (i, part) in parts.iter().enumerate() {
+                if i > 0 {
+                    joined.extend(quote!("\n",));
+                }
+                joined.extend(quote!(#part,));
+            }
+            let at = krate_at(krate_path, *span);
+            quote_spanned! {*span=>
+                #at::__private::doc!(#message_item, ::core::concat!(#joined))
+            }
+        }
+    }
 }
 
 /// `codec::<Ty>().kind`, spanned at the field's type so an uncollectable type is reported there (once: the visitor
@@ -75,7 +97,8 @@ fn field_metas(model: &Struct<'_>) -> Vec<TokenStream> {
         .iter()
         .map(|field| {
             let name = model.wire_name(field);
-            let doc = doc_or_fallback(field.doc.as_ref());
+            let item = format!("field `{}` of `{}`", field.ident, model.input.ident);
+            let doc = doc_tokens(model.attrs.krate.as_ref(), field.doc.as_ref(), &item);
             let ty = field.ty;
             let at = krate_at(model.attrs.krate.as_ref(), ty.span());
             let kind = quote_spanned!(ty.span()=> #at::__private::codec::<#ty>().kind);
@@ -184,19 +207,24 @@ fn bound_checks(model: &Struct<'_>) -> Vec<TokenStream> {
         .collect()
 }
 
-/// `let Self { a, b } = self; fields.field(a); ...`: destructuring means a field can never be forgotten.
-fn visit_body(model: &Struct<'_>) -> TokenStream {
+/// `let Self { a: __field_0, b: __field_1 } = self; codec::<A>().write(__fields, __field_0); ...`: destructuring
+/// means a field can never be forgotten. The bindings and the visitor's parameter are the expansion's own names
+/// (underscored, with [`Span::mixed_site`] hygiene), never the user's field names, so a field may be called
+/// `fields`, `self_`, `value` or anything else without shadowing what the expansion uses.
+fn visit_body(model: &Struct<'_>, visitor: &Ident) -> TokenStream {
     if model.fields.is_empty() {
-        return quote!(let _ = (self, fields););
+        return quote!(let _ = (self, #visitor););
     }
+    let bindings: Vec<Ident> =
+        (0..model.fields.len()).map(|i| Ident::new(&format!("__field_{i}"), Span::mixed_site())).collect();
     let idents: Vec<_> = model.fields.iter().map(|f| f.ident).collect();
-    let calls = model.fields.iter().map(|field| {
-        let (ident, ty) = (field.ident, field.ty);
+    let calls = model.fields.iter().zip(&bindings).map(|(field, binding)| {
+        let ty = field.ty;
         let at = krate_at(model.attrs.krate.as_ref(), ty.span());
-        quote_spanned!(ty.span()=> #at::__private::codec::<#ty>().write(fields, #ident);)
+        quote_spanned!(ty.span()=> #at::__private::codec::<#ty>().write(#visitor, #binding);)
     });
     quote! {
-        let Self { #(#idents),* } = self;
+        let Self { #(#idents: #bindings),* } = self;
         #(#calls)*
     }
 }
@@ -204,16 +232,17 @@ fn visit_body(model: &Struct<'_>) -> TokenStream {
 fn expand_struct(model: &Struct<'_>) -> TokenStream {
     let krate = krate(model.attrs.krate.as_ref());
     let ident = &model.input.ident;
-    let doc = doc_or_fallback(model.doc.as_ref());
+    let doc = doc_tokens(model.attrs.krate.as_ref(), model.doc.as_ref(), &format!("{} `{ident}`", model.role.noun()));
     let fields = field_metas(model);
     let bound_checks = bound_checks(model);
     let with_bounds = with_bounds(model);
-    let visit = visit_body(model);
+    let visitor = Ident::new("__fields", Span::mixed_site());
+    let visit = visit_body(model, &visitor);
     let idents: Vec<_> = model.fields.iter().map(|f| f.ident).collect();
     let set_checks = set_element_checks(model);
     let visit_fn = quote! {
         #[inline]
-        fn visit_fields(&self, fields: &mut #krate::Fields<'_>) {
+        fn visit_fields(&self, #visitor: &mut #krate::Fields<'_>) {
             #visit
         }
     };
@@ -293,10 +322,14 @@ fn expand_enum(model: &Enum<'_>) -> TokenStream {
     let krate = krate(model.attrs.krate.as_ref());
     let ident = &model.input.ident;
     let type_name = ast::unraw(ident);
-    let doc = doc_or_fallback(model.doc.as_ref());
+    let doc = doc_tokens(model.attrs.krate.as_ref(), model.doc.as_ref(), &format!("enum `{ident}`"));
     let variants = model.variants.iter().map(|variant| {
         let name = model.wire_name(variant);
-        let doc = doc_or_fallback(variant.doc.as_ref());
+        let doc = doc_tokens(
+            model.attrs.krate.as_ref(),
+            variant.doc.as_ref(),
+            &format!("variant `{}` of `{ident}`", variant.ident),
+        );
         let sampling = variant.attrs.sample_per_million.map(|ppm| quote!(.with_sample_rate_per_million(#ppm)));
         quote!(#krate::VariantMeta::__derived(#name, #doc)#sampling)
     });
@@ -329,6 +362,37 @@ fn expand_enum(model: &Enum<'_>) -> TokenStream {
         };
         // Strict typed decode for servers; expands to nothing unless telemetry-schema's `serde` feature is on.
         #krate::impl_decode!(enum #ident { #(#variant_idents),* });
+    }
+}
+
+/// After an error in an enum (an undocumented variant, a bad name, a data variant…): a minimal impl, so every use
+/// of the enum as a field type-checks and the user sees the real error alone, not one more "not a collectable
+/// kind" at each use. It needs `Copy` like any `TelemetryEnum`: an enum that lacks it gets that error too, which
+/// it would get anyway once the first is fixed. None for a generic enum, which no impl could cover.
+fn fallback_enum(input: &DeriveInput, krate_path: Option<&syn::Path>) -> TokenStream {
+    if !input.generics.params.is_empty() {
+        return TokenStream::new();
+    }
+    let krate = krate(krate_path);
+    let ident = &input.ident;
+    quote! {
+        const _: () = {
+            static __TELEMETRY_META: #krate::EnumMeta = #krate::EnumMeta::new(
+                "Invalid",
+                "(does not compile)",
+                &[#krate::VariantMeta::new("Invalid", "(does not compile)")],
+            );
+            impl #krate::TelemetryEnum for #ident {
+                const META: #krate::EnumMeta = __TELEMETRY_META;
+                const META_REF: &'static #krate::EnumMeta = &__TELEMETRY_META;
+                fn variant_index(self) -> usize {
+                    0
+                }
+            }
+            impl #krate::DerivedKind for #ident {
+                type Shape = #krate::EnumShape;
+            }
+        };
     }
 }
 

@@ -65,7 +65,7 @@
 //!
 //! | attribute | on | what it does |
 //! |---|---|---|
-//! | `#[telemetry(name = "DEPLOYED")]` | event | the name on the wire and the page (default: the struct's name in `SCREAMING_SNAKE_CASE`) |
+//! | `#[telemetry(name = "DEPLOYED")]` | event | the name on the wire and the page (default: the struct's name in `SCREAMING_SNAKE_CASE`): an ASCII letter, then letters, digits, `_` and single dots (`cli.start`) |
 //! | `#[telemetry(version = 2)]` | event | the schema version (default 1); a change a collector could not read needs a new one |
 //! | `#[telemetry(sample_rate = 0.5)]` | event | the share of these events that is sent, decided on the client (debug mode still prints all) |
 //! | `#[telemetry(sample_by = "component")]` | event | sample by the value of this enum field: each occurrence is sent with the `sample_rate` of the field's variant (not together with an event-wide `sample_rate`) |
@@ -73,11 +73,16 @@
 //! | `#[telemetry(dedup = "24h")]` | event | an identical payload is sent at most once per window (`s`, `m`, `h` or `d`) |
 //! | `#[telemetry(rename_all = "camelCase")]` | event, group, enum | how field or variant names are written: `lowercase`, `UPPERCASE`, `PascalCase`, `camelCase`, `snake_case`, `SCREAMING_SNAKE_CASE`, `kebab-case`, `SCREAMING-KEBAB-CASE` |
 //! | `#[telemetry(max_bits = 64)]` | event | the most bits one payload may carry (`EventMeta::payload_bits`), checked at compile time |
-//! | `#[telemetry(rename = "prod")]` | field, variant | this one name |
+//! | `#[telemetry(rename = "prod")]` | field, variant | this one name. A field name is an ASCII letter, then letters, digits, `_` and `-`; a variant name (a value, never a key) may also hold `.` and `/` and start with a digit or `@`: `next/image`, `gpt-5.5`, `2025-11`, `@clerk/nextjs` |
 //! | `#[telemetry(max = 64)]`, `#[telemetry(max = "10m")]` | field | the largest value sent, a larger one is sent as it: a count, a duration (`ms`, `s`, `m`, `h`), or each part of a version (`9`, `99`, …, with `precision`) |
 //! | `#[telemetry(buckets = "exp2")]` | field | a count or duration is rounded down to 0 or a power of two (`"exp2/4"`: four steps per power of two) |
 //! | `#[telemetry(precision = "minor")]` | field | only the first parts of a version are sent: `major`, `minor` or `patch` |
 //! | `#[telemetry(crate = "my_sdk::telemetry_schema")]` | event, group, enum | where generated code finds `telemetry_schema`, for users of an SDK that re-exports it and do not depend on it themselves (default `::telemetry_schema`) |
+//!
+//! A doc comment may come from a file or a macro: `#[doc = include_str!("deployed.md")]` and `#[doc = concat!(…)]`
+//! are read like `///` lines (one leading space per line and trailing white space removed, blank lines at either end
+//! dropped), and the same checks run while compiling: a blank text, or one with a hidden or direction-changing
+//! character, is an error at the attribute that names the item and the code point.
 //!
 //! A `BTreeSet<E>` field needs `E: Ord`, so a set enum derives `Clone, Copy, PartialEq, Eq, PartialOrd, Ord,
 //! TelemetryEnum`. `#[serde(...)]` is refused with an explanation: the toolkit has its own serializer.

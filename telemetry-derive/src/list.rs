@@ -93,9 +93,11 @@ pub(crate) fn parse_list(text: &str) -> Result<Vec<Entry>, Vec<(usize, String)>>
             ));
             continue;
         }
-        if !crate::valid::is_name(wire, true) {
-            problems
-                .push((line, format!("invalid value name {wire:?}: a value name must {}", crate::valid::NAME_RULE)));
+        if !crate::valid::is_variant_name(wire) {
+            problems.push((
+                line,
+                format!("invalid value name {wire:?}: a value name must {}", crate::valid::VARIANT_NAME_RULE),
+            ));
             continue;
         }
         if let Some(first) = by_wire.insert(wire.to_owned(), line) {
@@ -324,13 +326,13 @@ mod tests {
 
     #[test]
     fn every_bad_line_is_reported_with_its_number() {
-        let problems = parse_list("a One.\nb\na Again.\nA-b X.\na_b Y.\n9lives Z.\nx\u{200B} Hidden.\n").unwrap_err();
+        let problems = parse_list("a One.\nb\na Again.\nA-b X.\na_b Y.\nnext/ Z.\nx\u{200B} Hidden.\n").unwrap_err();
         let lines: Vec<usize> = problems.iter().map(|(line, _)| *line).collect();
         assert_eq!(lines, [2, 3, 5, 6, 7], "{problems:#?}");
         assert!(problems[0].1.starts_with("missing doc for \"b\""));
         assert!(problems[1].1.contains("already listed on line 1"));
         assert!(problems[2].1.contains("both become the variant `AB`"), "{}", problems[2].1);
-        assert!(problems[3].1.starts_with("invalid value name \"9lives\""));
+        assert!(problems[3].1.starts_with("invalid value name \"next/\""));
         assert!(problems[4].1.contains("U+200B"));
         assert_eq!(parse_list("# only a comment\n\n").unwrap_err()[0].0, 0);
     }

@@ -10,10 +10,15 @@ use crate::attr::{FieldAttrs, MaxValue};
 use crate::ctxt::Ctxt;
 use crate::refused;
 
-pub(crate) const NAME_RULE: &str = "start with an ASCII letter, use only ASCII letters, digits, '_' and '-', and be at most \
+const NAME_RULE: &str = "start with an ASCII letter, use only ASCII letters, digits, '_' and '-', and be at most \
                          64 bytes";
-const EVENT_NAME_RULE: &str = "start with an ASCII letter, use only ASCII letters, digits and '_', and be at \
-                               most 64 bytes";
+const EVENT_NAME_RULE: &str = "start with an ASCII letter, use only ASCII letters, digits, '_' and '.' (as in \
+                               \"cli.start\"), with no '.' at the end or next to another, and be at most 64 \
+                               bytes";
+pub(crate) const VARIANT_NAME_RULE: &str = "start with an ASCII letter or digit (or '@' and one, as in \"@scope/package\"), \
+                                 use only ASCII letters, digits, '_', '-', '.' and '/' (as in \"next/image\" or \
+                                 \"gpt-5.5\"), with no '.' or '/' at the end or next to another, and be at most 64 \
+                                 bytes";
 
 pub(crate) fn check_struct(cx: &mut Ctxt, model: &Struct<'_>) {
     let noun = model.role.noun();
@@ -37,7 +42,7 @@ pub(crate) fn check_struct(cx: &mut Ctxt, model: &Struct<'_>) {
     }
     if model.role == StructRole::Event {
         let name = model.event_name();
-        if !is_name(&name, false) {
+        if !is_event_name(&name) {
             let span = model.attrs.name.as_ref().map_or(ident.span(), |n| n.span);
             cx.error_at(span, format_args!("invalid event name {name:?}: an event name must {EVENT_NAME_RULE}"));
         }
@@ -61,7 +66,14 @@ pub(crate) fn check_struct(cx: &mut Ctxt, model: &Struct<'_>) {
         let wire = model.wire_name(field);
         let span = field.attrs.rename.as_ref().map_or(field.ident.span(), |r| r.span);
         if !is_name(&wire, true) {
-            cx.error_at(span, format_args!("invalid field name {wire:?}: a field name must {NAME_RULE}"));
+            cx.error_at(
+                span,
+                format_args!(
+                    "invalid field name {wire:?}: a field name must {NAME_RULE} (it is a step of a path, \
+                     `group.field` on the page and a column name in the collector, so '.' and '/' are only for \
+                     variant names)"
+                ),
+            );
         } else if let Some(first) = seen.insert(wire.clone(), field.ident) {
             cx.error_at(
                 span,
@@ -118,8 +130,8 @@ pub(crate) fn check_enum(cx: &mut Ctxt, model: &Enum<'_>) {
         }
         let wire = model.wire_name(variant);
         let span = variant.attrs.rename.as_ref().map_or(variant.ident.span(), |r| r.span);
-        if !is_name(&wire, true) {
-            cx.error_at(span, format_args!("invalid variant name {wire:?}: a variant name must {NAME_RULE}"));
+        if !is_variant_name(&wire) {
+            cx.error_at(span, format_args!("invalid variant name {wire:?}: a variant name must {VARIANT_NAME_RULE}"));
         } else if let Some(first) = seen.insert(wire.clone(), variant.ident) {
             cx.error_at(
                 span,
@@ -189,11 +201,73 @@ fn check_generics(cx: &mut Ctxt, generics: &Generics, noun: &str) {
     }
 }
 
-/// Mirrors `telemetry_schema::is_valid_name` / `is_valid_event_name`, so the mistake is reported at its span
-/// rather than as a failed `const` assertion.
+// The name rules of telemetry-schema (`is_valid_name`, `is_valid_event_name`, `is_valid_variant_name`), mirrored
+// so that a mistake is reported at its span rather than as a failed `const` assertion: a proc-macro crate cannot
+// depend on the crate that re-exports it. The tests below hold each mirror equal to the original.
+
+/// `telemetry_schema::is_valid_name` (`allow_dash`) for fields and type names; without the dash, the old event rule.
 pub(crate) fn is_name(name: &str, allow_dash: bool) -> bool {
     let mut bytes = name.bytes();
     name.len() <= 64
         && bytes.next().is_some_and(|b| b.is_ascii_alphabetic())
         && bytes.all(|b| b.is_ascii_alphanumeric() || b == b'_' || (allow_dash && b == b'-'))
+}
+
+/// `telemetry_schema::is_valid_event_name`.
+fn is_event_name(name: &str) -> bool {
+    name.split('.').enumerate().all(|(i, part)| {
+        if i == 0 {
+            is_name(part, false)
+        } else {
+            !part.is_empty() && part.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_')
+        }
+    }) && name.len() <= 64
+}
+
+/// `telemetry_schema::is_valid_variant_name`.
+pub(crate) fn is_variant_name(name: &str) -> bool {
+    let body = name.strip_prefix('@').unwrap_or(name);
+    name.len() <= 64
+        && body.bytes().next().is_some_and(|b| b.is_ascii_alphanumeric())
+        && body
+            .split(['.', '/'])
+            .all(|part| !part.is_empty() && part.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-'))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{is_event_name, is_name, is_variant_name};
+
+    /// Every string of up to four characters over an alphabet of each character class the rules tell apart, plus
+    /// real names and the length limits.
+    fn corpus() -> Vec<String> {
+        let alphabet = ["a", "Z", "0", "_", "-", ".", "/", "@", " ", "\"", "é"];
+        let mut out = vec![String::new()];
+        let mut last = vec![String::new()];
+        for _ in 0..4 {
+            last = last.iter().flat_map(|prefix| alphabet.iter().map(move |c| format!("{prefix}{c}"))).collect();
+            out.extend(last.iter().cloned());
+        }
+        for real in ["next/image", "@clerk/nextjs", "gpt-5.5", "2025-11", "cli.start", "CLI_COMMAND", "mcp/get_errors"]
+        {
+            out.push(real.to_owned());
+        }
+        for len in [63, 64, 65] {
+            out.push("x".repeat(len));
+            out.push(format!("a.{}", "b".repeat(len - 2)));
+            out.push(format!("@{}", "b".repeat(len - 1)));
+        }
+        out
+    }
+
+    #[test]
+    fn the_mirrors_accept_exactly_what_telemetry_schema_accepts() {
+        let corpus = corpus();
+        assert!(corpus.len() > 15_000);
+        for name in &corpus {
+            assert_eq!(is_name(name, true), telemetry_schema::is_valid_name(name), "field name {name:?}");
+            assert_eq!(is_event_name(name), telemetry_schema::is_valid_event_name(name), "event name {name:?}");
+            assert_eq!(is_variant_name(name), telemetry_schema::is_valid_variant_name(name), "variant name {name:?}");
+        }
+    }
 }

@@ -621,36 +621,41 @@ macro_rules! impl_decode {
             { $($field),* });
     };
     (@object $ty:ident, $owner:expr, $fields:expr, $bounds:expr, { $($field:ident),* }) => {
+        // The fields' names become local variables of `visit_map`, so nothing the expansion names may be in the
+        // value namespace there: the visitor is a braced struct (which is not) and its constants are associated
+        // (`Self::OWNER`), so a field may be called `OWNER`, `FIELDS`, `ObjectVisitor` or `map`.
         const _: () = {
             use $crate::__private::serde;
-            struct ObjectVisitor;
+            struct ObjectVisitor {}
+            impl ObjectVisitor {
+                const OWNER: &str = $owner;
+                const FIELDS: &[$crate::FieldMeta] = $fields;
+                const BOUNDS: &[$crate::FieldBound] = $bounds;
+            }
             impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
                 type Value = $ty;
                 fn expecting(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
-                    ::core::write!(f, "an object with the fields of {}", $owner)
+                    ::core::write!(f, "an object with the fields of {}", Self::OWNER)
                 }
-                #[allow(unused_mut, unused_variables, unused_assignments)]
+                #[allow(unused_mut, unused_variables, unused_assignments, non_snake_case)]
                 fn visit_map<A: serde::de::MapAccess<'de>>(
                     self,
                     mut map: A,
                 ) -> ::core::result::Result<$ty, A::Error> {
-                    const OWNER: &str = $owner;
-                    const FIELDS: &[$crate::FieldMeta] = $fields;
-                    const BOUNDS: &[$crate::FieldBound] = $bounds;
                     $(let mut $field = ::core::option::Option::None;)*
                     while let ::core::option::Option::Some(index) =
-                        $crate::decode::next_field_index(&mut map, OWNER, FIELDS)?
+                        $crate::decode::next_field_index(&mut map, Self::OWNER, Self::FIELDS)?
                     {
                         let mut position = 0usize;
                         $(
                             if index == position {
                                 if $field.is_some() {
                                     return ::core::result::Result::Err(
-                                        $crate::decode::duplicate_field(OWNER, &FIELDS[position]),
+                                        $crate::decode::duplicate_field(Self::OWNER, &Self::FIELDS[position]),
                                     );
                                 }
                                 $field = ::core::option::Option::Some(
-                                    map.next_value_seed($crate::decode::FieldSeed::new(BOUNDS, position))?,
+                                    map.next_value_seed($crate::decode::FieldSeed::new(Self::BOUNDS, position))?,
                                 );
                             }
                             position += 1;
@@ -659,7 +664,7 @@ macro_rules! impl_decode {
                     let mut position = 0usize;
                     ::core::result::Result::Ok($ty {
                         $($field: {
-                            let value = $crate::decode::finish_field($field, OWNER, &FIELDS[position])?;
+                            let value = $crate::decode::finish_field($field, Self::OWNER, &Self::FIELDS[position])?;
                             position += 1;
                             value
                         },)*
@@ -675,7 +680,7 @@ macro_rules! impl_decode {
                         <[&str]>::len(&[$(::core::stringify!($field)),*]) == $fields.len(),
                         "impl_decode! must list every field of the struct, in declaration order"
                     );
-                    deserializer.deserialize_map(ObjectVisitor)
+                    deserializer.deserialize_map(ObjectVisitor {})
                 }
             }
         };

@@ -62,6 +62,7 @@ mod bound;
 mod date;
 #[cfg(feature = "serde")]
 pub mod decode;
+mod doc_text;
 mod encode;
 mod envelope;
 mod event;
@@ -88,7 +89,7 @@ pub use kind::{
 pub use meta::{
     EnumMeta, EventMeta, FieldMeta, GroupMeta, HIDDEN_CHARACTERS, MAX_GROUP_DEPTH, MAX_NAME_LEN, MetaError,
     MetaProblem, VariantMeta, find_hidden_character, hidden_character_name, is_valid_event_name, is_valid_name,
-    is_visible_text,
+    is_valid_variant_name, is_visible_text,
 };
 pub use product::{
     ConfigFormat, ConfigSwitch, ConsentDefault, DO_NOT_TRACK, Product, ProductBuilder, ProductError, RegisteredProduct,
@@ -110,6 +111,9 @@ macro_rules! impl_decode {
 #[doc(hidden)]
 pub mod __private {
     pub use inventory;
+
+    pub use crate::__doc as doc;
+    pub use crate::doc_text::{check_doc, doc_text, normalize_doc};
 
     /// What the element of a `BTreeSet` field needs besides `TelemetryEnum`: `Ord`, or the set cannot be built.
     /// The derive checks it at the field (see [`set_element`]), so the message names the missing derives there.

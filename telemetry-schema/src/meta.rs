@@ -31,8 +31,8 @@ impl EventMeta {
     pub const fn new(name: &'static str, version: u32, doc: &'static str, fields: &'static [FieldMeta]) -> Self {
         assert!(
             is_valid_event_name(name),
-            "telemetry: an event name must start with an ASCII letter, contain only ASCII letters, digits and '_', \
-             and be at most 64 bytes"
+            "telemetry: an event name must start with an ASCII letter, contain only ASCII letters, digits, '_' and \
+             '.', with no '.' at the end or next to another, and be at most 64 bytes"
         );
         assert!(version >= 1, "telemetry: an event's schema version starts at 1");
         assert!(!is_blank(doc), "telemetry: every event needs a doc comment");
@@ -340,9 +340,10 @@ impl VariantMeta {
     /// Builds variant metadata, refusing an invalid name or an empty doc at compile time.
     pub const fn new(name: &'static str, doc: &'static str) -> Self {
         assert!(
-            is_valid_name(name),
-            "telemetry: a variant name must start with an ASCII letter, contain only ASCII letters, digits, '_' \
-             and '-', and be at most 64 bytes"
+            is_valid_variant_name(name),
+            "telemetry: a variant name must start with an ASCII letter or digit (or '@' and one), contain only ASCII \
+             letters, digits, '_', '-', '.' and '/', with no '.' or '/' at the end or next to another, and be at \
+             most 64 bytes"
         );
         assert!(!is_blank(doc), "telemetry: every enum variant needs a doc comment");
         assert!(is_visible_text(doc), "{}", HIDDEN_IN_DOC);
@@ -489,13 +490,14 @@ pub struct MetaError {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum MetaProblem {
-    /// An event name that is not `[A-Za-z][A-Za-z0-9_]*` of at most [`MAX_NAME_LEN`] bytes.
+    /// An event name that [`is_valid_event_name`] refuses.
     InvalidEventName,
     /// A schema version of 0.
     VersionZero,
-    /// A field, variant, enum or group name that is not `[A-Za-z][A-Za-z0-9_-]*` of at most [`MAX_NAME_LEN`]
-    /// bytes.
+    /// A field, enum or group name that is not `[A-Za-z][A-Za-z0-9_-]*` of at most [`MAX_NAME_LEN`] bytes.
     InvalidName,
+    /// A variant name that [`is_valid_variant_name`] refuses.
+    InvalidVariantName,
     /// Two fields of one event or group, or two variants of one enum, with the same name.
     DuplicateName,
     /// An enum without variants.
@@ -533,12 +535,17 @@ impl MetaProblem {
         match self {
             Self::InvalidEventName => {
                 "telemetry: refused metadata: an event name must start with an ASCII letter, contain only ASCII \
-                 letters, digits and '_', and be at most 64 bytes"
+                 letters, digits, '_' and '.', with no '.' at the end or next to another, and be at most 64 bytes"
             }
             Self::VersionZero => "telemetry: refused metadata: an event's schema version starts at 1",
             Self::InvalidName => {
-                "telemetry: refused metadata: a field, variant, enum or group name must start with an ASCII letter, \
-                 contain only ASCII letters, digits, '_' and '-', and be at most 64 bytes"
+                "telemetry: refused metadata: a field, enum or group name must start with an ASCII letter, contain \
+                 only ASCII letters, digits, '_' and '-', and be at most 64 bytes"
+            }
+            Self::InvalidVariantName => {
+                "telemetry: refused metadata: a variant name must start with an ASCII letter or digit (or '@' and \
+                 one), contain only ASCII letters, digits, '_', '-', '.' and '/', with no '.' or '/' at the end or \
+                 next to another, and be at most 64 bytes"
             }
             Self::DuplicateName => {
                 "telemetry: refused metadata: two fields of one event or group, or two variants of one enum, have \
@@ -598,7 +605,7 @@ impl EventMeta {
     /// # Errors
     /// The first problem found.
     pub const fn check_wire(&self) -> Result<(), MetaError> {
-        if !is_name_with(self.name, false, usize::MAX) {
+        if !is_wire_event_name(self.name) {
             return fail(MetaProblem::InvalidEventName, self.name);
         }
         if self.version == 0 {
@@ -794,8 +801,8 @@ const fn check_enum(meta: &EnumMeta, docs: bool) -> Result<(), MetaError> {
     let mut i = 0;
     while i < variants.len() {
         let name = variants[i].name;
-        if !is_valid_name(name) {
-            return fail(MetaProblem::InvalidName, name);
+        if !is_valid_variant_name(name) {
+            return fail(MetaProblem::InvalidVariantName, name);
         }
         if docs {
             check!(check_doc(variants[i].doc, name));
@@ -949,7 +956,7 @@ impl EventMeta {
     /// `self.check_wire().is_ok()`, in as few steps of the const evaluator as possible: `Checked` runs it for
     /// every event type, and each step there costs thousands of instructions (see docs/PERFORMANCE.md).
     const fn is_wire_sound(&self) -> bool {
-        if self.version == 0 || !name_fits!(self.name, b'a'..=b'z' | b'A'..=b'Z' | b'0'..=b'9' | b'_') {
+        if self.version == 0 || !name_fits!(self.name, b'a'..=b'z' | b'A'..=b'Z' | b'0'..=b'9' | b'_' | b'.') {
             return false;
         }
         let mut fields = self.fields;
@@ -981,16 +988,106 @@ impl<E: crate::TelemetryEvent + ?Sized> Checked<E> {
     pub(crate) const META: &'static EventMeta = if E::META.is_wire_sound() { &E::META } else { refuse(&E::META) };
 }
 
-/// `[A-Za-z][A-Za-z0-9_]*`, at most [`MAX_NAME_LEN`] bytes: event names are identifiers everywhere they go
-/// (file names, schema `$id`s, anchors).
-pub const fn is_valid_event_name(name: &str) -> bool {
-    is_name_with(name, false, MAX_NAME_LEN)
+/// What the serializer and the envelope writer may copy verbatim as an event name: an ASCII letter, then ASCII
+/// letters, digits, '_' and '.' (none needs escaping in JSON). [`is_valid_event_name`] adds what files and pages
+/// need.
+const fn is_wire_event_name(name: &str) -> bool {
+    let bytes = name.as_bytes();
+    if bytes.is_empty() || !bytes[0].is_ascii_alphabetic() {
+        return false;
+    }
+    let mut i = 1;
+    while i < bytes.len() {
+        let b = bytes[i];
+        if !(b.is_ascii_alphanumeric() || b == b'_' || b == b'.') {
+            return false;
+        }
+        i += 1;
+    }
+    true
 }
 
-/// `[A-Za-z][A-Za-z0-9_-]*`, at most [`MAX_NAME_LEN`] bytes. Such a name never needs escaping in JSON, HTML or
-/// Markdown, which is why the serializer can copy it verbatim.
+/// An event name: an ASCII letter, then ASCII letters, digits, '_' and '.' (`CLI_COMMAND`, `cli.start`), with no
+/// '.' at the end or next to another, at most [`MAX_NAME_LEN`] bytes. The one rule for event names: the derive
+/// mirrors it (a test holds the two equal), [`EventMeta::new`] and [`EventMeta::check`] enforce it.
+///
+/// Each character is safe everywhere an event name goes: a JSON string without escaping, Markdown and HTML (no
+/// markup character), a file name `schemas/events/<NAME>.v<N>.json` (no '/', no leading '.', no `..`, no trailing
+/// '.', which Windows drops), an anchor `#event-<NAME>`, and a quoted SQL table name `<name>_v<N>` (distinct names
+/// give distinct tables, except for case, which docs-gen and the collector refuse).
+///
+/// ```
+/// use telemetry_schema::is_valid_event_name;
+/// assert!(is_valid_event_name("CLI_COMMAND") && is_valid_event_name("cli.start"));
+/// assert!(!is_valid_event_name("cli..start") && !is_valid_event_name("cli.") && !is_valid_event_name("cli/start"));
+/// ```
+pub const fn is_valid_event_name(name: &str) -> bool {
+    let bytes = name.as_bytes();
+    if bytes.len() > MAX_NAME_LEN || !is_wire_event_name(name) {
+        return false;
+    }
+    let mut i = 1;
+    while i < bytes.len() {
+        if bytes[i] == b'.' && (i + 1 == bytes.len() || bytes[i + 1] == b'.') {
+            return false;
+        }
+        i += 1;
+    }
+    true
+}
+
+/// `[A-Za-z][A-Za-z0-9_-]*`, at most [`MAX_NAME_LEN`] bytes: a field name, an enum or group type name, an SDK name.
+/// Such a name never needs escaping in JSON, HTML or Markdown, which is why the serializer can copy it verbatim. A
+/// field name is also a step of a path (`group.field` on the page, `/payload/group/field` in a JSON pointer,
+/// `group_field` as a column), so it has no '.' or '/': two different fields could not print the same path.
 pub const fn is_valid_name(name: &str) -> bool {
     is_name_with(name, true, MAX_NAME_LEN)
+}
+
+/// A variant name, the value an enum is sent as: an ASCII letter or digit (or '@' and one, as in `@clerk/nextjs`),
+/// then ASCII letters, digits, '_', '-', '.' and '/' (`next/image`, `image/avif`, `gpt-5.5`, `2025-11`,
+/// `mcp/get_errors`), with no '.' or '/' at the end or next to another, at most [`MAX_NAME_LEN`] bytes. The one rule
+/// for variant names: the derive mirrors it (a test holds the two equal), [`VariantMeta::new`] and every check of an
+/// enum enforce it.
+///
+/// A variant name is a value, never a key, a path, a file name or an anchor: a JSON string (none of these characters
+/// needs escaping), a code span on the page (none is markup there, and HTML escaping leaves them alone), a schema
+/// `const` and an SQL string literal (no quote, no backslash). Characters outside the set (spaces, quotes, '#',
+/// '?', '%', ':', '+', '~', non-ASCII) stay refused: real telemetry values did not need them, and each is special
+/// somewhere a value goes (URLs, JSON pointers, shells, Markdown).
+///
+/// ```
+/// use telemetry_schema::is_valid_variant_name;
+/// for ok in ["Npm", "next/image", "image/avif", "gpt-5.5", "2025-11", "mcp/get_errors", "@clerk/nextjs"] {
+///     assert!(is_valid_variant_name(ok), "{ok}");
+/// }
+/// for bad in ["", "@", "/x", ".x", "x/", "x.", "a//b", "a./b", "a b", "a\"b", "@/x", "-x", "é"] {
+///     assert!(!is_valid_variant_name(bad), "{bad}");
+/// }
+/// ```
+pub const fn is_valid_variant_name(name: &str) -> bool {
+    let bytes = name.as_bytes();
+    if bytes.is_empty() || bytes.len() > MAX_NAME_LEN {
+        return false;
+    }
+    let mut i = if bytes[0] == b'@' { 1 } else { 0 };
+    if i >= bytes.len() || !bytes[i].is_ascii_alphanumeric() {
+        return false;
+    }
+    i += 1;
+    while i < bytes.len() {
+        let b = bytes[i];
+        let separator = b == b'.' || b == b'/';
+        if separator {
+            if i + 1 == bytes.len() || bytes[i + 1] == b'.' || bytes[i + 1] == b'/' {
+                return false;
+            }
+        } else if !(b.is_ascii_alphanumeric() || b == b'_' || b == b'-') {
+            return false;
+        }
+        i += 1;
+    }
+    true
 }
 
 const fn is_name_with(name: &str, allow_dash: bool, max_len: usize) -> bool {
@@ -1091,9 +1188,11 @@ mod tests {
             CollectableKind::Optional(&CollectableKind::Optional(&CollectableKind::Bool)),
             CollectableKind::Optional(&CollectableKind::Group(&GROUP)),
         ];
-        let names = ["ok", "is-ci", "a_1", "", "1a", "_a", "-a", "a b", "a\"b", "a.b", "é", "A-B"];
+        let names = ["ok", "is-ci", "a_1", "", "1a", "_a", "-a", "a b", "a\"b", "a.b", "é", "A-B", "a/b", "a..b", "a."];
         let mut cases = 0;
-        for event_name in ["EVENT", "EV-ENT", "", "9", &"X".repeat(64), &"X".repeat(65)] {
+        for event_name in
+            ["EVENT", "EV-ENT", "", "9", "cli.start", "cli..x", "cli.", ".cli", "a/b", &"X".repeat(64), &"X".repeat(65)]
+        {
             for version in [0, 1] {
                 for first in names {
                     for second in ["other", first] {
@@ -1119,7 +1218,12 @@ mod tests {
         assert!(is_valid_name("cpu_count"));
         assert!(is_valid_name("is-ci"));
         assert!(is_valid_event_name("CLI_COMMAND"));
+        assert!(is_valid_event_name("cli.start"));
         assert!(!is_valid_event_name("cli-command"));
+        for bad in ["", ".cli", "cli.", "cli..start", "cli/start", "1cli", "cli start", &"x".repeat(65)] {
+            assert!(!is_valid_event_name(bad), "{bad:?} should be refused");
+        }
+        assert!(!is_valid_name("next/image") && !is_valid_name("gpt-5.5"), "field names stay identifiers");
         for bad in ["", "1abc", "_x", "a b", "a\"b", "émoji", "a.b", &"x".repeat(65)] {
             assert!(!is_valid_name(bad), "{bad:?} should be refused");
         }

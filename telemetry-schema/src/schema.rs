@@ -50,8 +50,10 @@ pub const DRAFT_2020_12: &str = "https://json-schema.org/draft/2020-12/schema";
 pub const VERSION_PATTERN: &str = "^(0|[1-9][0-9]{0,8})\\.(0|[1-9][0-9]{0,8})\\.(0|[1-9][0-9]{0,8})\
      (-(alpha|beta|canary|dev|next|nightly|pre|preview|rc)(\\.(0|[1-9][0-9]{0,8}))?)?$";
 
-/// The `pattern` of an event name ([`is_valid_event_name`](crate::is_valid_event_name)).
-pub const EVENT_NAME_PATTERN: &str = "^[A-Za-z][A-Za-z0-9_]{0,63}$";
+/// The `pattern` of an event name ([`is_valid_event_name`](crate::is_valid_event_name)): its characters and length.
+/// Where a '.' may stand (not last, not doubled) needs a look-ahead, which not every validator's regex engine has;
+/// every event a schema names is a `const` there, checked by the rule itself.
+pub const EVENT_NAME_PATTERN: &str = "^[A-Za-z][A-Za-z0-9_.]{0,63}$";
 
 /// The `pattern` of an SDK name ([`is_valid_name`](crate::is_valid_name)).
 pub const NAME_PATTERN: &str = "^[A-Za-z][A-Za-z0-9_-]{0,63}$";
@@ -621,7 +623,13 @@ mod tests {
     #[test]
     fn bundle_keys_round_trip() {
         assert_eq!(parse_bundle_def_key("CLI_COMMAND.v12"), Some(("CLI_COMMAND", 12)));
-        for bad in ["envelope", "CLI_COMMAND.v0", "CLI_COMMAND.v", "1X.v1", "A.B.v1", "X.v-1", "X.v+1", "X.v01"] {
+        // Event names may have dots: the version is what follows the last `.v`.
+        assert_eq!(parse_bundle_def_key("cli.start.v1"), Some(("cli.start", 1)));
+        assert_eq!(parse_bundle_def_key("cli.v2.v1"), Some(("cli.v2", 1)));
+        for bad in ["envelope", "CLI_COMMAND.v0", "CLI_COMMAND.v", "1X.v1", "A..B.v1", "A..v1", ".A.v1", "A/B.v1"] {
+            assert_eq!(parse_bundle_def_key(bad), None, "{bad}");
+        }
+        for bad in ["X.v-1", "X.v+1", "X.v01"] {
             assert_eq!(parse_bundle_def_key(bad), None, "{bad}");
         }
     }

@@ -255,3 +255,67 @@ fn the_typed_decode_reads_the_variant_table_the_serializer_writes() {
     assert_eq!(json, r#"{"tier":"Team"}"#);
     assert_eq!(decode_payload::<TierChosen>(json.as_bytes()).unwrap(), TierChosen { tier: Tier::Team });
 }
+
+/// A group whose fields are named after what `impl_decode!` names in its expansion (its visitor type, its
+/// constants, its locals): none of them is shadowed.
+#[derive(Debug, PartialEq, TelemetryGroup)]
+#[allow(non_snake_case)]
+struct NamedLikeTheDecoder {
+    /// The visitor type's name.
+    ObjectVisitor: bool,
+    /// A constant's name.
+    OWNER: bool,
+    /// A constant's name.
+    FIELDS: bool,
+    /// A constant's name.
+    BOUNDS: bool,
+    /// A local's name.
+    map: bool,
+    /// A local's name.
+    index: bool,
+    /// A local's name.
+    position: bool,
+    /// A local's name.
+    value: bool,
+    /// The derive's visitor parameter's old name.
+    fields: bool,
+}
+
+/// An event named like the decoder's names too, with the group.
+#[derive(Debug, PartialEq, TelemetryEvent)]
+#[allow(non_snake_case)]
+struct EventNamedLikeTheDecoder {
+    /// A constant's name, bounded.
+    #[telemetry(max = 3)]
+    BOUNDS: u8,
+    /// The visitor type's name.
+    ObjectVisitor: bool,
+    /// A local's name.
+    deserializer: bool,
+    /// The group.
+    serde: NamedLikeTheDecoder,
+}
+
+#[test]
+fn fields_named_like_the_decoders_own_names_round_trip() {
+    let event = EventNamedLikeTheDecoder {
+        BOUNDS: 3,
+        ObjectVisitor: true,
+        deserializer: false,
+        serde: NamedLikeTheDecoder {
+            ObjectVisitor: false,
+            OWNER: true,
+            FIELDS: false,
+            BOUNDS: true,
+            map: false,
+            index: true,
+            position: false,
+            value: true,
+            fields: false,
+        },
+    };
+    let json = to_json(&event).unwrap();
+    assert_eq!(decode_payload::<EventNamedLikeTheDecoder>(json.as_bytes()).unwrap(), event);
+    let err = decode_payload::<EventNamedLikeTheDecoder>(br#"{"BOUNDS":4}"#).unwrap_err();
+    assert!(err.to_string().contains('4'), "{err}");
+}

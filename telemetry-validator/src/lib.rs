@@ -46,7 +46,12 @@ use jsonschema::{Draft, PatternOptions, ValidationError};
 use serde_json::Value;
 
 use telemetry_schema::BATCH_EVENTS_KEY;
-use telemetry_schema::schema::{BUNDLE_ENVELOPE_DEF, DRAFT_2020_12, parse_bundle_def_key};
+use telemetry_schema::schema::{BUNDLE_ENVELOPE_DEF, DRAFT_2020_12};
+
+/// Parses a bundle `$defs` key `<EVENT>.v<N>` (`CLI_COMMAND.v2`, `cli.start.v1`) into the event name and version,
+/// with the toolkit's one event-name rule; what [`Validator::from_bundle`] accepts. Re-exported so that a server
+/// reading the same bundle (the collector's storage model) parses its keys exactly as the validator does.
+pub use telemetry_schema::schema::parse_bundle_def_key;
 
 mod fast;
 mod parse;

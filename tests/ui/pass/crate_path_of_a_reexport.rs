@@ -10,7 +10,8 @@ use sdk::telemetry_schema::{TelemetryEnum, TelemetryEvent, TelemetryGroup};
 #[derive(Clone, Copy, TelemetryEnum)]
 #[telemetry(crate = "sdk::telemetry_schema")]
 enum Bundler {
-    /// Webpack.
+    // A doc built by a macro is normalized and checked through the same path.
+    #[doc = concat!("Web", "pack.")]
     Webpack,
 }
 
@@ -35,4 +36,5 @@ struct Built {
 fn main() {
     let json = sdk::telemetry_schema::to_json(&Built { bundler: Bundler::Webpack, size: Size { pages: 3 } }).unwrap();
     assert_eq!(json, r#"{"bundler":"Webpack","size":{"pages":3}}"#);
+    assert_eq!(Bundler::META.variants()[0].doc(), "Webpack.");
 }

@@ -30,6 +30,9 @@ fn main() {
             ("azure_pipelines", "Azure Pipelines, Microsoft's hosted CI."),
             ("gpt-5", "A value with digits after a dash."),
             ("v2", "A value whose name is a letter and a digit."),
+            ("next/image", "A value with a path separator, as real dashboards name things."),
+            ("@scope/pkg", "A scoped package name."),
+            ("2025-11", "A value that starts with a digit."),
         ]
     );
     // Variant names are made from the values' names.
@@ -40,16 +43,19 @@ fn main() {
         CiService::AzurePipelines,
         CiService::Gpt5,
         CiService::V2,
+        CiService::NextImage,
+        CiService::ScopePkg,
+        CiService::V2025_11,
     ];
     for (index, service) in all.iter().enumerate() {
         assert_eq!(service.variant_index(), index);
     }
     let event = CiBuild {
         service: Some(CiService::GitlabCi),
-        detected: BTreeSet::from([CiService::Circleci, CiService::GithubActions]),
+        detected: BTreeSet::from([CiService::Circleci, CiService::GithubActions, CiService::NextImage]),
     };
     assert_eq!(
         to_json(&event).unwrap(),
-        r#"{"service":"gitlab-ci","detected":["github-actions","circleci"]}"#
+        r#"{"service":"gitlab-ci","detected":["github-actions","circleci","next/image"]}"#
     );
 }
