@@ -42,7 +42,7 @@ fn it_documents_the_five_ports_and_not_the_example_sdk() {
         serde_json::from_str(&std::fs::read_to_string(dir.path().join("docs/catalog.json")).unwrap()).unwrap();
     assert_eq!(catalog["product"]["sdk_name"], "real-events", "{}", catalog["product"]);
     let names: Vec<&str> = catalog["events"].as_array().unwrap().iter().map(|e| e["name"].as_str().unwrap()).collect();
-    assert_eq!(names, ["COMPONENT_MOUNTED", "NEXT_CLI_SESSION_STARTED", "TURBO_RUN", "cli_start", "init"]);
+    assert_eq!(names, ["COMPONENT_MOUNTED", "NEXT_CLI_SESSION_STARTED", "TURBO_RUN", "cli.start", "init"]);
 
     // A stale file says how to regenerate it with this binary, not with the example SDK's.
     std::fs::write(dir.path().join("docs/catalog.json"), "{}\n").unwrap();

@@ -42,29 +42,38 @@ pub enum ClerkComponent {
     Waitlist,
 }
 
-/// The Clerk SDK package the application uses.
+/// The Clerk SDK package the application uses, by its npm name.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, TelemetryEnum)]
-#[telemetry(rename_all = "kebab-case")]
 pub enum ClerkSdk {
-    /// `@clerk/nextjs`.
+    /// Next.js.
+    #[telemetry(rename = "@clerk/nextjs")]
     Nextjs,
-    /// `@clerk/clerk-react`.
+    /// React.
+    #[telemetry(rename = "@clerk/clerk-react")]
     ClerkReact,
-    /// `@clerk/remix`.
+    /// Remix.
+    #[telemetry(rename = "@clerk/remix")]
     Remix,
-    /// `@clerk/astro`.
+    /// Astro.
+    #[telemetry(rename = "@clerk/astro")]
     Astro,
-    /// `@clerk/vue`.
+    /// Vue.
+    #[telemetry(rename = "@clerk/vue")]
     Vue,
-    /// `@clerk/nuxt`.
+    /// Nuxt.
+    #[telemetry(rename = "@clerk/nuxt")]
     Nuxt,
-    /// `@clerk/clerk-expo`.
+    /// Expo (React Native).
+    #[telemetry(rename = "@clerk/clerk-expo")]
     ClerkExpo,
-    /// `@clerk/tanstack-react-start`.
+    /// TanStack React Start.
+    #[telemetry(rename = "@clerk/tanstack-react-start")]
     TanstackReactStart,
-    /// `@clerk/chrome-extension`.
+    /// Chrome extensions.
+    #[telemetry(rename = "@clerk/chrome-extension")]
     ChromeExtension,
-    /// `@clerk/clerk-js` used directly.
+    /// `clerk-js` used directly, without a framework SDK.
+    #[telemetry(rename = "@clerk/clerk-js")]
     ClerkJs,
 }
 
@@ -107,8 +116,7 @@ pub struct ComponentMounted {
     pub elements: bool,
     /// Whether the appearance sets `variables`. Ported directly.
     pub variables: bool,
-    /// The Clerk SDK package. Ported directly, spelled `nextjs` rather than `@clerk/nextjs`; a package outside
-    /// the list is sent as nothing.
+    /// The Clerk SDK package. Ported directly, by its npm name; a package outside the list is sent as nothing.
     #[telemetry(rename = "sdk")]
     pub sdk: Option<ClerkSdk>,
     /// The version of that SDK package. Ported directly (read with `Version::parse_lenient`, which keeps a

@@ -46,13 +46,14 @@ pub enum ImageLoader {
     Custom,
 }
 
-/// An output format of the image optimizer (`images.formats`).
+/// An output format of the image optimizer (`images.formats`), by its media type.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, TelemetryEnum)]
-#[telemetry(rename_all = "lowercase")]
 pub enum ImageFormat {
-    /// AVIF (`image/avif`).
+    /// AVIF.
+    #[telemetry(rename = "image/avif")]
     Avif,
-    /// WebP (`image/webp`).
+    /// WebP.
+    #[telemetry(rename = "image/webp")]
     Webp,
 }
 
@@ -113,8 +114,8 @@ pub struct CliSessionStarted {
     pub image_sizes_count: Option<u16>,
     /// The image loader. Ported directly: the config only accepts these names.
     pub image_loader: Option<ImageLoader>,
-    /// The image formats the optimizer produces. Ported directly, spelled `avif` and `webp` instead of the
-    /// original's comma-joined `image/avif,image/webp`.
+    /// The image formats the optimizer produces. Ported directly: the original joins the same media types with
+    /// commas (`image/avif,image/webp`), the port sends them as a set.
     pub image_formats: BTreeSet<ImageFormat>,
     /// Whether `trailingSlash` is on. Ported directly.
     pub trailing_slash_enabled: bool,

@@ -140,7 +140,7 @@ pub enum SstCiName {
 /// architecture, CPU count and session id are sent by the toolkit's envelope, and the user id is its random
 /// install id.
 #[derive(Debug, Clone, TelemetryEvent)]
-#[telemetry(name = "cli_start", version = 1)]
+#[telemetry(name = "cli.start", version = 1)]
 pub struct CliStart {
     /// The command, when the first argument names one. Acceptable loss: the original sends every argument.
     pub command: Option<SstCommand>,
