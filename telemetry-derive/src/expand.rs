@@ -97,18 +97,32 @@ fn set_element(ty: &syn::Type) -> Option<&syn::Type> {
     }
 }
 
+/// The key type of a field written `BTreeMap<K, V>` (or `Option<BTreeMap<K, V>>`), as far as the syntax shows.
+fn map_key(ty: &syn::Type) -> Option<&syn::Type> {
+    let syn::Type::Path(path) = ty else { return None };
+    let last = path.path.segments.last()?;
+    let syn::PathArguments::AngleBracketed(args) = &last.arguments else { return None };
+    let Some(syn::GenericArgument::Type(inner)) = args.args.first() else { return None };
+    match last.ident.to_string().as_str() {
+        "BTreeMap" if args.args.len() == 2 => Some(inner),
+        "Option" => map_key(inner),
+        _ => None,
+    }
+}
+
 /// `const _: () = set_element::<E>();` for each set field, spanned at `E`: a set of an enum that is not `Ord`
-/// fails at the field, saying which derives a set enum needs, instead of where a set is built.
+/// fails at the field, saying which derives a set enum needs, instead of where a set is built. Likewise
+/// `map_key::<K>()` for each map field, spanned at `K`: a key that is not an `Ord` `TelemetryEnum` is named there.
 fn set_element_checks(model: &Struct<'_>) -> Vec<TokenStream> {
-    model
-        .fields
-        .iter()
-        .filter_map(|field| set_element(field.ty))
-        .map(|elem| {
-            let at = krate_at(model.attrs.krate.as_ref(), elem.span());
-            quote_spanned!(elem.span()=> const _: () = #at::__private::set_element::<#elem>();)
-        })
-        .collect()
+    let sets = model.fields.iter().filter_map(|field| set_element(field.ty)).map(|elem| {
+        let at = krate_at(model.attrs.krate.as_ref(), elem.span());
+        quote_spanned!(elem.span()=> const _: () = #at::__private::set_element::<#elem>();)
+    });
+    let maps = model.fields.iter().filter_map(|field| map_key(field.ty)).map(|key| {
+        let at = krate_at(model.attrs.krate.as_ref(), key.span());
+        quote_spanned!(key.span()=> const _: () = #at::__private::map_key::<#key>();)
+    });
+    sets.chain(maps).collect()
 }
 
 /// `.__with_bounds(&[FieldBound { field: i, bound }, ...])` for the bounded fields, or nothing: bounds are listed

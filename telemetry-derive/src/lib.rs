@@ -3,8 +3,9 @@
 //! `use telemetry_schema::{TelemetryEnum, TelemetryEvent, TelemetryGroup};`.
 //!
 //! Every event, field, group and variant needs a doc comment (it is what the disclosure page shows), and every
-//! field must be a collectable kind (`bool`, an unsigned count, a `Duration`, a `Version`, a `TelemetryEnum`, an
-//! `Option` or a `BTreeSet` of those, a `TelemetryGroup`); anything else is a compile error at the field.
+//! field must be a collectable kind (`bool`, an unsigned count, a `Duration`, a `Version`, a random `FlowId`, a
+//! `TelemetryEnum`, an `Option` of those, a `BTreeSet<E>` or `BTreeMap<E, T>` keyed by a `TelemetryEnum`, a
+//! `TelemetryGroup`); anything else is a compile error at the field.
 //!
 //! ```
 //! use std::collections::BTreeSet;
@@ -77,8 +78,8 @@
 //! | `#[telemetry(precision = "minor")]` | field | only the first parts of a version are sent: `major`, `minor` or `patch` |
 //! | `#[telemetry(crate = "my_sdk::telemetry_schema")]` | event, group, enum | where generated code finds `telemetry_schema`, for users of an SDK that re-exports it and do not depend on it themselves (default `::telemetry_schema`) |
 //!
-//! A `BTreeSet<E>` field needs `E: Ord`, so a set enum derives `Clone, Copy, PartialEq, Eq, PartialOrd, Ord,
-//! TelemetryEnum`. `#[serde(...)]` is refused with an explanation: the toolkit has its own serializer.
+//! A `BTreeSet<E>` or `BTreeMap<E, T>` field needs `E: Ord`, so a set or key enum derives `Clone, Copy, PartialEq,
+//! Eq, PartialOrd, Ord, TelemetryEnum`. A map's value cannot be an `Option` (leave the key out instead). `#[serde(...)]` is refused with an explanation: the toolkit has its own serializer.
 
 // How the derives are built: each runs in stages, one per file, like `thiserror` and `serde_derive`: `ast` turns
 // `syn` input into the crate's model (reading attributes through `attr`), `valid` checks the rules that need the

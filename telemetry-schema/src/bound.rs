@@ -315,10 +315,7 @@ impl Bound {
         if self.is_none() {
             return Ok(());
         }
-        let mut kind = kind;
-        while let CollectableKind::Optional(inner) = kind {
-            kind = inner;
-        }
+        let kind = kind.bounded();
         match kind {
             CollectableKind::Count(_) | CollectableKind::DurationMillis => {
                 let type_max = match kind {
@@ -358,10 +355,7 @@ impl Bound {
         if self.is_none() {
             return None;
         }
-        let mut kind = kind;
-        while let CollectableKind::Optional(inner) = kind {
-            kind = inner;
-        }
+        let kind = kind.bounded();
         if let CollectableKind::Version = kind {
             let shape = match self.precision {
                 Precision::Major => "MAJOR",
@@ -578,6 +572,20 @@ const fn kind_count(kind: &CollectableKind, bound: &Bound) -> Count {
         CollectableKind::EnumSet(meta) => Count::pow2(meta.variants().len()),
         CollectableKind::Group(meta) => fields_count(meta.fields(), meta.bounds()),
         CollectableKind::Optional(inner) => kind_count(inner, bound).plus_one(),
+        // Each variant's key is absent or holds one value: (|V| + 1) ^ variants, as a struct of `Option<V>`.
+        CollectableKind::Map(meta, value) => {
+            let per_key = kind_count(value, bound).plus_one();
+            let mut count = Count::ONE;
+            let mut i = 0;
+            while i < meta.variants().len() {
+                count = count.times(per_key);
+                i += 1;
+            }
+            count
+        }
+        // Drawn by the OS when the author calls `FlowId::new()`: the author chooses none of its 128 bits, so it
+        // is one value as far as what the author can say goes (it links events; it cannot carry a fact).
+        CollectableKind::FlowId => Count::ONE,
     }
 }
 
@@ -607,7 +615,7 @@ pub(crate) const fn type_max(kind: &CollectableKind) -> Option<u64> {
     match kind {
         CollectableKind::Count(width) => Some(CountWidth::max(*width)),
         CollectableKind::DurationMillis => Some(u64::MAX),
-        CollectableKind::Optional(inner) => type_max(inner),
+        CollectableKind::Optional(inner) | CollectableKind::Map(_, inner) => type_max(inner),
         _ => None,
     }
 }

@@ -42,7 +42,7 @@
 //! assert!(decode_payload::<CommandRan>(br#"{"launch":"Script","user":"jane"}"#).is_err());
 //! ```
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
 use std::marker::PhantomData;
 use std::time::Duration;
@@ -53,6 +53,7 @@ use serde::{Deserializer, de};
 use crate::bound::{Bound, FieldBound};
 use crate::envelope::{AnonymousId, Context, ProjectId};
 use crate::event::TelemetryEvent;
+use crate::flow::FlowId;
 use crate::kind::{CountWidth, TelemetryEnum};
 use crate::meta::{EnumMeta, FieldMeta};
 use crate::product::Product;
@@ -477,6 +478,60 @@ impl<E: TelemetryEnum + Decode + Ord> Decode for BTreeSet<E> {
             }
         }
         deserializer.deserialize_seq(V(PhantomData))
+    }
+}
+
+/// An object keyed by variant names, each at most once (serde_json hands a repeated key over twice; it is refused
+/// here), every value decoded under the field's bound. Any key order is accepted, as the schema accepts it.
+impl<E: TelemetryEnum + Decode + Ord, V: Decode> Decode for BTreeMap<E, V> {
+    fn decode<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        Self::decode_bounded(deserializer, &Bound::NONE)
+    }
+
+    fn decode_bounded<'de, D: Deserializer<'de>>(deserializer: D, bound: &Bound) -> Result<Self, D::Error> {
+        struct MapVisitor<'b, E, T>(&'b Bound, PhantomData<fn() -> (E, T)>);
+        impl<'de, E: TelemetryEnum + Decode + Ord, T: Decode> Visitor<'de> for MapVisitor<'_, E, T> {
+            type Value = BTreeMap<E, T>;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                write!(f, "an object keyed by {} values", E::META_REF.name())
+            }
+            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+                let mut out = BTreeMap::new();
+                while let Some(key) = map.next_key_seed(DecodeSeed::<E>::NEW)? {
+                    if out.contains_key(&key) {
+                        let name = E::META_REF.variants().get(key.variant_index()).map_or("?", |v| v.name());
+                        return Err(A::Error::custom(format_args!(
+                            "key {name:?} appears twice in a map keyed by {}",
+                            E::META_REF.name()
+                        )));
+                    }
+                    let value = map.next_value_seed(BoundSeed::<T>(self.0, PhantomData))?;
+                    out.insert(key, value);
+                }
+                Ok(out)
+            }
+        }
+        deserializer.deserialize_map(MapVisitor::<E, V>(bound, PhantomData))
+    }
+}
+
+/// A [`DeserializeSeed`] that decodes a `T` under a bound.
+struct BoundSeed<'b, T>(&'b Bound, PhantomData<fn() -> T>);
+
+impl<'de, T: Decode> DeserializeSeed<'de> for BoundSeed<'_, T> {
+    type Value = T;
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<T, D::Error> {
+        if self.0.is_none() { T::decode(deserializer) } else { T::decode_bounded(deserializer, self.0) }
+    }
+}
+
+/// 32 lower-case hex digits.
+impl Decode for FlowId {
+    fn decode<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        deserializer.deserialize_str(StrVisitor(
+            |text: &str| FlowId::parse_wire(text).ok_or_else(|| format!("{text:?} is not 32 lower-case hex digits")),
+            "a flow id (32 lower-case hex digits)",
+        ))
     }
 }
 

@@ -8,6 +8,7 @@ use std::fmt;
 
 use crate::bound::{Bound, FieldBound, bound_of};
 use crate::event::TelemetryEvent;
+use crate::flow::FlowId;
 use crate::kind::Collectable;
 use crate::meta::{Checked, EnumMeta, FieldMeta, GroupMeta};
 use crate::version::Version;
@@ -163,6 +164,59 @@ impl Encoder<'_> {
         self.buf.push(']');
     }
 
+    /// Writes `{"Variant": value, ...}`. As with a set, a derived enum's `Ord` gives strictly increasing indices;
+    /// anything else is put in declaration order, each key once (the first value kept).
+    pub(crate) fn write_enum_map<'v, V: Collectable>(
+        &mut self,
+        meta: &'static EnumMeta,
+        entries: impl Iterator<Item = (usize, &'v V)> + Clone,
+    ) {
+        let mut previous: Option<usize> = None;
+        let in_order = entries.clone().all(|(index, _)| {
+            let increasing = previous.is_none_or(|p| p < index);
+            previous = Some(index);
+            increasing
+        });
+        if in_order {
+            self.write_map_entries(meta, entries);
+        } else {
+            let mut sorted: Vec<(usize, &V)> = entries.collect();
+            // Stable: the first value of a repeated key stays first, and `dedup_by_key` keeps it.
+            sorted.sort_by_key(|(index, _)| *index);
+            sorted.dedup_by_key(|(index, _)| *index);
+            self.write_map_entries(meta, sorted.into_iter());
+        }
+    }
+
+    fn write_map_entries<'v, V: Collectable>(
+        &mut self,
+        meta: &'static EnumMeta,
+        entries: impl Iterator<Item = (usize, &'v V)>,
+    ) {
+        self.buf.push('{');
+        for (i, (index, value)) in entries.enumerate() {
+            if i > 0 {
+                self.buf.push(',');
+            }
+            self.write_variant(meta, index);
+            self.buf.push(':');
+            value.encode(self);
+        }
+        self.buf.push('}');
+    }
+
+    pub(crate) fn write_flow_id(&mut self, id: &FlowId) {
+        match id.bytes() {
+            Some(bytes) => {
+                self.buf.push('"');
+                // Writing to a `String` cannot fail.
+                let _ = crate::hex::write(self.buf, bytes);
+                self.buf.push('"');
+            }
+            None => self.fail(EncodeProblem::NoRandomness),
+        }
+    }
+
     pub(crate) fn write_group(&mut self, meta: &'static GroupMeta, visit: impl FnOnce(&mut Fields<'_>)) {
         self.write_fields(meta.fields(), meta.bounds(), visit);
     }
@@ -278,6 +332,9 @@ pub enum EncodeProblem {
     },
     /// The envelope header's SDK name is not a valid name (take it from a validated `Product`).
     InvalidSdkName,
+    /// A [`FlowId`] was drawn while the operating system gave no randomness; sending it would link unrelated
+    /// flows, so the event is not encoded.
+    NoRandomness,
     /// An enum reported a variant index outside its variant table.
     VariantOutOfRange {
         /// The enum type.
@@ -302,6 +359,12 @@ impl fmt::Display for EncodeError {
             }
             EncodeProblem::VariantOutOfRange { enum_name, index } => {
                 write!(f, "enum `{enum_name}` reported variant index {index}, past its variant table")?;
+            }
+            EncodeProblem::NoRandomness => {
+                return f.write_str(
+                    "a FlowId was drawn when the operating system gave no randomness; the event is not sent rather \
+                     than sent with an id that is not random",
+                );
             }
             EncodeProblem::InvalidSdkName => {
                 return f.write_str("the envelope's SDK name is not a valid name; take it from a validated `Product`");

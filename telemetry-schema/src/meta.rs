@@ -170,7 +170,9 @@ impl EventMeta {
     /// The information bound of the event: `log2` of the number of distinct payloads its type allows, after
     /// every field's [`Bound`]. A bool is 1 bit, an enum of n variants `log2 n`, a set of n variants n, an
     /// `Option<T>` `log2(|T| + 1)`, a group the sum of its fields, a count or a duration `log2` of the number of
-    /// values it can be sent as, a version by its grammar. At most 2^bits different payloads can be sent, so this
+    /// values it can be sent as, a version by its grammar, a map over n variants `n * log2(|V| + 1)` (each key
+    /// absent or holding a value), a [`FlowId`](crate::FlowId) 0 (its value is random: it links the events of one
+    /// flow, and the author chooses none of its bits). At most 2^bits different payloads can be sent, so this
     /// is how much one event can say. A `const fn`: free at run time, and checkable at compile time
     /// (`#[telemetry(max_bits = N)]`).
     ///
@@ -417,8 +419,8 @@ impl GroupMeta {
     }
 }
 
-/// How deep groups may nest: a group in a group in … an event, at most this many levels. A deeper chain is
-/// refused like a cycle (a `static` group whose field points back at itself), which it cannot be told from.
+/// How deep groups (and maps) may nest: a group in a group in … an event, at most this many levels. A deeper chain
+/// is refused like a cycle (a `static` group whose field points back at itself), which it cannot be told from.
 pub const MAX_GROUP_DEPTH: usize = 8;
 
 const HIDDEN_IN_DOC: &str = "telemetry: a doc comment contains an invisible or direction-changing character (a \
@@ -455,6 +457,8 @@ pub enum MetaProblem {
     NoVariants,
     /// `Optional(Optional(..))`: `None` and `Some(None)` would look the same on the wire.
     OptionalOfOptional,
+    /// `Map(_, Optional(..))`: a key holding `None` and a missing key would look the same on the wire.
+    OptionalMapValue,
     /// Groups nested more than [`MAX_GROUP_DEPTH`] deep, or a group that contains itself.
     TooDeep,
     /// An empty or blank doc.
@@ -499,8 +503,13 @@ impl MetaProblem {
                 "telemetry: refused metadata: an optional optional value cannot be sent: `None` and `Some(None)` \
                  would look the same"
             }
+            Self::OptionalMapValue => {
+                "telemetry: refused metadata: the value of a map cannot be optional: a key holding `None` and a \
+                 missing key would look the same"
+            }
             Self::TooDeep => {
-                "telemetry: refused metadata: groups nested more than 8 deep, or a group that contains itself"
+                "telemetry: refused metadata: groups and maps nested more than 8 deep, or a group or map that \
+                 contains itself"
             }
             Self::BlankDoc => "telemetry: refused metadata: every event, field, enum, variant and group needs a doc",
             Self::HiddenCharacter(_) => HIDDEN_IN_DOC,
@@ -665,8 +674,21 @@ const fn check_kind(kind: &CollectableKind, depth: usize, docs: bool) -> Result<
         CollectableKind::Bool
         | CollectableKind::Count(_)
         | CollectableKind::DurationMillis
-        | CollectableKind::Version => Ok(()),
+        | CollectableKind::Version
+        | CollectableKind::FlowId => Ok(()),
         CollectableKind::Enum(meta) | CollectableKind::EnumSet(meta) => check_enum(meta, docs),
+        // A map's values are a level deeper, like a group's fields: a `static` map kind whose value points back
+        // at itself is refused as too deep instead of recursing forever.
+        CollectableKind::Map(meta, value) => {
+            if depth >= MAX_GROUP_DEPTH {
+                return fail(MetaProblem::TooDeep, meta.name);
+            }
+            check!(check_enum(meta, docs));
+            match value {
+                CollectableKind::Optional(_) => fail(MetaProblem::OptionalMapValue, meta.name),
+                _ => check_kind(value, depth + 1, docs),
+            }
+        }
         CollectableKind::Group(meta) => {
             if depth >= MAX_GROUP_DEPTH {
                 return fail(MetaProblem::TooDeep, meta.name);
