@@ -527,6 +527,8 @@ impl Shapes {
             if closed {
                 let listed = map.get("properties").and_then(Value::as_object).map_or(0, serde_json::Map::len);
                 widen(&mut self.max_object_len, listed as u64);
+            } else if let Some(max) = map_max_properties(map) {
+                widen(&mut self.max_object_len, max as u64);
             } else {
                 self.max_object_len = None;
             }
@@ -587,12 +589,18 @@ fn containers(schema: &Value, root: &Value, depth: usize) -> Option<usize> {
             .is_some_and(|ty| ty == name || ty.as_array().is_some_and(|types| types.iter().any(|t| t == name)))
     };
     if says_type("object") || map.contains_key("properties") {
-        if map.get("additionalProperties") != Some(&Value::Bool(false)) {
-            return None;
-        }
-        count = 1;
-        for property in map.get("properties").and_then(Value::as_object).into_iter().flat_map(|p| p.values()) {
-            count = count.checked_add(containers(property, root, depth + 1)?)?;
+        if let Some(max) = map_max_properties(map) {
+            // A map keyed by an enum: at most `maxProperties` values, each of the `additionalProperties` schema.
+            let per_value = containers(map.get("additionalProperties")?, root, depth + 1)?;
+            count = max.checked_mul(per_value)?.checked_add(1)?;
+        } else {
+            if map.get("additionalProperties") != Some(&Value::Bool(false)) {
+                return None;
+            }
+            count = 1;
+            for property in map.get("properties").and_then(Value::as_object).into_iter().flat_map(|p| p.values()) {
+                count = count.checked_add(containers(property, root, depth + 1)?)?;
+            }
         }
     }
     if says_type("array") || map.contains_key("items") {
@@ -605,7 +613,8 @@ fn containers(schema: &Value, root: &Value, depth: usize) -> Option<usize> {
     }
     for (keyword, value) in map {
         match keyword.as_str() {
-            "properties" | "additionalProperties" | "items" => {}
+            // `propertyNames` only constrains key strings; `maxProperties` was read above.
+            "properties" | "additionalProperties" | "items" | "propertyNames" | "maxProperties" => {}
             "$ref" => {
                 let name = value.as_str()?.strip_prefix("#/$defs/")?;
                 let target = root.get("$defs")?.get(name)?;
@@ -623,6 +632,19 @@ fn containers(schema: &Value, root: &Value, depth: usize) -> Option<usize> {
         }
     }
     Some(count)
+}
+
+/// The `maxProperties` of a map the toolkit's renderer writes (a `BTreeMap` keyed by an enum): an object with no
+/// `properties`, its keys limited by `propertyNames`, its values by an `additionalProperties` schema, and at most
+/// `maxProperties` of them. `None` for any other object schema.
+fn map_max_properties(map: &serde_json::Map<String, Value>) -> Option<usize> {
+    if map.contains_key("properties") || map.contains_key("patternProperties") || !map.contains_key("propertyNames") {
+        return None;
+    }
+    if !map.get("additionalProperties").is_some_and(Value::is_object) {
+        return None;
+    }
+    usize::try_from(map.get("maxProperties")?.as_u64()?).ok()
 }
 
 fn widen(longest: &mut Option<usize>, candidate: u64) {
@@ -972,6 +994,50 @@ impl Report {
             Ok(())
         } else {
             Err(Rejection { problems: self.problems, unreported: self.unreported })
+        }
+    }
+}
+
+#[cfg(test)]
+mod map_shape_tests {
+    use serde_json::json;
+
+    use super::*;
+
+    fn map_of_groups() -> Value {
+        json!({
+            "type": "object",
+            "propertyNames": {"$ref": "#/$defs/Provider"},
+            "additionalProperties": {
+                "type": "object",
+                "properties": {"on": {"type": "boolean"}},
+                "required": ["on"],
+                "additionalProperties": false
+            },
+            "maxProperties": 3
+        })
+    }
+
+    #[test]
+    fn a_map_keyed_by_an_enum_has_a_container_and_member_limit() {
+        let root = json!({"$defs": {"Provider": {"type": "string", "enum": ["A", "B", "C"]}}});
+        // The map itself, and at most 3 group values.
+        assert_eq!(containers(&map_of_groups(), &root, 0), Some(4));
+        let mut shapes = Shapes { max_array_len: Some(0), max_object_len: Some(0), max_containers: None };
+        shapes.walk(&map_of_groups());
+        assert_eq!(shapes.max_object_len, Some(3));
+    }
+
+    #[test]
+    fn an_object_open_to_any_key_has_no_limit() {
+        let root = json!({});
+        for without in ["propertyNames", "maxProperties"] {
+            let mut open = map_of_groups();
+            open.as_object_mut().unwrap().remove(without);
+            assert_eq!(containers(&open, &root, 0), None, "without {without}");
+            let mut shapes = Shapes { max_array_len: Some(0), max_object_len: Some(0), max_containers: None };
+            shapes.walk(&open);
+            assert_eq!(shapes.max_object_len, None, "without {without}");
         }
     }
 }
