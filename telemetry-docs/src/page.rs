@@ -285,8 +285,34 @@ fn field_rows(
             words::Kind::Group(group) => {
                 field_rows(&format!("{path}."), group.fields(), group.bounds(), table, enums)?;
             }
+            // The keys are listed like an enum's values; a value that is an enum or a group is listed as the
+            // value of `path.*` (any key).
+            words::Kind::Map(keys, value) => {
+                enums.add(keys, &path);
+                map_value_rows(&format!("{path}.*"), value, enums, table)?;
+            }
             _ => {}
         }
+    }
+    Ok(())
+}
+
+/// What the values of a map (at `path`, `map.*`) list below the table: an enum's values, a group's fields (as rows
+/// `map.*.field`), a nested map's keys and values.
+fn map_value_rows(
+    path: &str,
+    value: &'static telemetry_schema::CollectableKind,
+    enums: &mut EnumUses,
+    table: &mut Table,
+) -> Result<(), GenerateError> {
+    match words::Kind::of(value)? {
+        words::Kind::Enum(meta) | words::Kind::EnumSet(meta) => enums.add(meta, path),
+        words::Kind::Group(group) => field_rows(&format!("{path}."), group.fields(), group.bounds(), table, enums)?,
+        words::Kind::Map(keys, inner) => {
+            enums.add(keys, path);
+            map_value_rows(&format!("{path}.*"), inner, enums, table)?;
+        }
+        _ => {}
     }
     Ok(())
 }
@@ -458,6 +484,14 @@ fn information_bound(disclosure: &Disclosure<'_>, blocks: &mut Vec<Block>) {
          person among everyone, whatever its numbers are made to mean. But events from one installation carry the same random \
          installation id, so what they say adds up over time: two events of 20 bits can together say up to 40.",
     )]));
+    if disclosure.events.iter().any(|meta| words::has_flow_id(meta.fields())) {
+        blocks.push(Block::Paragraph(vec![t(
+            "A flow id is counted as 0 bits: the client draws it at random (128 bits from the operating system) \
+             when a flow begins, and the program cannot choose its value, so it says nothing by itself. What it \
+             does is link the events of one flow (the steps of one upgrade, the phases of one run): the events \
+             that carry the same flow id together say the sum of what each says.",
+        )]));
+    }
     let context = <Context as TelemetryGroup>::META.payload_bits();
     let mut last = vec![t(format!(
         "The facts about the machine sent with every event (the context in the envelope) can say at most {}; \

@@ -508,8 +508,8 @@ impl MetaProblem {
                  missing key would look the same"
             }
             Self::TooDeep => {
-                "telemetry: refused metadata: groups and maps nested more than 8 deep, or a group or map that \
-                 contains itself"
+                "telemetry: refused metadata: groups and maps nested more than 8 deep, or a group that contains itself \
+                 (or a map whose values do)"
             }
             Self::BlankDoc => "telemetry: refused metadata: every event, field, enum, variant and group needs a doc",
             Self::HiddenCharacter(_) => HIDDEN_IN_DOC,
