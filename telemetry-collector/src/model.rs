@@ -79,6 +79,8 @@ pub enum ColumnType {
     Enum(Vec<String>),
     /// A set of variant names, stored as a JSON array in the order sent.
     EnumSet(Vec<String>),
+    /// A map keyed by variant names (these), stored as the JSON object sent.
+    Map(Vec<String>),
 }
 
 /// The bundle does not have the layout the collector stores.
@@ -277,6 +279,15 @@ impl Flattener<'_> {
                         .and_then(Value::as_array)
                         .ok_or_else(|| self.error(&path, "an array whose items are not an enum"))?;
                     ColumnType::EnumSet(self.consts(variants, &path)?)
+                }
+                // A map keyed by an enum: one column holding the object (its keys are not known in advance).
+                Some("object") if schema.get("propertyNames").is_some() && schema.get("properties").is_none() => {
+                    let keys = self.resolve(&schema["propertyNames"], &path)?;
+                    let variants = keys
+                        .get("oneOf")
+                        .and_then(Value::as_array)
+                        .ok_or_else(|| self.error(&path, "a map whose keys are not an enum"))?;
+                    ColumnType::Map(self.consts(variants, &path)?)
                 }
                 Some("object") => return self.object(&schema, &path, nullable, &[]),
                 _ => return Err(self.error(&path, "a property schema the toolkit never writes")),
