@@ -7,8 +7,10 @@ use std::fmt;
 /// sent as 32 lower-case hex digits. Several events that carry the same `FlowId` belong to one flow (the steps of
 /// an upgrade, the phases of one run), so a dashboard can join them; nothing else can be read from it.
 ///
-/// `new` is the only way to make one: there is no `From`, `Default`, parser or byte constructor in the public API,
-/// so an author cannot put a user name, a hash of a path or a counter into an id. That is why the toolkit counts
+/// `new` is the only way an SDK makes one: there is no `From`, `Default`, parser or byte constructor, so an author
+/// cannot put a user name, a hash of a path or a counter into an id. (The strict decode behind the `serde`
+/// feature reads ids received by a server; an SDK that sends events does not enable it, and using it to build an
+/// id to send would be deliberate misuse, not a slip the types let through.) That is why the toolkit counts
 /// it as 0 author-chosen bits in an event's information bound (`payload_bits`), while the page names it as an id
 /// that links the events of one flow. A fresh id per flow also means two flows (or two runs) cannot be linked
 /// unless the program hands the same value to both.
