@@ -113,9 +113,8 @@ fn raw() -> impl Strategy<Value = u64> {
 
 fn event() -> impl Strategy<Value = AuthConfigured> {
     use prop::collection::{btree_map, btree_set};
-    let version = (any::<u32>(), any::<u32>(), any::<u32>()).prop_map(|(a, b, c)| {
-        Version::try_new(a % 1_000_000, b % 1000, c % 1000).unwrap_or(Version::new(1, 2, 3))
-    });
+    let version = (any::<u32>(), any::<u32>(), any::<u32>())
+        .prop_map(|(a, b, c)| Version::try_new(a % 1_000_000, b % 1000, c % 1000).unwrap_or(Version::new(1, 2, 3)));
     let settings = (any::<bool>(), any::<u8>()).prop_map(|(sign_up, scopes)| Settings { sign_up, scopes });
     (
         any::<bool>(),
@@ -269,11 +268,14 @@ fn corpus() -> Vec<(String, String, String, bool)> {
     let payload: Value = serde_json::from_str(&good_payload).unwrap();
     let mut bodies = vec![("the full event".to_owned(), good.clone(), good_payload.clone(), true)];
     let mut empty = event.clone();
-    (empty.enabled, empty.sign_ins, empty.latency, empty.versions) = (BTreeMap::new(), BTreeMap::new(), None, BTreeMap::new());
-    (empty.levels, empty.settings, empty.raised, empty.upgrade) = (BTreeMap::new(), BTreeMap::new(), BTreeMap::new(), None);
+    (empty.enabled, empty.sign_ins, empty.latency, empty.versions) =
+        (BTreeMap::new(), BTreeMap::new(), None, BTreeMap::new());
+    (empty.levels, empty.settings, empty.raised, empty.upgrade) =
+        (BTreeMap::new(), BTreeMap::new(), BTreeMap::new(), None);
     bodies.push(("every map empty".to_owned(), envelope(&empty), to_json(&empty).unwrap(), true));
     // Any key order is valid JSON for a map (the client writes declaration order; the schema does not demand it).
-    let reordered = good_payload.replace(r#"{"Github":true,"Google":true,"Email":true}"#, r#"{"Email":true,"Github":true,"Google":true}"#);
+    let reordered = good_payload
+        .replace(r#"{"Github":true,"Google":true,"Email":true}"#, r#"{"Email":true,"Github":true,"Google":true}"#);
     assert_ne!(reordered, good_payload);
     bodies.push(("a map in another key order".to_owned(), with_payload(&good, &reordered), reordered, true));
     for (what, pointer, new) in mutations() {
@@ -311,7 +313,11 @@ fn decode_errors_name_the_problem() {
     let unknown = good.replace(r#""enabled":{"Github""#, r#""enabled":{"Gitlab""#);
     assert!(error(&unknown).contains(r#"unknown Provider "Gitlab"; expected one of: Github, Google, Email"#));
     let repeated = good.replace(r#"{"Github":true,"#, r#"{"Github":true,"Github":false,"#);
-    assert!(error(&repeated).contains(r#"key "Github" appears twice in a map keyed by Provider"#), "{}", error(&repeated));
+    assert!(
+        error(&repeated).contains(r#"key "Github" appears twice in a map keyed by Provider"#),
+        "{}",
+        error(&repeated)
+    );
     let bad_flow = mutate(&serde_json::from_str(&good).unwrap(), "/flow", Some(json!("ABC"))).to_string();
     assert!(error(&bad_flow).contains(r#""ABC" is not 32 lower-case hex digits"#), "{}", error(&bad_flow));
 }

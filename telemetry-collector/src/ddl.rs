@@ -140,9 +140,7 @@ pub fn column_check(dialect: Dialect, column: &Column) -> Option<String> {
         (Dialect::Sqlite, ColumnType::EnumSet(_)) => {
             Some(format!("json_valid({name}) AND json_type({name}) = 'array'"))
         }
-        (Dialect::Sqlite, ColumnType::Map(_)) => {
-            Some(format!("json_valid({name}) AND json_type({name}) = 'object'"))
-        }
+        (Dialect::Sqlite, ColumnType::Map(_)) => Some(format!("json_valid({name}) AND json_type({name}) = 'object'")),
         (Dialect::Postgres, ColumnType::Map(_)) => Some(format!("jsonb_typeof({name}::jsonb) = 'object'")),
         (Dialect::Postgres, ColumnType::EnumSet(variants)) => {
             let list: Vec<String> = variants.iter().map(|v| quote_text(v)).collect();

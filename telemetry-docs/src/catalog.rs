@@ -169,11 +169,7 @@ fn fields(fields: &[FieldMeta], bounds: &[FieldBound], bits: &dyn Fn(usize) -> f
 }
 
 /// What a field of `kind` carries besides its name, doc and kind: bounds, values, nested fields.
-fn kind_entries(
-    kind: Kind,
-    bound: &Bound,
-    entries: &mut Vec<(&'static str, Json)>,
-) -> Result<(), GenerateError> {
+fn kind_entries(kind: Kind, bound: &Bound, entries: &mut Vec<(&'static str, Json)>) -> Result<(), GenerateError> {
     let buckets = || bound.scale().attribute().map_or(Json::Null, |scale| Json::String(scale.to_owned()));
     match kind {
         Kind::Count(width) => {

@@ -453,8 +453,14 @@ mod tests {
     #[test]
     fn a_map_s_values_follow_the_rules_of_their_kind() {
         let capped = |max: u64| map("sign_ins", &["github"], "count", json!({"max": max, "buckets": null}));
-        assert_eq!(only_change(capped(100), capped(1000)), ("field `sign_ins`: max raised from 100 to 1000".into(), true));
-        assert_eq!(only_change(capped(1000), capped(100)), ("field `sign_ins`: max lowered from 1000 to 100".into(), false));
+        assert_eq!(
+            only_change(capped(100), capped(1000)),
+            ("field `sign_ins`: max raised from 100 to 1000".into(), true)
+        );
+        assert_eq!(
+            only_change(capped(1000), capped(100)),
+            ("field `sign_ins`: max lowered from 1000 to 100".into(), false)
+        );
         let levels = |values: &[&str]| {
             let values: Vec<Value> = values.iter().map(|v| json!({"name": v, "doc": "A value."})).collect();
             map("levels", &["github"], "enum", json!({"values": values}))

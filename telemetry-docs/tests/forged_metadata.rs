@@ -108,7 +108,8 @@ static MAYBES: EventMeta = EventMeta::new("MAYBES", 1, "An event with an endless
 static KEYS: EnumMeta = EnumMeta::new("Keys", "The keys.", &[VariantMeta::new("A", "The first key.")]);
 static ENDLESS_MAP: CollectableKind = CollectableKind::Map(&KEYS, &ENDLESS_MAP);
 static ENDLESS_MAP_FIELDS: [FieldMeta; 1] = [FieldMeta::new("map", "A map of itself.", ENDLESS_MAP)];
-static ENDLESS_MAPS: EventMeta = EventMeta::new("ENDLESS_MAPS", 1, "An event with an endless map.", &ENDLESS_MAP_FIELDS);
+static ENDLESS_MAPS: EventMeta =
+    EventMeta::new("ENDLESS_MAPS", 1, "An event with an endless map.", &ENDLESS_MAP_FIELDS);
 static MAYBE_MAP_FIELDS: [FieldMeta; 1] = [FieldMeta::new(
     "map",
     "A map of optional values.",

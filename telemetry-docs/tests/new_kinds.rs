@@ -113,4 +113,3 @@ fn the_catalog_describes_a_map_s_keys_and_values_and_a_flow_id() {
     assert_eq!(field("level_sets")["required"], false);
     assert_eq!(field("level_sets")["value_kind"], "enum_set");
 }
-
