@@ -408,3 +408,15 @@ fn maps_decode_through_the_public_decode_trait() {
     decodes::<BTreeMap<Provider, BTreeMap<Level, Level>>>();
     decodes::<Option<FlowId>>();
 }
+
+#[test]
+fn the_validator_names_the_allowed_keys_of_a_map() {
+    let (_, body, _, _) = corpus().into_iter().find(|(what, ..)| what == "a map with an unknown key").unwrap();
+    let message = validator().validate_envelope(body.as_bytes()).unwrap_err().to_string();
+    assert!(
+        message.contains(
+            r#"at /payload/enabled: expected property names that are each one of "Github", "Google", "Email""#
+        ),
+        "{message}"
+    );
+}

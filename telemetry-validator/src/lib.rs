@@ -945,6 +945,9 @@ fn expected(error: &ValidationError<'_>) -> String {
         }
         ValidationErrorKind::UniqueItems => "an array without repeated items".to_owned(),
         ValidationErrorKind::MaxItems { limit } => format!("an array of at most {limit} items"),
+        // A map keyed by an enum: its keys are the enum's names, each at most once.
+        ValidationErrorKind::MaxProperties { limit } => format!("an object of at most {limit} properties"),
+        ValidationErrorKind::PropertyNames { error } => format!("property names that are each {}", expected(error)),
         _ => error.to_string(),
     }
 }
