@@ -1,4 +1,5 @@
-//! Closed-key maps (`BTreeMap<E, V>`) and random flow ids (`FlowId`) end to end: random values encode to what
+//! Closed-key maps (`BTreeMap<E, V>`), random flow ids (`FlowId`) and tagged unions (an enum whose variants carry
+//! groups) end to end: random values encode to what
 //! the event's schema allows, the validator (fast and exact path) accepts the envelope, and the strict decode
 //! gives the value back; every way of breaking their contract (an unknown or repeated key, a wrong or `null`
 //! value, a value outside the bound, a malformed id) is refused by the validator, the typed decode,
@@ -73,13 +74,64 @@ struct AuthConfigured {
     raised: BTreeMap<Provider, BTreeMap<Level, Level>>,
 }
 
+/// What went wrong.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, TelemetryEnum)]
+enum ErrorCode {
+    /// The request timed out.
+    Timeout,
+    /// The server refused it.
+    Refused,
+}
+
+/// Why an upgrade failed.
+#[derive(Debug, Clone, PartialEq, TelemetryGroup)]
+struct FailureInfo {
+    /// What went wrong.
+    code: ErrorCode,
+    /// How many retries were made, capped.
+    #[telemetry(max = 3)]
+    retries: u8,
+    /// Whether it was retried from a saved state, when known.
+    resumed: Option<bool>,
+}
+
+/// What an upgrade changed.
+#[derive(Debug, Clone, PartialEq, TelemetryGroup)]
+struct SuccessInfo {
+    /// How many files were rewritten, capped.
+    #[telemetry(max = 9)]
+    files: u16,
+}
+
+/// How an upgrade ended.
+#[derive(Debug, Clone, PartialEq, TelemetryEnum)]
+enum Outcome {
+    /// It changed files.
+    Success(SuccessInfo),
+    /// Nothing needed changing.
+    NothingToDo,
+    /// It failed.
+    Failure(FailureInfo),
+}
+
+/// Sent when an upgrade ends: unions plain, optional and as map values.
+#[derive(Debug, Clone, PartialEq, TelemetryEvent)]
+struct UpgradeEnded {
+    /// How it ended.
+    outcome: Outcome,
+    /// How the previous attempt ended, if there was one.
+    previous: Option<Outcome>,
+    /// How each provider's part ended.
+    parts: BTreeMap<Provider, Outcome>,
+}
+
 fn validator() -> &'static Validator {
     static VALIDATOR: std::sync::OnceLock<Validator> = std::sync::OnceLock::new();
     VALIDATOR.get_or_init(|| Validator::from_bundle_bytes(bundle().as_bytes()).unwrap())
 }
 
 fn bundle() -> String {
-    to_canonical_string(&bundle_schema(&[&AuthConfigured::META], &SchemaOptions::default()))
+    to_canonical_string(&bundle_schema(&[&AuthConfigured::META, &UpgradeEnded::META], &SchemaOptions::default()))
 }
 
 fn header() -> EnvelopeHeader {
@@ -139,6 +191,30 @@ fn event() -> impl Strategy<Value = AuthConfigured> {
         })
 }
 
+fn outcome() -> impl Strategy<Value = Outcome> {
+    let code = prop::sample::select(vec![ErrorCode::Timeout, ErrorCode::Refused]);
+    prop_oneof![
+        any::<u16>().prop_map(|files| Outcome::Success(SuccessInfo { files })),
+        Just(Outcome::NothingToDo),
+        (code, any::<u8>(), prop::option::of(any::<bool>()))
+            .prop_map(|(code, retries, resumed)| Outcome::Failure(FailureInfo { code, retries, resumed })),
+    ]
+}
+
+fn upgrade_ended() -> impl Strategy<Value = UpgradeEnded> {
+    (outcome(), prop::option::of(outcome()), prop::collection::btree_map(provider(), outcome(), 0..=3))
+        .prop_map(|(outcome, previous, parts)| UpgradeEnded { outcome, previous, parts })
+}
+
+/// An outcome as sent: its bounds applied.
+fn outcome_as_sent(outcome: &Outcome) -> Outcome {
+    match outcome {
+        Outcome::Success(info) => Outcome::Success(SuccessInfo { files: info.files.min(9) }),
+        Outcome::NothingToDo => Outcome::NothingToDo,
+        Outcome::Failure(info) => Outcome::Failure(FailureInfo { retries: info.retries.min(3), ..info.clone() }),
+    }
+}
+
 /// The event as the serializer sends it: every bound applied, by an independent statement of each rule.
 fn as_sent(event: &AuthConfigured) -> AuthConfigured {
     let exp2 = |ms: u128| -> u64 {
@@ -186,6 +262,91 @@ proptest! {
         prop_assert_eq!(&decoded, &as_sent(&event));
         prop_assert_eq!(to_json(&decoded).unwrap(), json);
     }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 256, failure_persistence: None, ..ProptestConfig::default() })]
+
+    #[test]
+    fn unions_encode_validate_and_decode_back(event in upgrade_ended()) {
+        let json = to_json(&event).unwrap();
+        let value: Value = serde_json::from_str(&json).unwrap();
+        let name = |outcome: &Outcome| match outcome {
+            Outcome::Success(_) => "Success",
+            Outcome::NothingToDo => "NothingToDo",
+            Outcome::Failure(_) => "Failure",
+        };
+        prop_assert_eq!(&value["outcome"]["kind"], name(&event.outcome));
+        // The tag comes first, then the group's fields.
+        prop_assert!(json.starts_with(&format!("{{\"outcome\":{{\"kind\":\"{}\"", name(&event.outcome))), "{json}");
+        let schema = jsonschema::validator_for(&event_schema(&UpgradeEnded::META, &SchemaOptions::default())).unwrap();
+        prop_assert!(schema.is_valid(&value), "{json}");
+        let body = envelope(&event);
+        prop_assert!(validator().validate_envelope(body.as_bytes()).is_ok(), "{body}");
+        prop_assert!(validator().validate_envelope_exact(body.as_bytes()).is_ok(), "{body}");
+        let decoded: UpgradeEnded = decode_payload(json.as_bytes()).unwrap();
+        let expected = UpgradeEnded {
+            outcome: outcome_as_sent(&event.outcome),
+            previous: event.previous.as_ref().map(outcome_as_sent),
+            parts: event.parts.iter().map(|(k, v)| (*k, outcome_as_sent(v))).collect(),
+        };
+        prop_assert_eq!(&decoded, &expected);
+        prop_assert_eq!(to_json(&decoded).unwrap(), json);
+    }
+}
+
+#[test]
+fn a_union_counts_the_sum_of_its_cases() {
+    let bits = |name: &str| {
+        let meta: &EventMeta = &UpgradeEnded::META;
+        let index = meta.fields().iter().position(|f| f.name() == name).unwrap();
+        meta.field_bits(index)
+    };
+    // Success: 10 values; nothing to do: 1; failure: 2 codes x 4 retry counts x 3 (absent, false, true) = 24.
+    assert!((bits("outcome") - 35f64.log2()).abs() < 1e-12);
+    assert!((bits("previous") - 36f64.log2()).abs() < 1e-12);
+    assert!((bits("parts") - 3.0 * 36f64.log2()).abs() < 1e-12);
+}
+
+/// The bodies of the union part of the cross-validator corpus.
+fn union_corpus() -> Vec<(String, String, String, bool)> {
+    let event = UpgradeEnded {
+        outcome: Outcome::Failure(FailureInfo { code: ErrorCode::Refused, retries: 2, resumed: Some(true) }),
+        previous: Some(Outcome::NothingToDo),
+        parts: BTreeMap::from([(Provider::Github, Outcome::Success(SuccessInfo { files: 4 }))]),
+    };
+    let good_payload = to_json(&event).unwrap();
+    let good = envelope(&event);
+    let payload: Value = serde_json::from_str(&good_payload).unwrap();
+    let mut bodies = vec![("a union event".to_owned(), good.clone(), good_payload.clone(), true)];
+    let edits: Vec<(&str, &str, Option<Value>)> = vec![
+        ("a union without its tag", "/outcome/kind", None),
+        ("a union with an unknown case", "/outcome/kind", Some(json!("Crashed"))),
+        ("a union whose tag is not a string", "/outcome/kind", Some(json!(1))),
+        ("a union case named in another case", "/outcome/kind", Some(json!("Success"))),
+        ("a fieldless case with a field", "/previous/files", Some(json!(1))),
+        ("a case missing a required field", "/outcome/code", None),
+        ("a case with an unknown field", "/outcome/user", Some(json!("jane"))),
+        ("a case field above its bound", "/outcome/retries", Some(json!(4))),
+        ("a case field of the wrong type", "/outcome/resumed", Some(json!("yes"))),
+        ("a union as a string", "/outcome", Some(json!("Failure"))),
+        ("a union in a map with an unknown case", "/parts/Github/kind", Some(json!("Crashed"))),
+    ];
+    for (what, pointer, new) in edits {
+        let broken = mutate(&payload, pointer, new).to_string();
+        bodies.push((what.to_owned(), with_payload(&good, &broken), broken, false));
+    }
+    let valid_without_optional = mutate(&payload, "/outcome/resumed", None).to_string();
+    bodies.push((
+        "a case without its optional field".to_owned(),
+        with_payload(&good, &valid_without_optional),
+        valid_without_optional,
+        true,
+    ));
+    let repeated = good_payload.replace(r#"{"kind":"Failure","#, r#"{"kind":"Failure","kind":"Failure","#);
+    assert_ne!(repeated, good_payload);
+    bodies.push(("a union with a repeated key".to_owned(), with_payload(&good, &repeated), repeated, false));
+    bodies
 }
 
 /// An event with every map holding every key, so that each can be broken.
@@ -286,15 +447,21 @@ fn corpus() -> Vec<(String, String, String, bool)> {
     let repeated = good_payload.replace(r#"{"Github":true,"#, r#"{"Github":true,"Github":false,"#);
     assert_ne!(repeated, good_payload);
     bodies.push(("a map with a repeated key".to_owned(), with_payload(&good, &repeated), repeated, false));
+    bodies.extend(union_corpus());
     bodies
 }
 
 #[test]
-fn every_broken_map_or_flow_id_is_refused_by_the_validator_and_the_typed_decode() {
+fn every_broken_map_flow_id_or_union_is_refused_by_the_validator_and_the_typed_decode() {
+    let unions: Vec<String> = union_corpus().into_iter().map(|(what, ..)| what).collect();
     for (what, body, payload, valid) in corpus() {
         let fast = validator().validate_envelope(body.as_bytes());
         let exact = validator().validate_envelope_exact(body.as_bytes());
-        let decoded = decode_payload::<AuthConfigured>(payload.as_bytes());
+        let decoded = if unions.contains(&what) {
+            decode_payload::<UpgradeEnded>(payload.as_bytes()).map(|_| ())
+        } else {
+            decode_payload::<AuthConfigured>(payload.as_bytes()).map(|_| ())
+        };
         if valid {
             assert!(fast.is_ok() && exact.is_ok(), "{what} refused: {fast:?} {exact:?}\n{body}");
             assert!(decoded.is_ok(), "{what} not decoded: {decoded:?}");
@@ -372,7 +539,7 @@ fn run_harness(program: &str, script: &str, bundle: &std::path::Path, corpus: &s
 }
 
 #[test]
-fn independent_validators_agree_on_maps_and_flow_ids() {
+fn independent_validators_agree_on_maps_flow_ids_and_unions() {
     let required = std::env::var_os("TELEMETRY_CROSS_VALIDATORS").is_some_and(|v| v == "1");
     let dir = std::env::temp_dir().join(format!("telemetry-new-kinds-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
@@ -386,7 +553,7 @@ fn independent_validators_agree_on_maps_and_flow_ids() {
     std::fs::remove_dir_all(&dir).unwrap();
     let (Some(python), Some(ajv)) = (python, ajv) else {
         assert!(!required, "TELEMETRY_CROSS_VALIDATORS=1 but python-jsonschema or ajv is missing");
-        eprintln!("SKIPPED independent_validators_agree_on_maps_and_flow_ids: needs python3 jsonschema and ajv");
+        eprintln!("SKIPPED independent_validators_agree_on_maps_flow_ids_and_unions: needs python3 jsonschema and ajv");
         return;
     };
     let mut disagreements = Vec::new();
@@ -407,6 +574,7 @@ fn maps_decode_through_the_public_decode_trait() {
     fn decodes<T: Decode>() {}
     decodes::<BTreeMap<Provider, BTreeMap<Level, Level>>>();
     decodes::<Option<FlowId>>();
+    decodes::<BTreeMap<Provider, Outcome>>();
 }
 
 #[test]
@@ -419,4 +587,23 @@ fn the_validator_names_the_allowed_keys_of_a_map() {
         ),
         "{message}"
     );
+}
+
+#[test]
+fn the_validator_says_what_a_union_case_wanted() {
+    let message = |what: &str| {
+        let (_, body, _, _) = union_corpus().into_iter().find(|(w, ..)| w == what).unwrap();
+        validator().validate_envelope(body.as_bytes()).unwrap_err().to_string()
+    };
+    let unknown = message("a union with an unknown case");
+    assert!(
+        unknown.contains(
+            r#"at /payload/outcome: expected an object whose "kind" is one of "Success", "NothingToDo", "Failure""#
+        ),
+        "{unknown}"
+    );
+    let bound = message("a case field above its bound");
+    assert!(bound.contains("at /payload/outcome: expected a number of at most 3 at /retries"), "{bound}");
+    let missing = message("a union without its tag");
+    assert!(missing.contains(r#"expected the required property "kind""#), "{missing}");
 }

@@ -356,7 +356,7 @@ impl Ingest {
                         None => return refuse(Reason::Schema, pointer(), "an array of variant names"),
                     }
                 }
-                (ColumnType::Map(_), Node::Object(_)) => {
+                (ColumnType::Map(_) | ColumnType::Union(_), Node::Object(_)) => {
                     let mut json = String::new();
                     if !write_node(field, &mut json) {
                         return refuse(Reason::Schema, pointer(), "an object of plain values");

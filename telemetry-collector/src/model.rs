@@ -81,6 +81,8 @@ pub enum ColumnType {
     EnumSet(Vec<String>),
     /// A map keyed by variant names (these), stored as the JSON object sent.
     Map(Vec<String>),
+    /// One case of a tagged union (these are the case names), stored as the JSON object sent.
+    Union(Vec<String>),
 }
 
 /// The bundle does not have the layout the collector stores.
@@ -250,7 +252,16 @@ impl Flattener<'_> {
 
     fn property(&mut self, property: &Value, path: Vec<String>, nullable: bool) -> Result<(), ModelError> {
         let schema = self.resolve(property, &path)?;
-        let ty = if let Some(variants) = schema.get("oneOf").and_then(Value::as_array) {
+        let union = schema.get("type").and_then(Value::as_str) == Some("object");
+        let ty = if let (true, Some(cases)) = (union, schema.get("oneOf").and_then(Value::as_array)) {
+            // A tagged union: one column holding the object; the case names are each branch's tag `const`.
+            let names = cases
+                .iter()
+                .map(|case| case.pointer("/properties/kind/const").and_then(Value::as_str).map(str::to_owned))
+                .collect::<Option<Vec<String>>>()
+                .ok_or_else(|| self.error(&path, "a \"oneOf\" of objects without a \"kind\" constant each"))?;
+            ColumnType::Union(names)
+        } else if let Some(variants) = schema.get("oneOf").and_then(Value::as_array) {
             ColumnType::Enum(self.consts(variants, &path)?)
         } else if schema.get("const").is_some_and(Value::is_string) {
             ColumnType::Text

@@ -1,5 +1,5 @@
 //! A map keyed by an enum is stored as the JSON object sent, in one column that every dialect can hold and the
-//! SQLite and PostgreSQL constraints keep an object; a flow id is stored as its text. The report says a map is not
+//! SQLite and PostgreSQL constraints keep an object, and so is a tagged union; a flow id is stored as its text. The report says a map is not
 //! charted rather than leaving it out silently.
 
 mod support;
@@ -13,7 +13,7 @@ use telemetry_collector::ddl::{Dialect, column_check, column_type};
 use telemetry_collector::model::{ColumnType, Model};
 use telemetry_docs::{Archive, Disclosure, Format, generate_with_archive};
 use telemetry_schema::schema::SchemaOptions;
-use telemetry_schema::{FlowId, Product, TelemetryEnum, TelemetryEvent, write_envelope};
+use telemetry_schema::{FlowId, Product, TelemetryEnum, TelemetryEvent, TelemetryGroup, write_envelope};
 
 const PRODUCT: Product = Product::builder("Tool", "tool", telemetry_schema::version!("1.0.0"))
     .env_prefix("TOOL")
@@ -31,9 +31,28 @@ enum Provider {
     Email,
 }
 
+/// What a failed setup reports.
+#[derive(TelemetryGroup)]
+struct FailureInfo {
+    /// How many retries were made.
+    retries: u8,
+}
+
+/// How the setup ended.
+#[allow(dead_code)] // only the failure case is sent here
+#[derive(TelemetryEnum)]
+enum Outcome {
+    /// It worked.
+    Done,
+    /// It failed.
+    Failure(FailureInfo),
+}
+
 /// Sent when the auth setup is read.
 #[derive(TelemetryEvent)]
 struct AuthConfigured {
+    /// How the setup ended.
+    outcome: Outcome,
     /// Links this event with the rest of the setup flow.
     flow: FlowId,
     /// How many users signed in with each provider.
@@ -56,6 +75,7 @@ fn a_map_is_one_json_column_and_a_flow_id_its_text() {
     assert_eq!(column("sign_ins").ty, ColumnType::Map(vec!["Github".into(), "Email".into()]));
     assert!(column("enabled").nullable && !column("sign_ins").nullable);
     assert_eq!(column("flow").ty, ColumnType::Text);
+    assert_eq!(column("outcome").ty, ColumnType::Union(vec!["Done".into(), "Failure".into()]));
     assert_eq!(column_type(Dialect::Sqlite, &column("sign_ins")), "TEXT");
     assert_eq!(column_type(Dialect::Postgres, &column("sign_ins")), "TEXT");
     assert_eq!(column_type(Dialect::Clickhouse, &column("enabled")), "Nullable(String)");
@@ -64,6 +84,7 @@ fn a_map_is_one_json_column_and_a_flow_id_its_text() {
     let mut header = random_header(&mut Rng(7));
     header.sdk_name = "tool";
     let event = AuthConfigured {
+        outcome: Outcome::Failure(FailureInfo { retries: 2 }),
         flow: FlowId::new(),
         sign_ins: BTreeMap::from([(Provider::Email, 3), (Provider::Github, 12)]),
         enabled: None,
@@ -82,6 +103,7 @@ fn a_map_is_one_json_column_and_a_flow_id_its_text() {
     // The object as sent, keys in declaration order.
     assert_eq!(stored[0]["sign_ins"], json!(r#"{"Github":12,"Email":3}"#));
     assert_eq!(stored[0]["enabled"], Value::Null);
+    assert_eq!(stored[0]["outcome"], json!(r#"{"kind":"Failure","retries":2}"#));
     assert_eq!(stored[0]["flow"], json!(event.flow.to_string()));
     let _ = std::fs::remove_dir_all(&dir);
 }

@@ -300,7 +300,77 @@ fn expand_struct(model: &Struct<'_>) -> TokenStream {
     }
 }
 
+/// The group type a variant carries (`Failure(Info)`), if any; the variant was checked to carry at most one.
+fn variant_group<'a>(variant: &ast::Variant<'a>) -> Option<&'a syn::Type> {
+    match variant.fields {
+        syn::Fields::Unnamed(fields) => fields.unnamed.first().map(|field| &field.ty),
+        _ => None,
+    }
+}
+
+/// An enum with a variant that carries a group: a `TelemetryUnion`, sent as `{"kind": "<variant>", <group fields>}`.
+/// Each group type is checked (`TelemetryGroup`) at its own tokens.
+fn expand_union(model: &Enum<'_>) -> TokenStream {
+    let krate = krate(model.attrs.krate.as_ref());
+    let ident = &model.input.ident;
+    let type_name = ast::unraw(ident);
+    let doc = doc_or_fallback(model.doc.as_ref());
+    let variants = model.variants.iter().map(|variant| {
+        let name = model.wire_name(variant);
+        let doc = doc_or_fallback(variant.doc.as_ref());
+        let group = match variant_group(variant) {
+            Some(ty) => {
+                let at = krate_at(model.attrs.krate.as_ref(), ty.span());
+                quote_spanned!(ty.span()=> ::core::option::Option::Some(<#ty as #at::TelemetryGroup>::META_REF))
+            }
+            None => quote!(::core::option::Option::None),
+        };
+        quote!(#krate::UnionVariantMeta::__derived(#name, #doc, #group))
+    });
+    let arms = model.variants.iter().enumerate().map(|(index, variant)| {
+        let name = variant.ident;
+        match variant_group(variant) {
+            // Spanned at the group type, like its `META_REF` above: a type that is not a group is reported there.
+            Some(ty) => quote_spanned!(ty.span()=> Self::#name(group) => variant.with_group(#index, group),),
+            None => quote!(Self::#name => variant.fieldless(#index),),
+        }
+    });
+    let decode_variants = model.variants.iter().map(|variant| {
+        let name = variant.ident;
+        match variant_group(variant) {
+            Some(ty) => quote!(#name(#ty)),
+            None => quote!(#name),
+        }
+    });
+    quote! {
+        #[doc(hidden)]
+        const _: () = {
+            static __TELEMETRY_META: #krate::UnionMeta =
+                #krate::UnionMeta::__derived(#type_name, #doc, &[#(#variants),*]);
+            #[automatically_derived]
+            impl #krate::TelemetryUnion for #ident {
+                const META: #krate::UnionMeta = __TELEMETRY_META;
+                const META_REF: &'static #krate::UnionMeta = &__TELEMETRY_META;
+                #[inline]
+                fn visit(&self, variant: &mut #krate::UnionVariant<'_, '_>) {
+                    match self {
+                        #(#arms)*
+                    }
+                }
+            }
+            #[automatically_derived]
+            impl #krate::DerivedKind for #ident {
+                type Shape = #krate::UnionShape;
+            }
+        };
+        #krate::impl_decode!(union #ident { #(#decode_variants),* });
+    }
+}
+
 fn expand_enum(model: &Enum<'_>) -> TokenStream {
+    if model.variants.iter().any(|variant| variant_group(variant).is_some()) {
+        return expand_union(model);
+    }
     let krate = krate(model.attrs.krate.as_ref());
     let ident = &model.input.ident;
     let type_name = ast::unraw(ident);

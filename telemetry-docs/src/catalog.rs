@@ -199,6 +199,22 @@ fn kind_entries(kind: Kind, bound: &Bound, entries: &mut Vec<(&'static str, Json
             }
             entries.push(("value", Json::Object(inner)));
         }
+        // A union: its cases as `values` (compared like an enum's), each with its group's `fields`.
+        Kind::Union(meta) => {
+            let mut cases = Vec::new();
+            for variant in meta.variants() {
+                let mut case = vec![
+                    ("name", Json::String(variant.name().to_owned())),
+                    ("doc", Json::String(variant.doc().to_owned())),
+                ];
+                if let Some(group) = variant.group() {
+                    case.push(("fields", self::fields(group.fields(), group.bounds(), &|i| group.field_bits(i))?));
+                }
+                cases.push(Json::Object(case));
+            }
+            entries.push(("tag", Json::String(telemetry_schema::UNION_TAG.to_owned())));
+            entries.push(("values", Json::Array(cases)));
+        }
         Kind::Bool | Kind::FlowId => {}
     }
     Ok(())
@@ -229,5 +245,6 @@ fn kind_name(kind: Kind) -> &'static str {
         Kind::Group(_) => "group",
         Kind::Map(..) => "map",
         Kind::FlowId => "flow_id",
+        Kind::Union(_) => "union",
     }
 }

@@ -248,6 +248,15 @@ fn diff_field(path: &str, before: &Value, after: &Value, out: &mut Vec<Change>) 
     if let (Some(inner_before), Some(inner_after)) = (before.get("fields"), after.get("fields")) {
         diff_fields(&format!("{path}."), inner_before, inner_after, out);
     }
+    // The fields of each case of a union that both sides have.
+    for case in fields(before.get("values").unwrap_or(&Value::Null)) {
+        let name = text(case, "name").unwrap_or_default();
+        let after_case = find(&fields(after.get("values").unwrap_or(&Value::Null)), name);
+        if let (Some(inner_before), Some(inner_after)) = (case.get("fields"), after_case.and_then(|c| c.get("fields")))
+        {
+            diff_fields(&format!("{path}.{name}."), inner_before, inner_after, out);
+        }
+    }
     // The values of a map of maps.
     if let (Some(inner_before), Some(inner_after)) = (before.get("value"), after.get("value")) {
         diff_field(&format!("{path}.*"), inner_before, inner_after, out);
@@ -479,5 +488,18 @@ mod tests {
         assert_eq!(diff(&json!([flow.clone()]), &json!([flow.clone()])), []);
         let (changed, ok) = only_change(flow, json!({"name": "run", "kind": "count", "required": true, "max": 9}));
         assert_eq!((changed.as_str(), ok), ("field `run`: kind changed from flow_id to count", false));
+    }
+
+    #[test]
+    fn a_union_s_cases_compare_like_values_and_their_fields_like_a_group_s() {
+        let case = |name: &str, fields: Value| json!({"name": name, "doc": "A case.", "fields": fields});
+        let union = |cases: Vec<Value>| json!({"name": "outcome", "kind": "union", "required": true, "values": cases});
+        let failure = |max: u64| case("Failure", json!([count("retries", max)]));
+        let (added, ok) = only_change(union(vec![failure(3)]), union(vec![failure(3), json!({"name": "Skipped"})]));
+        assert_eq!((added.as_str(), ok), ("field `outcome`: value `Skipped` added", true));
+        let (removed, ok) = only_change(union(vec![failure(3), json!({"name": "Skipped"})]), union(vec![failure(3)]));
+        assert_eq!((removed.as_str(), ok), ("field `outcome`: value `Skipped` removed (or renamed)", false));
+        let (lowered, ok) = only_change(union(vec![failure(9)]), union(vec![failure(3)]));
+        assert_eq!((lowered.as_str(), ok), ("field `outcome.Failure.retries`: max lowered from 9 to 3", false));
     }
 }

@@ -65,6 +65,19 @@ fn value(kind: Kind, bound: &Bound) -> Result<Json, GenerateError> {
             _ => return Err(GenerateError::EmptyEnum(keys.name())),
         },
         Kind::FlowId => Json::String(EXAMPLE_FLOW_ID.to_owned()),
+        // The first case, with its group's fields.
+        Kind::Union(meta) => match meta.variants().first() {
+            Some(first) => {
+                let mut entries = vec![(telemetry_schema::UNION_TAG, Json::String(first.name().to_owned()))];
+                if let Some(group) = first.group()
+                    && let Json::Object(group_fields) = fields(group.fields(), group.bounds())?
+                {
+                    entries.extend(group_fields);
+                }
+                Json::Object(entries)
+            }
+            None => return Err(GenerateError::EmptyEnum(meta.name())),
+        },
     })
 }
 

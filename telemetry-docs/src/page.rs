@@ -285,6 +285,21 @@ fn field_rows(
             words::Kind::Group(group) => {
                 field_rows(&format!("{path}."), group.fields(), group.bounds(), table, enums)?;
             }
+            // Each case: a row naming it (with its doc), then its group's fields as `path.Case.field`.
+            words::Kind::Union(meta) => {
+                for variant in meta.variants() {
+                    let case = format!("{path}.{}", variant.name());
+                    table.rows.push(vec![
+                        vec![code(&case)],
+                        vec![t("the case "), code(telemetry_schema::UNION_TAG), t(" = "), code(variant.name())],
+                        vec![t("when this case")],
+                        text::flow(variant.doc()),
+                    ]);
+                    if let Some(group) = variant.group() {
+                        field_rows(&format!("{case}."), group.fields(), group.bounds(), table, enums)?;
+                    }
+                }
+            }
             // The keys are listed like an enum's values; a value that is an enum or a group is listed as the
             // value of `path.*` (any key).
             words::Kind::Map(keys, value) => {
@@ -308,6 +323,13 @@ fn map_value_rows(
     match words::Kind::of(value)? {
         words::Kind::Enum(meta) | words::Kind::EnumSet(meta) => enums.add(meta, path),
         words::Kind::Group(group) => field_rows(&format!("{path}."), group.fields(), group.bounds(), table, enums)?,
+        words::Kind::Union(meta) => {
+            for variant in meta.variants() {
+                if let Some(group) = variant.group() {
+                    field_rows(&format!("{path}.{}.", variant.name()), group.fields(), group.bounds(), table, enums)?;
+                }
+            }
+        }
         words::Kind::Map(keys, inner) => {
             enums.add(keys, path);
             map_value_rows(&format!("{path}.*"), inner, enums, table)?;

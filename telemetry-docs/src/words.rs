@@ -24,6 +24,7 @@ pub(crate) enum Kind {
     /// The keys' enum and the values' kind (never an `Option`; checked by [`Kind::of`], so [`Kind::value`] holds).
     Map(&'static EnumMeta, &'static CollectableKind),
     FlowId,
+    Union(&'static telemetry_schema::UnionMeta),
 }
 
 impl Kind {
@@ -42,6 +43,7 @@ impl Kind {
             CollectableKind::EnumSet(meta) => Self::EnumSet(meta),
             CollectableKind::Group(meta) => Self::Group(meta),
             CollectableKind::FlowId => Self::FlowId,
+            CollectableKind::Union(meta) => Self::Union(meta),
             CollectableKind::Map(_, CollectableKind::Optional(_)) => {
                 return Err(GenerateError::UnknownKind(format!("{kind:?}")));
             }
@@ -88,6 +90,19 @@ impl Kind {
                 out
             }
             Self::FlowId => vec![t(FLOW_ID_WORDS)],
+            Self::Union(meta) => {
+                let mut out = vec![t("one of the cases: ")];
+                for (i, variant) in meta.variants().iter().enumerate() {
+                    if i > 0 {
+                        out.push(t(", "));
+                    }
+                    out.push(code(variant.name()));
+                }
+                out.push(t(" (its name in "));
+                out.push(code(telemetry_schema::UNION_TAG));
+                out.push(t(", with the fields of that case listed below)"));
+                out
+            }
         }
     }
 
@@ -141,6 +156,7 @@ impl Kind {
                 Some(Self::Version) => Some("#[telemetry(precision = \"minor\", max = 99)] on the map"),
                 _ => Some("fewer keys in its enum, or a smaller value kind"),
             },
+            Self::Union(_) => Some("bounds on the fields of its cases' groups"),
             Self::Bool | Self::Enum(_) | Self::EnumSet(_) | Self::FlowId => None,
         }
     }
@@ -163,6 +179,7 @@ impl Kind {
             Self::Group(_) => "a group of fields of these same kinds".to_owned(),
             Self::Map(..) => "a map from values of a fixed list to values of these same kinds".to_owned(),
             Self::FlowId => FLOW_ID_WORDS.to_owned(),
+            Self::Union(_) => "one case of a fixed list, each case with its own fields of these same kinds".to_owned(),
         }
     }
 }
@@ -174,6 +191,9 @@ pub(crate) fn has_flow_id(fields: &[telemetry_schema::FieldMeta]) -> bool {
             CollectableKind::FlowId => true,
             CollectableKind::Optional(inner) | CollectableKind::Map(_, inner) => kind_has(inner),
             CollectableKind::Group(group) => has_flow_id(group.fields()),
+            CollectableKind::Union(meta) => {
+                meta.variants().iter().filter_map(|v| v.group()).any(|group| has_flow_id(group.fields()))
+            }
             _ => false,
         }
     }
@@ -380,6 +400,7 @@ fn kind_order(kind: Kind) -> u8 {
         Kind::Group(_) => 6,
         Kind::Map(..) => 7,
         Kind::FlowId => 8,
+        Kind::Union(_) => 9,
     }
 }
 

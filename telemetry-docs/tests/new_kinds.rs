@@ -1,6 +1,10 @@
-//! The page and the catalog for closed-key maps and flow ids: a map says which keys it can hold and what each
-//! value is (with its bound), its keys and its values' enums and groups are listed; a flow id is named as a random
-//! id that links the events of one flow, counted as 0 bits, and the page says why.
+//! The page and the catalog for closed-key maps, flow ids and tagged unions: a map says which keys it can hold and
+//! what each value is (with its bound), its keys and its values' enums and groups are listed; a flow id is named as
+//! a random id that links the events of one flow, counted as 0 bits, and the page says why; a union lists each case
+//! with its fields.
+
+// The events are only described here, never built: their types' variants are never constructed.
+#![allow(dead_code)]
 
 mod common;
 
@@ -58,6 +62,32 @@ struct AuthConfigured {
     settings: BTreeMap<Provider, Settings>,
 }
 
+/// Why an upgrade failed.
+#[derive(TelemetryGroup)]
+struct FailureInfo {
+    /// How many retries were made, capped.
+    #[telemetry(max = 3)]
+    retries: u8,
+    /// The level of the failure.
+    level: Level,
+}
+
+/// How an upgrade ended.
+#[derive(TelemetryEnum)]
+enum Outcome {
+    /// Nothing needed changing.
+    NothingToDo,
+    /// It failed.
+    Failure(FailureInfo),
+}
+
+/// Sent when an upgrade ends.
+#[derive(TelemetryEvent)]
+struct UpgradeEnded {
+    /// How it ended.
+    outcome: Outcome,
+}
+
 /// Sent when the tool starts: no new kinds.
 #[derive(TelemetryEvent)]
 struct Started {
@@ -112,4 +142,31 @@ fn the_catalog_describes_a_map_s_keys_and_values_and_a_flow_id() {
     assert_eq!(field("settings")["fields"][0]["name"], "sign_up");
     assert_eq!(field("level_sets")["required"], false);
     assert_eq!(field("level_sets")["value_kind"], "enum_set");
+}
+
+#[test]
+fn the_page_and_the_catalog_describe_each_case_of_a_union() {
+    let page = render_markdown(&disclosure(&[&UpgradeEnded::META])).unwrap();
+    assert!(page.contains("| `outcome` | one of the cases: `NothingToDo`, `Failure` (its name in `kind`"), "{page}");
+    assert!(
+        page.contains(
+            "| `outcome.NothingToDo` | the case `kind` = `NothingToDo` | when this case | Nothing needed changing. |"
+        ),
+        "{page}"
+    );
+    assert!(page.contains("| `outcome.Failure.retries` | a count (0 to 3)"), "{page}");
+    assert!(page.contains("**Values of** `outcome.Failure.level`"), "{page}");
+    // The example shows the first case with its tag.
+    assert!(page.contains(r#""outcome": {"#) && page.contains(r#""kind": "NothingToDo""#), "{page}");
+    let html = render_html(&disclosure(&[&UpgradeEnded::META])).unwrap();
+    assert_eq!(common::parse_html(&html).errors, Vec::<String>::new());
+
+    let catalog: Value = serde_json::from_str(&render_catalog(&disclosure(&[&UpgradeEnded::META])).unwrap()).unwrap();
+    let outcome = &catalog["events"][0]["fields"][0];
+    assert_eq!(outcome["kind"], "union");
+    assert_eq!(outcome["tag"], "kind");
+    assert_eq!(outcome["values"][0]["name"], "NothingToDo");
+    assert_eq!(outcome["values"][1]["fields"][0]["name"], "retries");
+    // 1 + 4 x 2 cases.
+    assert_eq!(outcome["payload_bits"], 9f64.log2());
 }

@@ -513,6 +513,28 @@ impl Count {
         Count { mantissa: value + 1.0, exponent: 0 }.normalized()
     }
 
+    /// `self + other`; a term more than 2^60 times smaller than the other changes nothing `log2` shows.
+    const fn plus(self, other: Count) -> Self {
+        if self.mantissa == 0.0 {
+            return other;
+        }
+        if other.mantissa == 0.0 {
+            return self;
+        }
+        let (big, small) = if self.exponent >= other.exponent { (self, other) } else { (other, self) };
+        let shift = big.exponent - small.exponent;
+        if shift > 60 {
+            return big;
+        }
+        let mut added = small.mantissa;
+        let mut i = 0;
+        while i < shift {
+            added /= 2.0;
+            i += 1;
+        }
+        Count { mantissa: big.mantissa + added, exponent: big.exponent }.normalized()
+    }
+
     const fn pow2(n: usize) -> Self {
         Count { mantissa: 1.0, exponent: n as i64 }
     }
@@ -586,6 +608,21 @@ const fn kind_count(kind: &CollectableKind, bound: &Bound) -> Count {
         // Drawn by the OS when the author calls `FlowId::new()`: the author chooses none of its 128 bits, so it
         // is one value as far as what the author can say goes (it links events; it cannot carry a fact).
         CollectableKind::FlowId => Count::ONE,
+        // One of the variants, each with the values of its group (a fieldless one is one value): the sum.
+        CollectableKind::Union(meta) => {
+            let variants = meta.variants();
+            let mut count = Count::from_u64(0);
+            let mut i = 0;
+            while i < variants.len() {
+                let each = match variants[i].group() {
+                    Some(group) => fields_count(group.fields(), group.bounds()),
+                    None => Count::ONE,
+                };
+                count = count.plus(each);
+                i += 1;
+            }
+            count
+        }
     }
 }
 

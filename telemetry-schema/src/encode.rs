@@ -11,6 +11,7 @@ use crate::event::TelemetryEvent;
 use crate::flow::FlowId;
 use crate::kind::Collectable;
 use crate::meta::{Checked, EnumMeta, FieldMeta, GroupMeta};
+use crate::union::{UnionMeta, UnionVariant};
 use crate::version::Version;
 
 /// Serializes an event's payload to a compact JSON object.
@@ -221,15 +222,65 @@ impl Encoder<'_> {
         self.write_fields(meta.fields(), meta.bounds(), visit);
     }
 
+    /// Writes a union's value: `{"kind": "<variant>", <the variant's group fields>}`.
+    pub(crate) fn write_union(&mut self, meta: &'static UnionMeta, visit: impl FnOnce(&mut UnionVariant<'_, '_>)) {
+        let start = self.buf.len();
+        let mut variant = UnionVariant::new(self, meta);
+        visit(&mut variant);
+        if !variant.written() {
+            self.buf.truncate(start);
+            self.buf.push_str("{}");
+            self.fail(EncodeProblem::MissingField { field: crate::union::UNION_TAG });
+        }
+    }
+
+    /// `{"kind":"<tag>"` then the fields, as [`Self::write_group`] writes them.
+    pub(crate) fn write_tagged_fields(
+        &mut self,
+        tag: &'static str,
+        meta: &'static [FieldMeta],
+        bounds: &'static [FieldBound],
+        visit: impl FnOnce(&mut Fields<'_>),
+    ) {
+        self.write_fields_after(Some(tag), meta, bounds, visit);
+    }
+
+    pub(crate) fn fail_kind(&mut self, variant: &'static str) {
+        self.fail(EncodeProblem::KindMismatch { field: variant });
+    }
+
+    pub(crate) fn fail_problem(&mut self, problem: EncodeProblem) {
+        self.fail(problem);
+    }
+
     fn write_fields(
         &mut self,
         meta: &'static [FieldMeta],
         bounds: &'static [FieldBound],
         visit: impl FnOnce(&mut Fields<'_>),
     ) {
+        self.write_fields_after(None, meta, bounds, visit);
+    }
+
+    /// An object of `meta`'s fields, after the union tag when there is one. The tag's value is a variant name, checked
+    /// at compile time to need no escaping, like every key.
+    fn write_fields_after(
+        &mut self,
+        tag: Option<&'static str>,
+        meta: &'static [FieldMeta],
+        bounds: &'static [FieldBound],
+        visit: impl FnOnce(&mut Fields<'_>),
+    ) {
         self.buf.push('{');
+        if let Some(tag) = tag {
+            self.buf.push('"');
+            self.buf.push_str(crate::union::UNION_TAG);
+            self.buf.push_str("\":\"");
+            self.buf.push_str(tag);
+            self.buf.push('"');
+        }
         let out = Encoder { buf: &mut *self.buf, problem: None, bound: Bound::NONE };
-        let mut fields = Fields { out, meta, bounds, next: 0, wrote_any: false };
+        let mut fields = Fields { out, meta, bounds, next: 0, wrote_any: tag.is_some() };
         visit(&mut fields);
         if fields.next < meta.len() && fields.out.problem.is_none() {
             fields.out.problem = Some(EncodeProblem::MissingField { field: meta[fields.next].name() });

@@ -11,6 +11,7 @@ use std::time::Duration;
 use crate::encode::{Encoder, Fields};
 use crate::flow::FlowId;
 use crate::meta::{EnumMeta, GroupMeta};
+use crate::union::{TelemetryUnion, UnionMeta};
 use crate::version::Version;
 
 mod sealed {
@@ -28,8 +29,8 @@ mod sealed {
     /// How a derived type is described and written. Private, with its items, so that no crate can add a shape
     /// or give an existing shape a new meaning for its own type: only the two impls below exist.
     #[diagnostic::on_unimplemented(
-        message = "`{Self}` is not a shape of the toolkit for `{T}`: only `EnumShape` and `GroupShape` exist",
-        label = "not `EnumShape` (of a `TelemetryEnum`) or `GroupShape` (of a `TelemetryGroup`)",
+        message = "`{Self}` is not a shape of the toolkit for `{T}`: only `EnumShape`, `GroupShape` and `UnionShape` exist",
+        label = "not `EnumShape` (of a `TelemetryEnum`), `GroupShape` (of a `TelemetryGroup`) or `UnionShape`",
         note = "derive `TelemetryEnum` or `TelemetryGroup` instead of implementing `DerivedKind` by hand"
     )]
     pub trait SealedShape<T: ?Sized> {
@@ -65,6 +66,9 @@ pub enum CollectableKind {
     /// A [`FlowId`]: 128 bits of fresh OS randomness, sent as 32 lower-case hex digits, that links the events of
     /// one flow. The author cannot choose its value, so it carries no author-chosen bits.
     FlowId,
+    /// An enum whose variants are fieldless or carry one [`TelemetryGroup`] each, sent as an object with the
+    /// variant's name under [`UNION_TAG`](crate::UNION_TAG) and the group's fields beside it.
+    Union(&'static UnionMeta),
 }
 
 impl CollectableKind {
@@ -83,6 +87,7 @@ impl CollectableKind {
             (K::Count(a), K::Count(b)) => a == b,
             (K::Enum(a), K::Enum(b)) | (K::EnumSet(a), K::EnumSet(b)) => std::ptr::eq(*a, *b) || a == b,
             (K::Group(a), K::Group(b)) => std::ptr::eq(*a, *b) || a == b,
+            (K::Union(a), K::Union(b)) => std::ptr::eq(*a, *b) || a == b,
             (K::Optional(a), K::Optional(b)) => a.fits(b),
             (K::Map(a, av), K::Map(b, bv)) => (std::ptr::eq(*a, *b) || a == b) && av.fits(bv),
             _ => false,
@@ -361,6 +366,17 @@ impl<G: TelemetryGroup> sealed::SealedShape<G> for GroupShape {
     #[inline]
     fn encode(value: &G, out: &mut Encoder<'_>) {
         out.write_group(G::META_REF, |fields| value.visit_fields(fields));
+    }
+}
+
+/// The [`DerivedKind::Shape`] of a [`TelemetryUnion`] (an enum deriving `TelemetryEnum` whose variants carry groups).
+#[derive(Debug)]
+pub enum UnionShape {}
+impl<U: TelemetryUnion> sealed::SealedShape<U> for UnionShape {
+    const KIND: CollectableKind = checked(CollectableKind::Union(U::META_REF));
+    #[inline]
+    fn encode(value: &U, out: &mut Encoder<'_>) {
+        out.write_union(U::META_REF, |variant| value.visit(variant));
     }
 }
 

@@ -74,6 +74,7 @@ mod product;
 mod registry;
 #[cfg(feature = "schema")]
 pub mod schema;
+mod union;
 mod version;
 
 pub use bound::{Bound, FieldBound, Precision, Scale};
@@ -87,6 +88,7 @@ pub use event::TelemetryEvent;
 pub use flow::FlowId;
 pub use kind::{
     Collectable, CollectableKind, CountWidth, DerivedKind, EnumShape, GroupShape, Shape, TelemetryEnum, TelemetryGroup,
+    UnionShape,
 };
 pub use meta::{
     EnumMeta, EventMeta, FieldMeta, GroupMeta, HIDDEN_CHARACTERS, MAX_GROUP_DEPTH, MAX_NAME_LEN, MetaError,
@@ -99,6 +101,7 @@ pub use product::{
 };
 pub use registry::{DuplicateEvent, RegisteredEvent, RegistryError, SourceLocation, events, sorted_and_unique};
 pub use telemetry_derive::{TelemetryEnum, TelemetryEvent, TelemetryGroup};
+pub use union::{TelemetryUnion, UNION_TAG, UnionMeta, UnionVariant, UnionVariantMeta};
 pub use version::{MAX_COMPONENT, PreRelease, PreTag, Version, VersionError, VersionProblem};
 
 /// Implements `Decode` for a derived enum, group or event (see `telemetry_schema::decode`, feature `serde`).

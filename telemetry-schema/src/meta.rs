@@ -459,6 +459,9 @@ pub enum MetaProblem {
     OptionalOfOptional,
     /// `Map(_, Optional(..))`: a key holding `None` and a missing key would look the same on the wire.
     OptionalMapValue,
+    /// A group carried by a union's variant has a field named [`UNION_TAG`](crate::UNION_TAG): the key would be
+    /// sent twice.
+    TagCollision,
     /// Groups nested more than [`MAX_GROUP_DEPTH`] deep, or a group that contains itself.
     TooDeep,
     /// An empty or blank doc.
@@ -502,6 +505,10 @@ impl MetaProblem {
             Self::OptionalOfOptional => {
                 "telemetry: refused metadata: an optional optional value cannot be sent: `None` and `Some(None)` \
                  would look the same"
+            }
+            Self::TagCollision => {
+                "telemetry: a group carried by a variant of a telemetry enum cannot have a field named `kind`: the \
+                 variant's name is sent under that key; rename the field (`#[telemetry(rename = \"...\")]`)"
             }
             Self::OptionalMapValue => {
                 "telemetry: refused metadata: the value of a map cannot be optional: a key holding `None` and a \
@@ -677,6 +684,13 @@ const fn check_kind(kind: &CollectableKind, depth: usize, docs: bool) -> Result<
         | CollectableKind::Version
         | CollectableKind::FlowId => Ok(()),
         CollectableKind::Enum(meta) | CollectableKind::EnumSet(meta) => check_enum(meta, docs),
+        CollectableKind::Union(meta) => {
+            if depth >= MAX_GROUP_DEPTH {
+                return fail(MetaProblem::TooDeep, meta.name());
+            }
+            check!(check_union(meta, depth, docs));
+            Ok(())
+        }
         // A map's values are a level deeper, like a group's fields: a `static` map kind whose value points back
         // at itself is refused as too deep instead of recursing forever.
         CollectableKind::Map(meta, value) => {
@@ -706,6 +720,50 @@ const fn check_kind(kind: &CollectableKind, depth: usize, docs: bool) -> Result<
             _ => check_kind(inner, depth, docs),
         },
     }
+}
+
+/// Names, docs and uniqueness of a union's variants, no group field named [`UNION_TAG`](crate::UNION_TAG), and each
+/// group as a group one level deeper.
+const fn check_union(meta: &crate::union::UnionMeta, depth: usize, docs: bool) -> Result<(), MetaError> {
+    if !is_valid_name(meta.name()) {
+        return fail(MetaProblem::InvalidName, meta.name());
+    }
+    let variants = meta.variants();
+    if variants.is_empty() {
+        return fail(MetaProblem::NoVariants, meta.name());
+    }
+    if docs {
+        check!(check_doc(meta.doc(), meta.name()));
+    }
+    let mut i = 0;
+    while i < variants.len() {
+        let name = variants[i].name();
+        if !is_valid_name(name) {
+            return fail(MetaProblem::InvalidName, name);
+        }
+        if docs {
+            check!(check_doc(variants[i].doc(), name));
+        }
+        let mut j = i + 1;
+        while j < variants.len() {
+            if str_eq(name, variants[j].name()) {
+                return fail(MetaProblem::DuplicateName, name);
+            }
+            j += 1;
+        }
+        if let Some(group) = variants[i].group() {
+            let mut f = 0;
+            while f < group.fields().len() {
+                if str_eq(group.fields()[f].name, crate::union::UNION_TAG) {
+                    return fail(MetaProblem::TagCollision, group.name());
+                }
+                f += 1;
+            }
+            check!(check_kind(&CollectableKind::Group(group), depth + 1, docs));
+        }
+        i += 1;
+    }
+    Ok(())
 }
 
 const fn check_enum(meta: &EnumMeta, docs: bool) -> Result<(), MetaError> {

@@ -588,6 +588,7 @@ fn kind_schema(kind: &CollectableKind, defs: &mut Defs) -> Map<String, Value> {
             map_schema(meta, value, defs)
         }
         CollectableKind::FlowId => hex_string(32),
+        CollectableKind::Union(meta) => object(json!({"$ref": defs.union_ref(meta)})),
     }
 }
 
@@ -598,6 +599,7 @@ struct Defs {
     entries: BTreeMap<String, Value>,
     enums: Vec<(&'static EnumMeta, String)>,
     groups: Vec<(&'static GroupMeta, String)>,
+    unions: Vec<(&'static crate::union::UnionMeta, String)>,
 }
 
 impl Defs {
@@ -629,6 +631,37 @@ impl Defs {
         schema.insert("description".into(), meta.doc().into());
         object_schema(&mut schema, meta.fields(), meta.bounds(), self);
         self.entries.insert(key.clone(), Value::Object(schema));
+        format!("#/$defs/{key}")
+    }
+
+    /// A union: `oneOf` a closed object per variant, holding its name under the tag (a `const`) and its group's
+    /// fields. Exactly one branch matches a valid value, since the tags differ.
+    fn union_ref(&mut self, meta: &'static crate::union::UnionMeta) -> String {
+        if let Some((_, key)) = self.unions.iter().find(|(m, _)| *m == meta) {
+            return format!("#/$defs/{key}");
+        }
+        let key = self.free_key(meta.name());
+        self.entries.insert(key.clone(), Value::Null);
+        self.unions.push((meta, key.clone()));
+        let tag = crate::union::UNION_TAG;
+        let mut branches = Vec::new();
+        for variant in meta.variants() {
+            let mut branch = Map::new();
+            branch.insert("description".into(), variant.doc().into());
+            let (fields, bounds) = variant.group().map_or((&[][..], &[][..]), |g| (g.fields(), g.bounds()));
+            object_schema(&mut branch, fields, bounds, self);
+            if let Some(Value::Object(properties)) = branch.get_mut("properties") {
+                properties.insert(tag.into(), json!({"const": variant.name()}));
+            }
+            if let Some(Value::Array(required)) = branch.get_mut("required") {
+                required.insert(0, tag.into());
+            }
+            branches.push(Value::Object(branch));
+        }
+        self.entries.insert(
+            key.clone(),
+            json!({"title": meta.name(), "description": meta.doc(), "type": "object", "oneOf": branches}),
+        );
         format!("#/$defs/{key}")
     }
 

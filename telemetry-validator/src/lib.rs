@@ -940,7 +940,7 @@ fn expected(error: &ValidationError<'_>) -> String {
                 .collect();
             match consts {
                 Some(names) if !names.is_empty() => format!("one of {}", names.join(", ")),
-                _ => error.to_string(),
+                _ => union_expected(error, context).unwrap_or_else(|| error.to_string()),
             }
         }
         ValidationErrorKind::UniqueItems => "an array without repeated items".to_owned(),
@@ -949,6 +949,39 @@ fn expected(error: &ValidationError<'_>) -> String {
         ValidationErrorKind::MaxProperties { limit } => format!("an object of at most {limit} properties"),
         ValidationErrorKind::PropertyNames { error } => format!("property names that are each {}", expected(error)),
         _ => error.to_string(),
+    }
+}
+
+/// What a tagged union wanted (an enum whose variants carry groups: `oneOf` a closed object per case, each with
+/// its case name as a `const` under the tag, `telemetry_schema::UNION_TAG`): the tag's allowed names when no case
+/// matched the tag, else what the named case's fields wanted. `None` for any other `oneOf`.
+fn union_expected(error: &ValidationError<'_>, context: &[Vec<ValidationError<'_>>]) -> Option<String> {
+    let tag_path = format!("{}/{}", error.instance_path().as_str(), telemetry_schema::UNION_TAG);
+    let mut names = Vec::new();
+    let mut named_case = None;
+    for branch in context {
+        let tag_error = branch.iter().find_map(|e| match e.kind() {
+            ValidationErrorKind::Constant { expected_value } if e.instance_path().as_str() == tag_path => {
+                Some(expected_value.to_string())
+            }
+            _ => None,
+        });
+        match tag_error {
+            Some(name) => names.push(name),
+            None => named_case = Some(branch),
+        }
+    }
+    let tag = telemetry_schema::UNION_TAG;
+    match named_case {
+        // The tag names this case (or is missing, which every case requires): what this case wanted.
+        Some(branch) => {
+            let first = branch.first()?;
+            let at = first.instance_path().as_str().strip_prefix(error.instance_path().as_str()).unwrap_or("");
+            let at = if at.is_empty() { String::new() } else { format!(" at {at}") };
+            Some(format!("{}{at}", expected(first)))
+        }
+        None if !names.is_empty() => Some(format!("an object whose {tag:?} is one of {}", names.join(", "))),
+        None => None,
     }
 }
 
