@@ -79,7 +79,11 @@
 //! | `#[telemetry(crate = "my_sdk::telemetry_schema")]` | event, group, enum | where generated code finds `telemetry_schema`, for users of an SDK that re-exports it and do not depend on it themselves (default `::telemetry_schema`) |
 //!
 //! A `BTreeSet<E>` or `BTreeMap<E, T>` field needs `E: Ord`, so a set or key enum derives `Clone, Copy, PartialEq,
-//! Eq, PartialOrd, Ord, TelemetryEnum`. A map's value cannot be an `Option` (leave the key out instead). `#[serde(...)]` is refused with an explanation: the toolkit has its own serializer.
+//! Eq, PartialOrd, Ord, TelemetryEnum`. A map's value cannot be an `Option` (leave the key out instead).
+//!
+//! An enum deriving `TelemetryEnum` whose variants are fieldless or carry one `TelemetryGroup` each
+//! (`Failure(FailureInfo)`) is a tagged union (`telemetry_schema::TelemetryUnion`): sent as an object holding the
+//! variant's name under `"kind"` and the group's fields; a group with a field named `kind` does not compile. `#[serde(...)]` is refused with an explanation: the toolkit has its own serializer.
 
 // How the derives are built: each runs in stages, one per file, like `thiserror` and `serde_derive`: `ast` turns
 // `syn` input into the crate's model (reading attributes through `attr`), `valid` checks the rules that need the

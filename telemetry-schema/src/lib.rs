@@ -3,8 +3,8 @@
 //! An event is a struct deriving [`TelemetryEvent`]. Every field must be a *collectable kind* — `bool`, an
 //! unsigned count, a [`Duration`](std::time::Duration), a privacy-safe [`Version`], a random [`FlowId`], a
 //! documented enum deriving [`TelemetryEnum`], an `Option` of those, a `BTreeSet` of such an enum or a `BTreeMap`
-//! keyed by one, or a nested [`TelemetryGroup`] — and the compiler
-//! refuses anything else (`String`, paths, addresses, signed or float numbers, collections…) at the field.
+//! keyed by one, a nested [`TelemetryGroup`], or an enum whose variants carry groups ([`TelemetryUnion`]) — and the
+//! compiler refuses anything else (`String`, paths, addresses, signed or float numbers, collections…) at the field.
 //! Every event, field and variant must have a doc comment: the "what is collected" page is generated from them.
 //!
 //! ```
