@@ -607,3 +607,25 @@ fn the_validator_says_what_a_union_case_wanted() {
     let missing = message("a union without its tag");
     assert!(missing.contains(r#"expected the required property "kind""#), "{missing}");
 }
+
+#[test]
+fn numbers_that_are_not_plain_integers_are_refused_inside_maps_and_unions() {
+    let union_payload = to_json(&UpgradeEnded {
+        outcome: Outcome::Failure(FailureInfo { code: ErrorCode::Timeout, retries: 2, resumed: None }),
+        previous: None,
+        parts: BTreeMap::from([(Provider::Email, Outcome::Success(SuccessInfo { files: 2 }))]),
+    })
+    .unwrap();
+    let map_payload = to_json(&full_event()).unwrap();
+    let long = format!("2.{}", "0".repeat(129));
+    for token in ["2.0", "2e0", "0.2e1", "-0", long.as_str()] {
+        for (payload, needle) in [(&union_payload, "\"retries\":2"), (&union_payload, "\"files\":2")] {
+            let broken = payload.replacen(needle, &needle.replace('2', token), 1);
+            assert_ne!(&broken, payload);
+            assert!(decode_payload::<UpgradeEnded>(broken.as_bytes()).is_err(), "{broken}");
+        }
+        let broken = map_payload.replacen("\"Github\":7", &format!("\"Github\":{token}"), 1);
+        assert_ne!(broken, map_payload);
+        assert!(decode_payload::<AuthConfigured>(broken.as_bytes()).is_err(), "{broken}");
+    }
+}
