@@ -117,6 +117,25 @@ static MAYBE_MAP_FIELDS: [FieldMeta; 1] = [FieldMeta::new(
 )];
 static MAYBE_MAPS: EventMeta = EventMeta::new("MAYBE_MAPS", 1, "An event with optional map values.", &MAYBE_MAP_FIELDS);
 
+static TAGGED: GroupMeta = GroupMeta::new(
+    "Tagged",
+    "A group with the tag's name.",
+    &[FieldMeta::new("kind", "A field named like the tag.", CollectableKind::Bool)],
+);
+static COLLIDING: telemetry_schema::UnionMeta = telemetry_schema::UnionMeta::new(
+    "Colliding",
+    "A union whose case's group has a field named kind.",
+    &[telemetry_schema::UnionVariantMeta::new("Case", "The case.", Some(&TAGGED))],
+);
+static COLLIDING_FIELDS: [FieldMeta; 1] =
+    [FieldMeta::new("outcome", "The outcome.", CollectableKind::Union(&COLLIDING))];
+static COLLIDES: EventMeta = EventMeta::new("COLLIDES", 1, "An event whose union's tag collides.", &COLLIDING_FIELDS);
+
+#[test]
+fn a_union_case_with_a_field_named_like_the_tag_is_refused() {
+    assert_refused(&[&COLLIDES], "cannot have a field named `kind`");
+}
+
 #[test]
 fn a_group_that_contains_itself_is_refused_not_a_stack_overflow() {
     assert_refused(&[&LOOPED], "a group that contains itself");
