@@ -94,12 +94,17 @@ pub fn column_type(dialect: Dialect, column: &Column) -> String {
     match dialect {
         Dialect::Sqlite => match &column.ty {
             ColumnType::Bool | ColumnType::Integer { .. } => "INTEGER".into(),
-            ColumnType::Text | ColumnType::Enum(_) | ColumnType::EnumSet(_) => "TEXT".into(),
+            ColumnType::Text
+            | ColumnType::Enum(_)
+            | ColumnType::EnumSet(_)
+            | ColumnType::Map(_)
+            | ColumnType::Union(_) => "TEXT".into(),
         },
         Dialect::Postgres => match &column.ty {
             ColumnType::Bool => "BOOLEAN".into(),
             ColumnType::Integer { max, .. } => postgres_int(*max).into(),
-            ColumnType::Text | ColumnType::Enum(_) => "TEXT".into(),
+            // A map is the JSON object as sent (TEXT, not JSONB: stored byte for byte, like the other stores).
+            ColumnType::Text | ColumnType::Enum(_) | ColumnType::Map(_) | ColumnType::Union(_) => "TEXT".into(),
             ColumnType::EnumSet(_) => "TEXT[]".into(),
         },
         Dialect::Clickhouse => {
@@ -107,7 +112,7 @@ pub fn column_type(dialect: Dialect, column: &Column) -> String {
                 _ if column.name == RECEIVED_AT_COLUMN && column.path.is_empty() => "DateTime".to_owned(),
                 ColumnType::Bool => "UInt8".into(),
                 ColumnType::Integer { max, .. } => clickhouse_uint(*max).into(),
-                ColumnType::Text => "String".into(),
+                ColumnType::Text | ColumnType::Map(_) | ColumnType::Union(_) => "String".into(),
                 ColumnType::Enum(variants) => clickhouse_enum(variants),
                 // An Array cannot be Nullable in ClickHouse.
                 ColumnType::EnumSet(variants) => return format!("Array({})", clickhouse_enum(variants)),
@@ -138,6 +143,12 @@ pub fn column_check(dialect: Dialect, column: &Column) -> Option<String> {
         }
         (Dialect::Sqlite, ColumnType::EnumSet(_)) => {
             Some(format!("json_valid({name}) AND json_type({name}) = 'array'"))
+        }
+        (Dialect::Sqlite, ColumnType::Map(_) | ColumnType::Union(_)) => {
+            Some(format!("json_valid({name}) AND json_type({name}) = 'object'"))
+        }
+        (Dialect::Postgres, ColumnType::Map(_) | ColumnType::Union(_)) => {
+            Some(format!("jsonb_typeof({name}::jsonb) = 'object'"))
         }
         (Dialect::Postgres, ColumnType::EnumSet(variants)) => {
             let list: Vec<String> = variants.iter().map(|v| quote_text(v)).collect();

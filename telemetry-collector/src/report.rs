@@ -338,6 +338,20 @@ pub fn build(query: &mut dyn Query, model: &Model, bundle: &Value) -> Result<Rep
                     ),
                     "events",
                 ),
+                // Said, not skipped silently: a map is stored as the JSON object sent, one per event.
+                ColumnType::Map(_) | ColumnType::Union(_) => {
+                    report.charts.push(Chart {
+                        title: format!("{} v{} · {}", table.event, table.version, column.name),
+                        caption: format!(
+                            "Not charted: a map or a union, stored as the JSON object sent (query the column's keys and \
+                             values directly). {}",
+                            field_doc(bundle, &key, &column.path)
+                        ),
+                        bars: Vec::new(),
+                        unit: "events",
+                    });
+                    continue;
+                }
             };
             let rows = query.rows(&sql)?;
             let bars: Vec<(String, f64)> = match &column.ty {

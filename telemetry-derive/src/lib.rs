@@ -3,8 +3,9 @@
 //! `use telemetry_schema::{TelemetryEnum, TelemetryEvent, TelemetryGroup};`.
 //!
 //! Every event, field, group and variant needs a doc comment (it is what the disclosure page shows), and every
-//! field must be a collectable kind (`bool`, an unsigned count, a `Duration`, a `Version`, a `TelemetryEnum`, an
-//! `Option` or a `BTreeSet` of those, a `TelemetryGroup`); anything else is a compile error at the field.
+//! field must be a collectable kind (`bool`, an unsigned count, a `Duration`, a `Version`, a random `FlowId`, a
+//! `TelemetryEnum`, an `Option` of those, a `BTreeSet<E>` or `BTreeMap<E, T>` keyed by a `TelemetryEnum`, a
+//! `TelemetryGroup`); anything else is a compile error at the field.
 //!
 //! ```
 //! use std::collections::BTreeSet;
@@ -84,8 +85,14 @@
 //! dropped), and the same checks run while compiling: a blank text, or one with a hidden or direction-changing
 //! character, is an error at the attribute that names the item and the code point.
 //!
-//! A `BTreeSet<E>` field needs `E: Ord`, so a set enum derives `Clone, Copy, PartialEq, Eq, PartialOrd, Ord,
-//! TelemetryEnum`. `#[serde(...)]` is refused with an explanation: the toolkit has its own serializer.
+//! A `BTreeSet<E>` or `BTreeMap<E, T>` field needs `E: Ord`, so a set or key enum derives `Clone, Copy, PartialEq,
+//! Eq, PartialOrd, Ord, TelemetryEnum`. A map's value cannot be an `Option` (leave the key out instead).
+//!
+//! An enum deriving `TelemetryEnum` whose variants are fieldless or carry one `TelemetryGroup` each
+//! (`Failure(FailureInfo)`) is a tagged union (`telemetry_schema::TelemetryUnion`): sent as an object holding the
+//! variant's name under `"kind"` and the group's fields; a group with a field named `kind` does not compile.
+//!
+//! `#[serde(...)]` is refused with an explanation: the toolkit has its own serializer.
 
 // How the derives are built: each runs in stages, one per file, like `thiserror` and `serde_derive`: `ast` turns
 // `syn` input into the crate's model (reading attributes through `attr`), `valid` checks the rules that need the

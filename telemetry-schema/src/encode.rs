@@ -8,8 +8,10 @@ use std::fmt;
 
 use crate::bound::{Bound, FieldBound, bound_of};
 use crate::event::TelemetryEvent;
+use crate::flow::FlowId;
 use crate::kind::Collectable;
 use crate::meta::{Checked, EnumMeta, FieldMeta, GroupMeta};
+use crate::union::{UnionMeta, UnionVariant};
 use crate::version::Version;
 
 /// Serializes an event's payload to a compact JSON object.
@@ -163,8 +165,92 @@ impl Encoder<'_> {
         self.buf.push(']');
     }
 
+    /// Writes `{"Variant": value, ...}`. As with a set, a derived enum's `Ord` gives strictly increasing indices;
+    /// anything else is put in declaration order, each key once (the first value kept).
+    pub(crate) fn write_enum_map<'v, V: Collectable>(
+        &mut self,
+        meta: &'static EnumMeta,
+        entries: impl Iterator<Item = (usize, &'v V)> + Clone,
+    ) {
+        let mut previous: Option<usize> = None;
+        let in_order = entries.clone().all(|(index, _)| {
+            let increasing = previous.is_none_or(|p| p < index);
+            previous = Some(index);
+            increasing
+        });
+        if in_order {
+            self.write_map_entries(meta, entries);
+        } else {
+            let mut sorted: Vec<(usize, &V)> = entries.collect();
+            // Stable: the first value of a repeated key stays first, and `dedup_by_key` keeps it.
+            sorted.sort_by_key(|(index, _)| *index);
+            sorted.dedup_by_key(|(index, _)| *index);
+            self.write_map_entries(meta, sorted.into_iter());
+        }
+    }
+
+    fn write_map_entries<'v, V: Collectable>(
+        &mut self,
+        meta: &'static EnumMeta,
+        entries: impl Iterator<Item = (usize, &'v V)>,
+    ) {
+        self.buf.push('{');
+        for (i, (index, value)) in entries.enumerate() {
+            if i > 0 {
+                self.buf.push(',');
+            }
+            self.write_variant(meta, index);
+            self.buf.push(':');
+            value.encode(self);
+        }
+        self.buf.push('}');
+    }
+
+    pub(crate) fn write_flow_id(&mut self, id: &FlowId) {
+        match id.bytes() {
+            Some(bytes) => {
+                self.buf.push('"');
+                // Writing to a `String` cannot fail.
+                let _ = crate::hex::write(self.buf, bytes);
+                self.buf.push('"');
+            }
+            None => self.fail(EncodeProblem::NoRandomness),
+        }
+    }
+
     pub(crate) fn write_group(&mut self, meta: &'static GroupMeta, visit: impl FnOnce(&mut Fields<'_>)) {
         self.write_fields(meta.fields(), meta.bounds(), visit);
+    }
+
+    /// Writes a union's value: `{"kind": "<variant>", <the variant's group fields>}`.
+    pub(crate) fn write_union(&mut self, meta: &'static UnionMeta, visit: impl FnOnce(&mut UnionVariant<'_, '_>)) {
+        let start = self.buf.len();
+        let mut variant = UnionVariant::new(self, meta);
+        visit(&mut variant);
+        if !variant.written() {
+            self.buf.truncate(start);
+            self.buf.push_str("{}");
+            self.fail(EncodeProblem::MissingField { field: crate::union::UNION_TAG });
+        }
+    }
+
+    /// `{"kind":"<tag>"` then the fields, as [`Self::write_group`] writes them.
+    pub(crate) fn write_tagged_fields(
+        &mut self,
+        tag: &'static str,
+        meta: &'static [FieldMeta],
+        bounds: &'static [FieldBound],
+        visit: impl FnOnce(&mut Fields<'_>),
+    ) {
+        self.write_fields_after(Some(tag), meta, bounds, visit);
+    }
+
+    pub(crate) fn fail_kind(&mut self, variant: &'static str) {
+        self.fail(EncodeProblem::KindMismatch { field: variant });
+    }
+
+    pub(crate) fn fail_problem(&mut self, problem: EncodeProblem) {
+        self.fail(problem);
     }
 
     fn write_fields(
@@ -173,9 +259,28 @@ impl Encoder<'_> {
         bounds: &'static [FieldBound],
         visit: impl FnOnce(&mut Fields<'_>),
     ) {
+        self.write_fields_after(None, meta, bounds, visit);
+    }
+
+    /// An object of `meta`'s fields, after the union tag when there is one. The tag's value is a variant name, checked
+    /// at compile time to need no escaping, like every key.
+    fn write_fields_after(
+        &mut self,
+        tag: Option<&'static str>,
+        meta: &'static [FieldMeta],
+        bounds: &'static [FieldBound],
+        visit: impl FnOnce(&mut Fields<'_>),
+    ) {
         self.buf.push('{');
+        if let Some(tag) = tag {
+            self.buf.push('"');
+            self.buf.push_str(crate::union::UNION_TAG);
+            self.buf.push_str("\":\"");
+            self.buf.push_str(tag);
+            self.buf.push('"');
+        }
         let out = Encoder { buf: &mut *self.buf, problem: None, bound: Bound::NONE };
-        let mut fields = Fields { out, meta, bounds, next: 0, wrote_any: false };
+        let mut fields = Fields { out, meta, bounds, next: 0, wrote_any: tag.is_some() };
         visit(&mut fields);
         if fields.next < meta.len() && fields.out.problem.is_none() {
             fields.out.problem = Some(EncodeProblem::MissingField { field: meta[fields.next].name() });
@@ -278,6 +383,9 @@ pub enum EncodeProblem {
     },
     /// The envelope header's SDK name is not a valid name (take it from a validated `Product`).
     InvalidSdkName,
+    /// A [`FlowId`] was drawn while the operating system gave no randomness; sending it would link unrelated
+    /// flows, so the event is not encoded.
+    NoRandomness,
     /// An enum reported a variant index outside its variant table.
     VariantOutOfRange {
         /// The enum type.
@@ -302,6 +410,12 @@ impl fmt::Display for EncodeError {
             }
             EncodeProblem::VariantOutOfRange { enum_name, index } => {
                 write!(f, "enum `{enum_name}` reported variant index {index}, past its variant table")?;
+            }
+            EncodeProblem::NoRandomness => {
+                return f.write_str(
+                    "a FlowId was drawn when the operating system gave no randomness; the event is not sent rather \
+                     than sent with an id that is not random",
+                );
             }
             EncodeProblem::InvalidSdkName => {
                 return f.write_str("the envelope's SDK name is not a valid name; take it from a validated `Product`");
