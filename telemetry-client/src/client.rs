@@ -746,8 +746,9 @@ impl Client {
                     delivery.count_expired();
                     return;
                 }
-                // The event's rate, or for an event sampled by value, the rate of this occurrence's value.
-                let rate = event.sample_rate_per_million();
+                // The event's rate, or for an event sampled by value, the rate of this occurrence's value: from the
+                // metadata the page is made of and the value the visitor hands over, never from an impl's method.
+                let rate = telemetry_schema::sample_rate_of(&event);
                 if rate < 1_000_000 && !delivery.sampled_in(rate) {
                     return;
                 }
