@@ -153,6 +153,9 @@ pub(crate) fn identifier(wire: &str) -> Option<String> {
 }
 
 /// Where the list is: relative to the directory of the file that calls the macro, as for `include_str!`.
+/// Always absolute: Cargo gives the compiler the sources of a workspace's crates as paths relative to its working
+/// directory (`tests/tests/x.rs`), which is right for reading here but would be read again relative to the calling
+/// file by the `include_bytes!` that tracks the list.
 fn resolve(path: &str) -> PathBuf {
     let path = Path::new(path);
     if path.is_absolute() {
@@ -163,9 +166,13 @@ fn resolve(path: &str) -> PathBuf {
         // No source file (e.g. code made by another tool): the crate's root, as Cargo runs the compiler there.
         std::env::var_os("CARGO_MANIFEST_DIR").map(PathBuf::from)
     });
-    match base {
+    let resolved = match base {
         Some(base) => base.join(path),
         None => path.to_owned(),
+    };
+    match std::env::current_dir() {
+        Ok(cwd) if resolved.is_relative() => cwd.join(resolved),
+        _ => resolved,
     }
 }
 
