@@ -62,6 +62,8 @@ pub(crate) fn parse_list(text: &str) -> Result<Vec<Entry>, Vec<(usize, String)>>
     let mut problems = Vec::new();
     let mut by_wire: BTreeMap<String, usize> = BTreeMap::new();
     let mut by_ident: BTreeMap<String, (usize, String)> = BTreeMap::new();
+    // A byte order mark at the start says how the file is encoded (Windows editors write one); it is not text.
+    let text = text.strip_prefix('\u{FEFF}').unwrap_or(text);
     for (index, raw) in text.split('\n').enumerate() {
         let line = index + 1;
         let raw = raw.strip_suffix('\r').unwrap_or(raw);
@@ -306,6 +308,19 @@ mod tests {
             }
         );
         assert_eq!((entries[1].ident.as_str(), entries[1].line), ("Circleci", 4));
+    }
+
+    /// Editors on Windows may save UTF-8 with a byte order mark: it is how the file is encoded, not a value.
+    #[test]
+    fn a_byte_order_mark_at_the_start_is_not_part_of_the_first_line() {
+        for text in ["\u{FEFF}# CI services\r\ncircleci CircleCI.\r\n", "\u{FEFF}circleci CircleCI.\n"] {
+            let entries = parse_list(text).unwrap_or_else(|problems| panic!("{text:?}: {problems:?}"));
+            assert_eq!(entries.iter().map(|e| e.wire.as_str()).collect::<Vec<_>>(), ["circleci"]);
+        }
+        // Anywhere else it is a hidden character like any other.
+        let problems = parse_list("circleci CircleCI.\n\u{FEFF}travis Travis CI.\n").unwrap_err();
+        assert_eq!(problems[0].0, 2);
+        assert!(problems[0].1.contains("U+FEFF"), "{}", problems[0].1);
     }
 
     #[test]
