@@ -51,11 +51,17 @@ impl EventMeta {
         }
     }
 
-    /// Sends only this many occurrences per million (`#[telemetry(sample_rate = 0.1)]` is 100 000).
+    /// Sends only this many occurrences per million (`#[telemetry(sample_rate = 0.1)]` is 100 000). Refused at
+    /// compile time (in a `const`) after [`Self::with_sample_by`], as that refuses an event-wide rate before it.
     pub const fn with_sample_rate_per_million(self, per_million: u32) -> Self {
         assert!(
             per_million >= 1 && per_million <= 1_000_000,
             "telemetry: a sample rate is between 1 and 1 000 000 per million"
+        );
+        assert!(
+            self.sample_by.is_none(),
+            "telemetry: an event sampled by value (`sample_by`) cannot also have an event-wide `sample_rate`: give \
+             each variant its rate"
         );
         Self { sample_per_million: per_million, ..self }
     }

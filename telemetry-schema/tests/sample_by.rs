@@ -37,6 +37,12 @@ fn the_checking_constructor_refuses_what_cannot_work() {
     }
     let rated = MOUNTED.with_sample_rate_per_million(500_000);
     assert!(std::panic::catch_unwind(|| rated.with_sample_by(1)).is_err(), "an event-wide rate besides");
+    // The same two, the other way round.
+    let by_value = MOUNTED.with_sample_by(1);
+    assert!(
+        std::panic::catch_unwind(|| by_value.with_sample_rate_per_million(500_000)).is_err(),
+        "an event-wide rate after sample_by"
+    );
     assert!(std::panic::catch_unwind(|| VariantMeta::new("A", "A.").with_sample_rate_per_million(0)).is_err());
     assert!(std::panic::catch_unwind(|| VariantMeta::new("A", "A.").with_sample_rate_per_million(1_000_001)).is_err());
 }
