@@ -135,7 +135,8 @@ pub(crate) fn parse_list(text: &str) -> Result<Vec<Entry>, Vec<(usize, String)>>
 /// The variant identifier for a wire name: the runs of ASCII letters and digits, each starting with a capital,
 /// joined (`next/image` → `NextImage`, `image/avif` → `ImageAvif`, `mcp/get_errors` → `McpGetErrors`); two runs
 /// of digits keep a `_` between them (`gpt-5.5` → `Gpt5_5`), and a name starting with a digit gets a `V`
-/// (`2025-11` → `V2025_11`). `None` when there is no letter or digit, or the result would be the keyword `Self`.
+/// (`2025-11` → `V2025_11`); `self` becomes `Self_`, since `Self` is a keyword. `None` when there is no letter or
+/// digit.
 pub(crate) fn identifier(wire: &str) -> Option<String> {
     let mut out = String::new();
     for run in wire.split(|c: char| !c.is_ascii_alphanumeric()).filter(|run| !run.is_empty()) {
@@ -151,7 +152,10 @@ pub(crate) fn identifier(wire: &str) -> Option<String> {
     if out.starts_with(|c: char| c.is_ascii_digit()) {
         out.insert(0, 'V');
     }
-    (!out.is_empty() && out != "Self").then_some(out)
+    if out == "Self" {
+        out.push('_');
+    }
+    (!out.is_empty()).then_some(out)
 }
 
 /// Where the list is: relative to the directory of the file that calls the macro, as for `include_str!`.
@@ -289,7 +293,7 @@ mod tests {
         ] {
             assert_eq!(identifier(wire).as_deref(), Some(ident), "{wire}");
         }
-        assert_eq!(identifier("self"), None);
+        assert_eq!(identifier("self").as_deref(), Some("Self_"));
         assert_eq!(identifier("-/-"), None);
     }
 
@@ -321,6 +325,19 @@ mod tests {
         let problems = parse_list("circleci CircleCI.\n\u{FEFF}travis Travis CI.\n").unwrap_err();
         assert_eq!(problems[0].0, 2);
         assert!(problems[0].1.contains("U+FEFF"), "{}", problems[0].1);
+    }
+
+    /// `self` is a real value (self-hosted) and a valid wire name; its variant cannot be the keyword `Self`.
+    #[test]
+    fn a_value_named_self_gets_a_variant_that_is_not_the_keyword() {
+        let entries = parse_list("self Self-hosted.\nSelf-hosted Also self-hosted.\n")
+            .unwrap_or_else(|problems| panic!("{problems:?}"));
+        let idents: Vec<&str> = entries.iter().map(|e| e.ident.as_str()).collect();
+        assert_eq!(idents, ["Self_", "SelfHosted"]);
+        // Two spellings of it still collide, with the message that says so.
+        let problems = parse_list("self Self-hosted.\nSELF Self-hosted again.\nSelf_ Once more.\n").unwrap_err();
+        assert_eq!(problems.iter().map(|(line, _)| *line).collect::<Vec<_>>(), [3], "{problems:?}");
+        assert!(problems[0].1.contains("both become the variant `Self_`"), "{}", problems[0].1);
     }
 
     #[test]
