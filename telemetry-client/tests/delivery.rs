@@ -377,6 +377,29 @@ fn an_event_that_panics_while_encoding_costs_only_that_event() {
     assert_eq!(sent.envelopes().len(), 2, "later events still go out");
 }
 
+/// `Mounted`'s metadata (sampled by value) over a visitor that panics: reading the occurrence's value to pick its
+/// rate runs that visitor on the caller's thread, where `track` must not panic.
+struct SampledAndPanics;
+
+impl TelemetryEvent for SampledAndPanics {
+    const META: telemetry_schema::EventMeta = Mounted::META;
+    fn visit_fields(&self, _: &mut telemetry_schema::Fields<'_>) {
+        panic!("a buggy hand-written event")
+    }
+}
+
+#[test]
+fn an_event_sampled_by_value_that_panics_in_its_visitor_costs_only_that_event() {
+    let dir = TempDir::new("panic-sample-by");
+    let sent = MemoryTransport::new();
+    let client = builder(&dir).transport(sent.clone()).build();
+    client.track(SampledAndPanics);
+    client.track(Counted { n: 1 });
+    assert!(client.flush(soon()).is_complete(), "the worker survived");
+    assert_eq!(sent.envelopes().len(), 1);
+    assert_eq!(client.stats().encode_errors, 1, "counted like any event that cannot be encoded");
+}
+
 #[test]
 fn a_huge_flush_budget_is_a_long_wait_not_a_panic() {
     let dir = TempDir::new("huge-budget");
