@@ -150,7 +150,7 @@ impl EventMeta {
 
     /// How many occurrences per million are sent; 1 000 000 (the default) sends every one. With
     /// [`Self::sample_by`], the rate depends on the value and this is 1 000 000: see
-    /// [`TelemetryEvent::sample_rate_per_million`](crate::TelemetryEvent::sample_rate_per_million).
+    /// [`sample_rate_of`](crate::sample_rate_of), which the client applies.
     pub const fn sample_rate_per_million(&self) -> u32 {
         self.sample_per_million
     }
