@@ -128,11 +128,12 @@ fn tag_of_identifier(identifier: &str) -> Option<(PreTag, Option<&str>)> {
     })
 }
 
-/// Reduces a pre-release tail (`[0-9A-Za-z.-]+`) to a known tag and at most one number.
+/// Reduces a pre-release tail (`[0-9A-Za-z.-]+`) to a known tag and at most one number. One pass, nothing
+/// allocated, however many identifiers the tail has.
 fn reduce_pre_release(tail: &str) -> PreRelease {
-    let identifiers: Vec<&str> = tail.split(['.', '-']).collect();
+    let mut identifiers = tail.split(['.', '-']);
     let Some((position, tag, glued)) =
-        identifiers.iter().enumerate().find_map(|(i, id)| tag_of_identifier(id).map(|(tag, glued)| (i, tag, glued)))
+        identifiers.by_ref().enumerate().find_map(|(i, id)| tag_of_identifier(id).map(|(tag, glued)| (i, tag, glued)))
     else {
         return PreRelease { tag: PreTag::Pre, number: None };
     };
@@ -141,9 +142,9 @@ fn reduce_pre_release(tail: &str) -> PreRelease {
     let number_text = if position != 0 {
         None
     } else {
-        match (glued, &identifiers[1..]) {
-            (Some(digits), []) => Some(digits),
-            (None, [digits]) => Some(*digits),
+        match (glued, identifiers.next(), identifiers.next()) {
+            (Some(digits), None, _) => Some(digits),
+            (None, Some(digits), None) => Some(digits),
             _ => None,
         }
     };
