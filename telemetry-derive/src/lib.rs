@@ -163,9 +163,9 @@ pub fn derive_telemetry_enum(input: TokenStream) -> TokenStream {
 /// The enum derives `Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Debug` and `TelemetryEnum` (so it can
 /// be the element of a `BTreeSet` field); other attributes written before it, doc comment included, are kept.
 /// Each variant's name is made from the value's name: its runs of letters and digits, each starting with a
-/// capital (`next/image` → `NextImage`, `gpt-5.5` → `Gpt5_5`, `2025-11` → `V2025_11`). A line without a
-/// sentence, an invalid or repeated name, two names that make the same variant, or an empty list is a compile
-/// error that names the file and line.
+/// capital (`next/image` → `NextImage`, `gpt-5.5` → `Gpt5_5`, `2025-11` → `V2025_11`, `self` → `Self_`). A
+/// line without a sentence, an invalid or repeated name, two names that make the same variant, or an empty list
+/// is a compile error that names the file and line. A byte order mark at the start of the file is skipped.
 #[proc_macro]
 pub fn telemetry_enum_from_list(input: TokenStream) -> TokenStream {
     let input = parse_macro_input!(input as list::ListInput);

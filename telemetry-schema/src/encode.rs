@@ -9,7 +9,7 @@ use std::fmt;
 use crate::bound::{Bound, FieldBound, bound_of};
 use crate::event::TelemetryEvent;
 use crate::flow::FlowId;
-use crate::kind::Collectable;
+use crate::kind::{Collectable, CollectableKind};
 use crate::meta::{Checked, EnumMeta, FieldMeta, GroupMeta};
 use crate::union::{UnionMeta, UnionVariant};
 use crate::version::Version;
@@ -50,7 +50,7 @@ pub fn write_json<E: TelemetryEvent + ?Sized>(event: &E, out: &mut String) -> Re
     // time, once per event type) any that the derive's unchecked constructors or a hand-written impl let through.
     let meta = Checked::<E>::META;
     let start = out.len();
-    let mut encoder = Encoder { buf: out, problem: None, bound: Bound::NONE };
+    let mut encoder = Encoder { buf: out, problem: None, bound: Bound::NONE, probe: None };
     encoder.write_fields(meta.fields(), meta.bounds(), |fields| event.visit_fields(fields));
     match encoder.problem {
         None => Ok(()),
@@ -61,11 +61,58 @@ pub fn write_json<E: TelemetryEvent + ?Sized>(event: &E, out: &mut String) -> Re
     }
 }
 
+/// How many occurrences per million like `event` are sent: the event-wide rate, or for an event sampled by value
+/// ([`EventMeta::sample_by`](crate::EventMeta::sample_by)) the rate of the variant its field holds. The variant is
+/// read through the event's own visitor, so it is the value that would be sent, whoever wrote the impl; nothing
+/// is written or allocated. This is what the client applies to every occurrence.
+///
+/// ```
+/// use telemetry_schema::{TelemetryEnum, TelemetryEvent, sample_rate_of};
+///
+/// /// A component of the sign-in UI.
+/// #[derive(Clone, Copy, TelemetryEnum)]
+/// enum Component {
+///     /// The sign-in form: sent every time.
+///     SignIn,
+///     /// The account menu: one mount in ten is sent.
+///     #[telemetry(sample_rate = 0.1)]
+///     UserButton,
+/// }
+///
+/// /// Sent when a component mounts.
+/// #[derive(TelemetryEvent)]
+/// #[telemetry(sample_by = "component")]
+/// struct Mounted {
+///     /// Which component mounted.
+///     component: Component,
+/// }
+///
+/// assert_eq!(sample_rate_of(&Mounted { component: Component::SignIn }), 1_000_000);
+/// assert_eq!(sample_rate_of(&Mounted { component: Component::UserButton }), 100_000);
+/// ```
+pub fn sample_rate_of<E: TelemetryEvent + ?Sized>(event: &E) -> u32 {
+    let meta = &E::META;
+    let Some(index) = meta.sample_by() else { return meta.sample_rate_per_million() };
+    let Some(CollectableKind::Enum(values)) = meta.fields().get(index).map(FieldMeta::kind) else {
+        // Refused by `EventMeta::check` before anything is rendered or sent; read as "every time" meanwhile.
+        return meta.sample_rate_per_million();
+    };
+    let mut nowhere = String::new();
+    let out = Encoder { buf: &mut nowhere, problem: None, bound: Bound::NONE, probe: Some(None) };
+    let mut fields = Fields { out, meta: meta.fields(), bounds: &[], next: 0, wrote_any: false, only: Some(index) };
+    event.visit_fields(&mut fields);
+    match fields.out.probe.flatten().and_then(|variant| values.variants().get(variant)) {
+        Some(variant) if fields.out.problem.is_none() => variant.sample_rate_per_million(),
+        // A visitor that disagrees with its metadata cannot be encoded either: the event is not sent.
+        _ => meta.sample_rate_per_million(),
+    }
+}
+
 /// Appends one collectable value (used for the envelope's context group).
 pub(crate) fn write_value<T: Collectable>(out: &mut String, value: &T) {
     // The group's field names are copied verbatim: evaluating its kind runs the compile-time check of the type.
     let _checked = const { T::KIND };
-    let mut encoder = Encoder { buf: out, problem: None, bound: Bound::NONE };
+    let mut encoder = Encoder { buf: out, problem: None, bound: Bound::NONE, probe: None };
     value.encode(&mut encoder);
 }
 
@@ -77,6 +124,8 @@ pub struct Encoder<'a> {
     /// The bound of the field being written, from its `const` metadata: numbers and versions are cut down here,
     /// so the raw value never reaches the buffer.
     bound: Bound,
+    /// `Some` when reading a variant instead of writing ([`sample_rate_of`]): the variant index handed over.
+    probe: Option<Option<usize>>,
 }
 
 impl Encoder<'_> {
@@ -125,6 +174,10 @@ impl Encoder<'_> {
 
     #[inline]
     pub(crate) fn write_variant(&mut self, meta: &'static EnumMeta, index: usize) {
+        if let Some(probe) = &mut self.probe {
+            *probe = Some(index);
+            return;
+        }
         match meta.variants().get(index) {
             Some(variant) => {
                 self.buf.push('"');
@@ -279,8 +332,8 @@ impl Encoder<'_> {
             self.buf.push_str(tag);
             self.buf.push('"');
         }
-        let out = Encoder { buf: &mut *self.buf, problem: None, bound: Bound::NONE };
-        let mut fields = Fields { out, meta, bounds, next: 0, wrote_any: tag.is_some() };
+        let out = Encoder { buf: &mut *self.buf, problem: None, bound: Bound::NONE, probe: None };
+        let mut fields = Fields { out, meta, bounds, next: 0, wrote_any: tag.is_some(), only: None };
         visit(&mut fields);
         if fields.next < meta.len() && fields.out.problem.is_none() {
             fields.out.problem = Some(EncodeProblem::MissingField { field: meta[fields.next].name() });
@@ -307,6 +360,8 @@ pub struct Fields<'a> {
     bounds: &'static [FieldBound],
     next: usize,
     wrote_any: bool,
+    /// `Some(i)` when only field `i` is read, for its variant ([`sample_rate_of`]); nothing is written.
+    only: Option<usize>,
 }
 
 impl Fields<'_> {
@@ -318,8 +373,15 @@ impl Fields<'_> {
             return;
         };
         self.next += 1;
+        if self.only.is_some_and(|only| only != self.next - 1) {
+            return;
+        }
         if !T::KIND.fits(&meta.kind()) {
             self.out.fail(EncodeProblem::KindMismatch { field: meta.name() });
+            return;
+        }
+        if self.only.is_some() {
+            value.encode(&mut self.out);
             return;
         }
         if !value.is_present() {

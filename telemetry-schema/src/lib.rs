@@ -80,7 +80,7 @@ mod version;
 
 pub use bound::{Bound, FieldBound, Precision, Scale};
 pub use date::Date;
-pub use encode::{EncodeError, EncodeProblem, Encoder, Fields, to_json, write_json};
+pub use encode::{EncodeError, EncodeProblem, Encoder, Fields, sample_rate_of, to_json, write_json};
 pub use envelope::{
     AnonymousId, Arch, BATCH_EVENTS_KEY, Context, ENVELOPE_FIELDS, EnvelopeField, EnvelopeFieldKind, EnvelopeHeader,
     Os, ProjectId, TOOLKIT_VERSION, write_envelope,

@@ -51,11 +51,17 @@ impl EventMeta {
         }
     }
 
-    /// Sends only this many occurrences per million (`#[telemetry(sample_rate = 0.1)]` is 100 000).
+    /// Sends only this many occurrences per million (`#[telemetry(sample_rate = 0.1)]` is 100 000). Refused at
+    /// compile time (in a `const`) after [`Self::with_sample_by`], as that refuses an event-wide rate before it.
     pub const fn with_sample_rate_per_million(self, per_million: u32) -> Self {
         assert!(
             per_million >= 1 && per_million <= 1_000_000,
             "telemetry: a sample rate is between 1 and 1 000 000 per million"
+        );
+        assert!(
+            self.sample_by.is_none(),
+            "telemetry: an event sampled by value (`sample_by`) cannot also have an event-wide `sample_rate`: give \
+             each variant its rate"
         );
         Self { sample_per_million: per_million, ..self }
     }
@@ -144,7 +150,7 @@ impl EventMeta {
 
     /// How many occurrences per million are sent; 1 000 000 (the default) sends every one. With
     /// [`Self::sample_by`], the rate depends on the value and this is 1 000 000: see
-    /// [`TelemetryEvent::sample_rate_per_million`](crate::TelemetryEvent::sample_rate_per_million).
+    /// [`sample_rate_of`](crate::sample_rate_of), which the client applies.
     pub const fn sample_rate_per_million(&self) -> u32 {
         self.sample_per_million
     }
