@@ -1,15 +1,20 @@
 //! `telemetry-collector report`: what the store holds, for the people who own the telemetry.
 //!
-//! Every number is aggregated by the store in SQL (one `GROUP BY` per chart), so the report costs the same
-//! few queries over a thousand events or a million; Rust only lays the answers out. The charts are generated from
+//! Each event table is read once: the server stores (PostgreSQL, ClickHouse) aggregate it in one query with
+//! conditional aggregation (one column per enum variant, set element, bool, small count's value and bucket
+//! threshold, grouped by day) plus one for its text columns (versions), and one query over every table counts
+//! the installs; the embedded store (SQLite, in this process) is scanned once per table and counted here as the
+//! rows are read. So the report costs about two scans per table whatever the number of charts (docs/PERFORMANCE.md
+//! times it over a million events). The charts are generated from
 //! the bundle (each field's description is its chart's caption): inline SVG, no JavaScript, no external
 //! resource, readable on a phone and printable.
 
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::fmt::Write as _;
 
 use serde_json::Value;
 
-use crate::ddl::{Dialect, quote_ident};
+use crate::ddl::{Dialect, quote_ident, quote_text_in};
 use crate::model::{Column, ColumnType, EventTable, Model};
 use crate::store::StoreUrl;
 
@@ -22,6 +27,19 @@ pub trait Query {
     /// # Errors
     /// When the store fails.
     fn rows(&mut self, sql: &str) -> Result<Vec<Vec<Option<String>>>, String>;
+
+    /// Runs `sql` and hands each row to `row` as it is read. The default collects [`Query::rows`] first; the
+    /// embedded store streams.
+    ///
+    /// # Errors
+    /// When the store fails.
+    fn scan(&mut self, sql: &str, row: &mut dyn FnMut(&[Cell<'_>])) -> Result<(), String> {
+        for values in self.rows(sql)? {
+            let cells: Vec<Cell<'_>> = values.iter().map(|v| v.as_deref().map_or(Cell::Null, Cell::Text)).collect();
+            row(&cells);
+        }
+        Ok(())
+    }
 }
 
 /// Opens `url` for reading.
@@ -70,6 +88,24 @@ impl Query for SqliteQuery {
             );
         }
         Ok(out)
+    }
+
+    fn scan(&mut self, sql: &str, row: &mut dyn FnMut(&[Cell<'_>])) -> Result<(), String> {
+        let mut statement = self.0.prepare(sql).map_err(|error| format!("sqlite: {error}: {sql}"))?;
+        let width = statement.column_count();
+        let mut rows = statement.query([]).map_err(|error| format!("sqlite: {error}"))?;
+        while let Some(values) = rows.next().map_err(|error| format!("sqlite: {error}"))? {
+            let mut cells = Vec::with_capacity(width);
+            for i in 0..width {
+                cells.push(match values.get_ref(i) {
+                    Ok(rusqlite::types::ValueRef::Integer(n)) => Cell::Integer(n),
+                    Ok(rusqlite::types::ValueRef::Text(t)) => std::str::from_utf8(t).map_or(Cell::Null, Cell::Text),
+                    _ => Cell::Null,
+                });
+            }
+            row(&cells);
+        }
+        Ok(())
     }
 }
 
@@ -134,6 +170,202 @@ pub struct Report {
     pub charts: Vec<Chart>,
 }
 
+/// The columns that get a chart of their own: every field but the anonymous ids (one bar per install would say
+/// nothing and show the ids).
+fn charted(table: &EventTable) -> impl Iterator<Item = &Column> {
+    table
+        .columns
+        .iter()
+        .filter(|column| !column.path.is_empty())
+        .filter(|column| !["install_id", "session_id", "project_id"].contains(&column.name.as_str()))
+}
+
+/// Whether a count is charted by power-of-two buckets (`0`, `1`, `2–3`, `4–7`, …) rather than by value: when it
+/// may exceed 16 and the schema does not list its values.
+fn bucketed(column: &Column) -> bool {
+    matches!(&column.ty, ColumnType::Integer { max, values: None } if *max > 16)
+}
+
+/// The values a small count can take (its listed values, or 0 to its maximum).
+fn small_domain(column: &Column) -> Vec<u64> {
+    match &column.ty {
+        ColumnType::Integer { values: Some(values), .. } => values.clone(),
+        ColumnType::Integer { max, values: None } => (0..=*max).collect(),
+        _ => Vec::new(),
+    }
+}
+
+/// The thresholds `2^k` of a bucketed count: every power of two up to its maximum that a stored (signed 64-bit)
+/// value can reach.
+fn thresholds(column: &Column) -> Vec<i64> {
+    let max = match &column.ty {
+        ColumnType::Integer { max, .. } => *max,
+        _ => 0,
+    };
+    (0..63).map(|k| 1i64 << k).take_while(|t| (*t as u64) <= max).collect()
+}
+
+/// The bucket of a count: 0 below 1, else its bit length (`1` → 1, `2–3` → 2, `4–7` → 3, …).
+fn bucket_of(value: i64) -> usize {
+    if value < 1 { 0 } else { 64 - value.leading_zeros() as usize }
+}
+
+fn bucket_label(bucket: usize) -> String {
+    match bucket {
+        0 => "0".into(),
+        1 => "1".into(),
+        b => format!("{}–{}", 1u64 << (b - 1), (1u128 << b) - 1),
+    }
+}
+
+/// The date of a day number (days since 1970-01-01), as `YYYY-MM-DD` (Howard Hinnant's `civil_from_days`).
+fn date(day: i64) -> String {
+    let z = day + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1_460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = doy - (153 * mp + 2) / 5 + 1;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 };
+    let y = yoe + era * 400 + i64::from(m <= 2);
+    format!("{y:04}-{m:02}-{d:02}")
+}
+
+/// One value of a row read by [`Query::scan`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Cell<'a> {
+    /// NULL.
+    Null,
+    /// An integer.
+    Integer(i64),
+    /// Text (or a number written as text, from stores that answer in text).
+    Text(&'a str),
+}
+
+impl Cell<'_> {
+    fn integer(self) -> Option<i64> {
+        match self {
+            Self::Integer(n) => Some(n),
+            Self::Text(text) => text.parse().ok(),
+            Self::Null => None,
+        }
+    }
+}
+
+/// What one field's chart counts.
+#[derive(Debug)]
+enum FieldTally {
+    /// Events per value (enums, set elements, text), by label.
+    Values(HashMap<String, u64>),
+    /// Events per value of a small count.
+    Numbers(BTreeMap<i64, u64>),
+    /// Events per power-of-two bucket of a count.
+    Buckets([u64; 65]),
+    /// Events where the bool is true, and where it is present.
+    Bool { yes: u64, known: u64 },
+}
+
+impl FieldTally {
+    fn new(column: &Column) -> Self {
+        match &column.ty {
+            ColumnType::Bool => Self::Bool { yes: 0, known: 0 },
+            ColumnType::Integer { .. } if bucketed(column) => Self::Buckets([0; 65]),
+            ColumnType::Integer { .. } => Self::Numbers(BTreeMap::new()),
+            ColumnType::Text | ColumnType::Enum(_) | ColumnType::EnumSet(_) => Self::Values(HashMap::new()),
+        }
+    }
+
+    fn add_value(&mut self, value: &str, n: u64) {
+        if let Self::Values(values) = self {
+            match values.get_mut(value) {
+                Some(count) => *count += n,
+                None => {
+                    values.insert(value.to_owned(), n);
+                }
+            }
+        }
+    }
+
+    /// Counts one stored value (the embedded store's scan).
+    fn add(&mut self, column: &Column, cell: Cell<'_>) {
+        if cell == Cell::Null {
+            return;
+        }
+        match self {
+            Self::Bool { yes, known } => {
+                *known += 1;
+                *yes += u64::from(matches!(cell, Cell::Integer(1) | Cell::Text("1" | "t" | "true")));
+            }
+            Self::Buckets(buckets) => {
+                if let Some(value) = cell.integer() {
+                    buckets[bucket_of(value)] += 1;
+                }
+            }
+            Self::Numbers(numbers) => {
+                if let Some(value) = cell.integer() {
+                    *numbers.entry(value).or_default() += 1;
+                }
+            }
+            Self::Values(_) => match (cell, &column.ty) {
+                // A set, stored as a JSON array of variant names: one count per element.
+                (Cell::Text(json), ColumnType::EnumSet(_)) => match serde_json::from_str::<Vec<&str>>(json) {
+                    Ok(items) => items.into_iter().for_each(|item| self.add_value(item, 1)),
+                    Err(_) => serde_json::from_str::<Vec<String>>(json)
+                        .unwrap_or_default()
+                        .iter()
+                        .for_each(|item| self.add_value(item, 1)),
+                },
+                (Cell::Text(text), _) => self.add_value(text, 1),
+                (Cell::Integer(n), _) => self.add_value(&n.to_string(), 1),
+                (Cell::Null, _) => {}
+            },
+        }
+    }
+
+    /// The chart's bars and unit.
+    fn bars(self) -> (Vec<(String, f64)>, &'static str) {
+        match self {
+            Self::Bool { yes, known } => {
+                let share = if known == 0 { 0.0 } else { 100.0 * yes as f64 / known as f64 };
+                (vec![("true".into(), share), ("false".into(), if known == 0 { 0.0 } else { 100.0 - share })], "% true")
+            }
+            Self::Buckets(buckets) => (
+                buckets
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, n)| **n > 0)
+                    .map(|(bucket, n)| (bucket_label(bucket), *n as f64))
+                    .collect(),
+                "events",
+            ),
+            Self::Numbers(numbers) => {
+                (top(numbers.into_iter().map(|(v, n)| (v.to_string(), n as f64)).collect(), 15, "values"), "events")
+            }
+            Self::Values(values) => (
+                top(values.into_iter().filter(|(_, n)| *n > 0).map(|(v, n)| (v, n as f64)).collect(), 15, "values"),
+                "events",
+            ),
+        }
+    }
+}
+
+/// Everything the report needs from one event table.
+#[derive(Debug)]
+struct TableTally {
+    /// Events per day (days since 1970-01-01, UTC).
+    days: BTreeMap<i64, u64>,
+    /// One per [`charted`] column, in its order.
+    fields: Vec<FieldTally>,
+}
+
+/// Distinct installs per day and per SDK version, over every table.
+#[derive(Debug, Default)]
+struct Installs {
+    per_day: BTreeMap<i64, u64>,
+    per_version: Vec<(String, f64)>,
+}
+
 /// `FROM t` with the dialect's way to read each row once (ClickHouse: `FINAL` collapses a batch stored twice).
 fn from(dialect: Dialect, table: &EventTable) -> String {
     match dialect {
@@ -142,37 +374,254 @@ fn from(dialect: Dialect, table: &EventTable) -> String {
     }
 }
 
+/// The day (days since 1970-01-01, UTC) of the received time.
 fn day_expr(dialect: Dialect) -> &'static str {
     match dialect {
-        Dialect::Sqlite => "date(received_at, 'unixepoch')",
-        Dialect::Postgres => "to_char(to_timestamp(received_at) AT TIME ZONE 'UTC', 'YYYY-MM-DD')",
-        Dialect::Clickhouse => "toString(toDate(received_at))",
+        Dialect::Clickhouse => "intDiv(toUInt32(received_at), 86400)",
+        _ => "(received_at / 86400)",
     }
 }
 
-/// The histogram bucket of a count: the value itself for small or bucketed counts, else powers of two
-/// (`0`, `1`, `2-3`, `4-7`, …), written as a `CASE` every dialect runs.
-fn bucket_expr(column: &Column) -> (String, bool) {
-    let name = quote_ident(&column.name);
-    match &column.ty {
-        ColumnType::Integer { max, values } if values.is_some() || *max <= 16 => (name, false),
-        _ => {
-            let mut case = format!("CASE WHEN {name} < 1 THEN 0");
-            for bit in 0..63 {
-                let _ = write!(case, " WHEN {name} < {} THEN {}", 1u64 << (bit + 1), bit + 1);
+/// The embedded store: one scan per table, counted here as the rows are read (SQLite runs in this process, so
+/// reading a row costs what evaluating an aggregate on it would, and one pass serves every chart and the
+/// install counts).
+fn tally_by_scan(query: &mut dyn Query, model: &Model) -> Result<(Vec<TableTally>, Installs), String> {
+    let mut tallies = Vec::with_capacity(model.tables.len());
+    let mut day_installs: BTreeMap<i64, HashSet<String>> = BTreeMap::new();
+    let mut version_installs: HashMap<String, HashSet<String>> = HashMap::new();
+    for table in &model.tables {
+        let columns: Vec<&Column> = charted(table).collect();
+        let mut tally =
+            TableTally { days: BTreeMap::new(), fields: columns.iter().map(|c| FieldTally::new(c)).collect() };
+        let mut names = vec!["received_at".to_owned(), "install_id".to_owned(), "sdk_version".to_owned()];
+        names.extend(columns.iter().map(|column| quote_ident(&column.name)));
+        let sql = format!("SELECT {} FROM {}", names.join(", "), from(query.dialect(), table));
+        query.scan(&sql, &mut |row| {
+            let day = row[0].integer().unwrap_or(0).div_euclid(86_400);
+            *tally.days.entry(day).or_default() += 1;
+            if let Cell::Text(install) = row[1] {
+                let installs = day_installs.entry(day).or_default();
+                if !installs.contains(install) {
+                    installs.insert(install.to_owned());
+                }
+                if let Cell::Text(version) = row[2] {
+                    let installs = match version_installs.get_mut(version) {
+                        Some(installs) => installs,
+                        None => version_installs.entry(version.to_owned()).or_default(),
+                    };
+                    if !installs.contains(install) {
+                        installs.insert(install.to_owned());
+                    }
+                }
             }
-            case.push_str(" ELSE 64 END");
-            (case, true)
+            for ((field, column), cell) in tally.fields.iter_mut().zip(&columns).zip(&row[3..]) {
+                field.add(column, *cell);
+            }
+        })?;
+        tallies.push(tally);
+    }
+    let installs = Installs {
+        per_day: day_installs.into_iter().map(|(day, installs)| (day, installs.len() as u64)).collect(),
+        per_version: version_installs.into_iter().map(|(v, installs)| (v, installs.len() as f64)).collect(),
+    };
+    Ok((tallies, installs))
+}
+
+/// `count of rows where cond`, in the dialect.
+fn count_if(dialect: Dialect, condition: &str) -> String {
+    match dialect {
+        Dialect::Clickhouse => format!("countIf({condition})"),
+        _ => format!("count(*) FILTER (WHERE {condition})"),
+    }
+}
+
+/// The server stores: per table, one scan with conditional aggregation (one column per enum variant, set
+/// element, small count's value, bucket threshold and bool), grouped by day, and one for its text columns; then
+/// one over every table for the installs.
+fn tally_by_aggregation(query: &mut dyn Query, model: &Model) -> Result<(Vec<TableTally>, Installs), String> {
+    let dialect = query.dialect();
+    let day = day_expr(dialect);
+    let mut tallies = Vec::with_capacity(model.tables.len());
+    for table in &model.tables {
+        let columns: Vec<&Column> = charted(table).collect();
+        let mut select = vec![day.to_owned(), "count(*)".to_owned()];
+        for column in &columns {
+            let name = quote_ident(&column.name);
+            let literal = |text: &str| quote_text_in(dialect, text);
+            match &column.ty {
+                ColumnType::Enum(variants) => {
+                    select.extend(variants.iter().map(|v| count_if(dialect, &format!("{name} = {}", literal(v)))));
+                }
+                ColumnType::EnumSet(variants) => select.extend(variants.iter().map(|v| {
+                    count_if(
+                        dialect,
+                        &match dialect {
+                            Dialect::Clickhouse => format!("has(CAST({name} AS Array(String)), {})", literal(v)),
+                            _ => format!("{} = ANY({name})", literal(v)),
+                        },
+                    )
+                })),
+                ColumnType::Bool => {
+                    let yes = match dialect {
+                        Dialect::Clickhouse => format!("{name} = 1"),
+                        _ => name.clone(),
+                    };
+                    select.push(count_if(dialect, &yes));
+                    select.push(format!("count({name})"));
+                }
+                ColumnType::Integer { .. } if bucketed(column) => {
+                    select.push(format!("count({name})"));
+                    select.extend(thresholds(column).iter().map(|t| count_if(dialect, &format!("{name} >= {t}"))));
+                }
+                ColumnType::Integer { .. } => {
+                    select.extend(small_domain(column).iter().map(|v| count_if(dialect, &format!("{name} = {v}"))));
+                }
+                ColumnType::Text => {}
+            }
+        }
+        let rows = query.rows(&format!("SELECT {} FROM {} GROUP BY {day}", select.join(", "), from(dialect, table)))?;
+        let mut tally =
+            TableTally { days: BTreeMap::new(), fields: columns.iter().map(|c| FieldTally::new(c)).collect() };
+        for row in &rows {
+            let mut cells = row.iter().map(|cell| cell.as_deref().and_then(|v| v.parse::<u64>().ok()).unwrap_or(0));
+            let day_number = row.first().and_then(|d| d.as_deref()).and_then(|d| d.parse().ok()).unwrap_or(0);
+            cells.next();
+            *tally.days.entry(day_number).or_default() += cells.next().unwrap_or(0);
+            for (field, column) in tally.fields.iter_mut().zip(&columns) {
+                match (&column.ty, &mut *field) {
+                    (ColumnType::Enum(variants) | ColumnType::EnumSet(variants), field) => {
+                        for variant in variants {
+                            field.add_value(variant, cells.next().unwrap_or(0));
+                        }
+                    }
+                    (ColumnType::Bool, FieldTally::Bool { yes, known }) => {
+                        *yes += cells.next().unwrap_or(0);
+                        *known += cells.next().unwrap_or(0);
+                    }
+                    (ColumnType::Integer { .. }, FieldTally::Buckets(buckets)) => {
+                        let known = cells.next().unwrap_or(0);
+                        let at_least: Vec<u64> = thresholds(column).iter().map(|_| cells.next().unwrap_or(0)).collect();
+                        // Bucket 0 is below 1; bucket b (from 1) is from 2^(b-1) up to 2^b.
+                        buckets[0] += known - at_least.first().copied().unwrap_or(0).min(known);
+                        for (k, n) in at_least.iter().enumerate() {
+                            buckets[k + 1] += n - at_least.get(k + 1).copied().unwrap_or(0).min(*n);
+                        }
+                    }
+                    (ColumnType::Integer { .. }, FieldTally::Numbers(numbers)) => {
+                        for value in small_domain(column) {
+                            let n = cells.next().unwrap_or(0);
+                            if n > 0 {
+                                *numbers.entry(value as i64).or_default() += n;
+                            }
+                        }
+                    }
+                    _ => {}
+                }
+            }
+        }
+        // The text columns (versions): one more scan, every column's distribution at once.
+        let texts: Vec<usize> =
+            columns.iter().enumerate().filter(|(_, c)| c.ty == ColumnType::Text).map(|(i, _)| i).collect();
+        if !texts.is_empty() && tally.days.values().any(|n| *n > 0) {
+            let sql = match dialect {
+                Dialect::Clickhouse => {
+                    let inner: Vec<String> = texts
+                        .iter()
+                        .enumerate()
+                        .map(|(i, c)| {
+                            format!("CAST({} AS Nullable(String)) AS report_text_{i}", quote_ident(&columns[*c].name))
+                        })
+                        .collect();
+                    let pairs: Vec<String> = (0..texts.len()).map(|i| format!("({i}, report_text_{i})")).collect();
+                    format!(
+                        "SELECT report_kv.1 AS report_k, report_kv.2 AS report_v, count() FROM (SELECT {} FROM {}) \
+                         ARRAY JOIN [{}] AS report_kv WHERE report_v IS NOT NULL GROUP BY report_k, report_v",
+                        inner.join(", "),
+                        from(dialect, table),
+                        pairs.join(", ")
+                    )
+                }
+                _ => {
+                    let names: Vec<String> = texts.iter().map(|c| quote_ident(&columns[*c].name)).collect();
+                    let which: Vec<String> = names
+                        .iter()
+                        .enumerate()
+                        .map(|(i, n)| format!("CASE WHEN GROUPING({n}) = 0 THEN {i} END"))
+                        .collect();
+                    let sets: Vec<String> = names.iter().map(|n| format!("({n})")).collect();
+                    format!(
+                        "SELECT COALESCE({}) AS k, COALESCE({}) AS v, count(*) FROM {} GROUP BY GROUPING SETS ({})",
+                        which.join(", "),
+                        names.iter().map(|n| format!("{n}::TEXT")).collect::<Vec<_>>().join(", "),
+                        from(dialect, table),
+                        sets.join(", ")
+                    )
+                }
+            };
+            for row in query.rows(&sql)? {
+                let (Some(k), Some(v), Some(n)) =
+                    (row.first().cloned().flatten(), row.get(1).cloned().flatten(), row.get(2).cloned().flatten())
+                else {
+                    continue;
+                };
+                if let (Ok(k), Ok(n)) = (k.parse::<usize>(), n.parse::<u64>())
+                    && let Some(field) = texts.get(k).and_then(|c| tally.fields.get_mut(*c))
+                {
+                    field.add_value(&v, n);
+                }
+            }
+        }
+        tallies.push(tally);
+    }
+    // Installs per day and per SDK version: one query over every table.
+    let sql = match dialect {
+        Dialect::Clickhouse => {
+            let union: Vec<String> = model
+                .tables
+                .iter()
+                .map(|t| {
+                    format!(
+                        "SELECT toString({day}) AS report_day, install_id AS report_install, sdk_version AS report_version FROM {}",
+                        from(dialect, t)
+                    )
+                })
+                .collect();
+            format!(
+                "SELECT report_kv.1 AS report_k, report_kv.2 AS report_v, uniqExact(report_install) FROM ({}) ARRAY JOIN \
+                 [('d', report_day), ('v', report_version)] AS report_kv GROUP BY report_k, report_v",
+                union.join(" UNION ALL ")
+            )
+        }
+        _ => {
+            let union: Vec<String> = model
+                .tables
+                .iter()
+                .map(|t| {
+                    format!(
+                        "SELECT {day} AS d, install_id AS i, sdk_version AS v FROM {} GROUP BY 1, 2, 3",
+                        from(dialect, t)
+                    )
+                })
+                .collect();
+            format!(
+                "SELECT CASE WHEN GROUPING(d) = 0 THEN 'd' ELSE 'v' END, COALESCE(d::TEXT, v), count(DISTINCT i) FROM ({}) AS u \
+                 GROUP BY GROUPING SETS ((d), (v))",
+                union.join(" UNION ALL ")
+            )
+        }
+    };
+    let mut installs = Installs::default();
+    for row in query.rows(&sql)? {
+        let n = number(row.get(2).and_then(Option::as_ref));
+        match (row.first().and_then(Option::as_deref), row.get(1).and_then(Option::as_deref)) {
+            (Some("d"), Some(day)) => {
+                installs.per_day.insert(day.parse().unwrap_or(0), n as u64);
+            }
+            (Some("v"), Some(version)) => installs.per_version.push((version.to_owned(), n)),
+            _ => {}
         }
     }
-}
-
-fn bucket_label(bucket: u32) -> String {
-    match bucket {
-        0 => "0".into(),
-        1 => "1".into(),
-        b => format!("{}–{}", 1u64 << (b - 1), (1u128 << b) - 1),
-    }
+    Ok((tallies, installs))
 }
 
 fn number(value: Option<&String>) -> f64 {
@@ -204,170 +653,54 @@ fn field_doc(bundle: &Value, key: &str, path: &[String]) -> String {
     doc.unwrap_or_default().to_owned()
 }
 
-/// Runs the report's queries.
+/// Reads the store and lays the report out.
 ///
 /// # Errors
 /// When a query fails.
 pub fn build(query: &mut dyn Query, model: &Model, bundle: &Value) -> Result<Report, String> {
-    let dialect = query.dialect();
-    let day = day_expr(dialect);
+    let (tallies, installs) = match query.dialect() {
+        Dialect::Sqlite => tally_by_scan(query, model)?,
+        _ => tally_by_aggregation(query, model)?,
+    };
     let mut report = Report::default();
-    // Events per day per event, and the totals: one query over every table.
-    let per_day: Vec<String> = model
-        .tables
-        .iter()
-        .map(|t| {
-            format!(
-                "SELECT '{} v{}' AS event, {day} AS day, count(*) AS n FROM {} GROUP BY {day}",
-                t.event,
-                t.version,
-                from(dialect, t)
-            )
-        })
-        .collect();
-    let rows =
-        query.rows(&format!("SELECT event, day, n FROM ({}) AS u ORDER BY event, day", per_day.join(" UNION ALL ")))?;
-    let mut days: Vec<String> = rows.iter().filter_map(|r| r[1].clone()).collect();
-    days.sort();
-    days.dedup();
-    for table in &model.tables {
+    report.charts.push(Chart {
+        title: "Active installs per day".into(),
+        caption: "Distinct install ids that sent at least one event that day (UTC), over every event.".into(),
+        bars: installs.per_day.iter().map(|(day, n)| (date(*day), *n as f64)).collect(),
+        unit: "installs",
+    });
+    report.charts.push(Chart {
+        title: "SDK version adoption".into(),
+        caption: "Distinct installs per SDK version, over the whole period stored.".into(),
+        bars: top(installs.per_version, 15, "versions"),
+        unit: "installs",
+    });
+    let mut field_charts = Vec::new();
+    for (table, tally) in model.tables.iter().zip(tallies) {
         let name = format!("{} v{}", table.event, table.version);
-        let mine: Vec<&Vec<Option<String>>> = rows.iter().filter(|r| r[0].as_deref() == Some(name.as_str())).collect();
-        let total: f64 = mine.iter().map(|r| number(r[2].as_ref())).sum();
-        report.totals.push((name.clone(), total as u64));
-        if total > 0.0 {
-            report.charts.push(Chart {
-                title: format!("{name} · events per day"),
-                caption: table.doc.clone(),
-                bars: mine.iter().map(|r| (r[1].clone().unwrap_or_default(), number(r[2].as_ref()))).collect(),
-                unit: "events",
-            });
-        }
-    }
-    // Active installs per day and SDK versions, over every table.
-    let installs: Vec<String> = model
-        .tables
-        .iter()
-        .map(|t| format!("SELECT {day} AS day, install_id, sdk_version FROM {}", from(dialect, t)))
-        .collect();
-    let union = installs.join(" UNION ALL ");
-    let rows =
-        query.rows(&format!("SELECT day, count(DISTINCT install_id) FROM ({union}) AS u GROUP BY day ORDER BY day"))?;
-    report.charts.insert(
-        0,
-        Chart {
-            title: "Active installs per day".into(),
-            caption: "Distinct install ids that sent at least one event that day (UTC), over every event.".into(),
-            bars: rows.iter().map(|r| (r[0].clone().unwrap_or_default(), number(r[1].as_ref()))).collect(),
-            unit: "installs",
-        },
-    );
-    let rows = query.rows(&format!(
-        "SELECT sdk_version, count(DISTINCT install_id) AS n FROM ({union}) AS u GROUP BY sdk_version ORDER BY n DESC"
-    ))?;
-    report.charts.insert(
-        1,
-        Chart {
-            title: "SDK version adoption".into(),
-            caption: "Distinct installs per SDK version, over the whole period stored.".into(),
-            bars: top(
-                rows.iter().map(|r| (r[0].clone().unwrap_or_default(), number(r[1].as_ref()))).collect(),
-                15,
-                "versions",
-            ),
-            unit: "installs",
-        },
-    );
-    // One chart per field.
-    for table in &model.tables {
-        let key = format!("{}.v{}", table.event, table.version);
-        let total = report.totals.iter().find(|(n, _)| *n == format!("{} v{}", table.event, table.version));
-        if total.is_none_or(|(_, n)| *n == 0) {
+        let total: u64 = tally.days.values().sum();
+        report.totals.push((name.clone(), total));
+        if total == 0 {
             continue;
         }
-        for column in &table.columns {
-            if column.path.is_empty() || ["install_id", "session_id", "project_id"].contains(&column.name.as_str()) {
-                continue;
-            }
-            let name = quote_ident(&column.name);
-            let source = from(dialect, table);
-            let (sql, unit) = match &column.ty {
-                ColumnType::Enum(_) => (
-                    format!(
-                        "SELECT {name}, count(*) AS n FROM {source} WHERE {name} IS NOT NULL GROUP BY {name} ORDER BY n DESC"
-                    ),
-                    "events",
-                ),
-                ColumnType::EnumSet(_) => (
-                    match dialect {
-                        Dialect::Sqlite => format!(
-                            "SELECT j.value, count(*) AS n FROM {source}, json_each({name}) AS j GROUP BY j.value ORDER BY n DESC"
-                        ),
-                        Dialect::Postgres => format!(
-                            "SELECT v, count(*) AS n FROM {source}, unnest({name}) AS v GROUP BY v ORDER BY n DESC"
-                        ),
-                        Dialect::Clickhouse => format!(
-                            "SELECT toString(arrayJoin({name})) AS v, count() AS n FROM {source} GROUP BY v ORDER BY n DESC"
-                        ),
-                    },
-                    "events",
-                ),
-                ColumnType::Bool => (
-                    match dialect {
-                        Dialect::Postgres => format!(
-                            "SELECT 100.0 * sum(CASE WHEN {name} THEN 1 ELSE 0 END) / count({name}) FROM {source} WHERE {name} IS NOT NULL"
-                        ),
-                        _ => {
-                            format!("SELECT 100.0 * sum({name}) / count({name}) FROM {source} WHERE {name} IS NOT NULL")
-                        }
-                    },
-                    "% true",
-                ),
-                ColumnType::Integer { .. } => {
-                    let (bucket, _) = bucket_expr(column);
-                    (
-                        format!(
-                            "SELECT {bucket} AS b, count(*) AS n FROM {source} WHERE {name} IS NOT NULL GROUP BY b ORDER BY b"
-                        ),
-                        "events",
-                    )
-                }
-                ColumnType::Text => (
-                    format!(
-                        "SELECT {name}, count(*) AS n FROM {source} WHERE {name} IS NOT NULL GROUP BY {name} ORDER BY n DESC"
-                    ),
-                    "events",
-                ),
-            };
-            let rows = query.rows(&sql)?;
-            let bars: Vec<(String, f64)> = match &column.ty {
-                ColumnType::Bool => {
-                    let share = number(rows.first().and_then(|r| r[0].as_ref()));
-                    vec![
-                        ("true".into(), share),
-                        (
-                            "false".into(),
-                            if rows.first().and_then(|r| r[0].as_ref()).is_some() { 100.0 - share } else { 0.0 },
-                        ),
-                    ]
-                }
-                ColumnType::Integer { .. } if bucket_expr(column).1 => {
-                    rows.iter().map(|r| (bucket_label(number(r[0].as_ref()) as u32), number(r[1].as_ref()))).collect()
-                }
-                _ => top(
-                    rows.iter().map(|r| (r[0].clone().unwrap_or_default(), number(r[1].as_ref()))).collect(),
-                    15,
-                    "values",
-                ),
-            };
-            report.charts.push(Chart {
-                title: format!("{} v{} · {}", table.event, table.version, column.name),
+        report.charts.push(Chart {
+            title: format!("{name} · events per day"),
+            caption: table.doc.clone(),
+            bars: tally.days.iter().filter(|(_, n)| **n > 0).map(|(day, n)| (date(*day), *n as f64)).collect(),
+            unit: "events",
+        });
+        let key = format!("{}.v{}", table.event, table.version);
+        for (column, field) in charted(table).zip(tally.fields) {
+            let (bars, unit) = field.bars();
+            field_charts.push(Chart {
+                title: format!("{name} · {}", column.name),
                 caption: field_doc(bundle, &key, &column.path),
                 bars,
                 unit,
             });
         }
     }
+    report.charts.extend(field_charts);
     Ok(report)
 }
 
