@@ -17,11 +17,9 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use example_sdk::events::*;
 use rusqlite::types::ValueRef;
 use serde_json::{Map, Value, json};
 use telemetry_collector::model::{ColumnType, Model};
-use telemetry_schema::{EventMeta, TelemetryEvent};
 
 /// The tables, as the collector computes them.
 pub fn model() -> Model {
