@@ -750,33 +750,34 @@ fn top(mut bars: Vec<(String, f64)>, keep: usize, what: &str) -> Vec<(String, f6
     bars
 }
 
-/// One horizontal bar chart, as inline SVG that scales to its container.
+/// One horizontal bar chart, as inline SVG that scales to its container: each bar under its label, the count at
+/// its end. The drawing is 360 units wide, about a phone's width in CSS pixels, so its text is 13–14 px on a phone
+/// (a wider drawing shrinks below legible there) and at most about 18 px where the chart reaches its 30rem cap.
 fn svg(chart: &Chart) -> String {
-    let row = 22;
-    let label_width = 190;
-    let width = 520;
-    let height = row * chart.bars.len().max(1) + 8;
+    let row = 40;
+    let width = 360;
+    let value_room = 70;
+    let height = row * chart.bars.len().max(1) + 4;
     let max = chart.bars.iter().map(|(_, v)| *v).fold(0.0_f64, f64::max).max(1.0);
     let mut out = format!(
-        "<svg viewBox=\"0 0 {width} {height}\" width=\"100%\" style=\"max-width:40rem\" role=\"img\" aria-label=\"{}\" \
+        "<svg viewBox=\"0 0 {width} {height}\" width=\"100%\" style=\"max-width:30rem\" role=\"img\" aria-label=\"{}\" \
          xmlns=\"http://www.w3.org/2000/svg\">",
         escape(&chart.title)
     );
     for (i, (label, value)) in chart.bars.iter().enumerate() {
-        let y = i * row + 4;
-        let bar = ((width - label_width - 90) as f64 * value / max).round().max(if *value > 0.0 { 1.0 } else { 0.0 });
+        let y = i * row;
+        let bar = ((width - value_room) as f64 * value / max).round().max(if *value > 0.0 { 1.0 } else { 0.0 });
         let shown = if chart.unit == "% true" { format!("{value:.1} %") } else { format!("{value:.0}") };
         let _ = write!(
             out,
-            "<text x=\"{}\" y=\"{}\" text-anchor=\"end\" font-size=\"13\">{}</text>\
-             <rect x=\"{label_width}\" y=\"{y}\" width=\"{bar}\" height=\"{}\" fill=\"#3b6ea8\"/>\
-             <text x=\"{}\" y=\"{}\" font-size=\"12\">{shown}</text>",
-            label_width - 6,
+            "<text x=\"0\" y=\"{}\" font-size=\"14\">{}</text>\
+             <rect x=\"0\" y=\"{}\" width=\"{bar}\" height=\"14\" fill=\"#3b6ea8\"/>\
+             <text x=\"{}\" y=\"{}\" font-size=\"13\">{shown}</text>",
             y + 15,
-            escape(&shorten(label, 24)),
-            row - 6,
-            label_width as f64 + bar + 4.0,
-            y + 15,
+            escape(&shorten(label, 44)),
+            y + 20,
+            bar + 4.0,
+            y + 32,
         );
     }
     out.push_str("</svg>");
