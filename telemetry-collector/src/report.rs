@@ -46,7 +46,7 @@ pub trait Query {
 ///
 /// # Errors
 /// When it cannot be reached.
-pub fn connect(url: &StoreUrl) -> Result<Box<dyn Query>, String> {
+pub fn connect(url: &StoreUrl) -> Result<Box<dyn Query + Send>, String> {
     Ok(match url {
         StoreUrl::Sqlite(path) => {
             let conn = rusqlite::Connection::open_with_flags(
@@ -54,7 +54,7 @@ pub fn connect(url: &StoreUrl) -> Result<Box<dyn Query>, String> {
                 // One thread uses the connection: no mutex around every column read (15 % of a scan's time).
                 rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY | rusqlite::OpenFlags::SQLITE_OPEN_NO_MUTEX,
             )
-                .map_err(|error| format!("cannot open {}: {error}", path.display()))?;
+            .map_err(|error| format!("cannot open {}: {error}", path.display()))?;
             Box::new(SqliteQuery(conn))
         }
         StoreUrl::Postgres(url) => {
@@ -409,58 +409,74 @@ fn day_expr(dialect: Dialect) -> &'static str {
     }
 }
 
-/// The embedded store: one scan per table, counted here as the rows are read (SQLite runs in this process, so
-/// reading a row costs what evaluating an aggregate on it would, and one pass serves every chart and the
+/// The embedded store: one scan of the table, counted here as the rows are read (SQLite runs in this process,
+/// so reading a row costs what evaluating an aggregate on it would, and one pass serves every chart and the
 /// install counts).
-fn tally_by_scan(query: &mut dyn Query, model: &Model) -> Result<(Vec<TableTally>, Installs), String> {
-    let mut tallies = Vec::with_capacity(model.tables.len());
-    let mut day_installs: BTreeMap<i64, HashSet<String>> = BTreeMap::new();
-    let mut version_installs: HashMap<String, HashSet<String>> = HashMap::new();
-    for table in &model.tables {
-        let columns: Vec<&Column> = charted(table).collect();
-        let mut tally =
-            TableTally { days: BTreeMap::new(), fields: columns.iter().map(|c| FieldTally::new(c)).collect() };
-        let mut names = vec!["received_at".to_owned(), "install_id".to_owned(), "sdk_version".to_owned()];
-        names.extend(columns.iter().map(|column| quote_ident(&column.name)));
-        let sql = format!("SELECT {} FROM {}", names.join(", "), from(query.dialect(), table));
-        // The rows of a batch are stored one after the other: most rows have the install, day and version of
-        // the row before, already counted.
-        let mut last: (i64, String, String) = (i64::MIN, String::new(), String::new());
-        query.scan(&sql, &mut |row| {
-            let day = row[0].integer().unwrap_or(0).div_euclid(86_400);
-            *tally.days.entry(day).or_default() += 1;
-            let repeated = matches!((row[1], row[2]), (Cell::Text(install), Cell::Text(version))
-                if last.0 == day && last.1 == install && last.2 == version);
-            if !repeated && let Cell::Text(install) = row[1] {
-                last = (day, install.to_owned(), String::new());
-                if let Cell::Text(version) = row[2] {
-                    last.2 = version.to_owned();
-                }
-                let installs = day_installs.entry(day).or_default();
+fn scan_table(query: &mut dyn Query, table: &EventTable) -> Result<(TableTally, InstallSets), String> {
+    let mut sets = InstallSets::default();
+    let InstallSets { per_day: day_installs, per_version: version_installs } = &mut sets;
+    let columns: Vec<&Column> = charted(table).collect();
+    let mut tally = TableTally { days: BTreeMap::new(), fields: columns.iter().map(|c| FieldTally::new(c)).collect() };
+    let mut names = vec!["received_at".to_owned(), "install_id".to_owned(), "sdk_version".to_owned()];
+    names.extend(columns.iter().map(|column| quote_ident(&column.name)));
+    let sql = format!("SELECT {} FROM {}", names.join(", "), from(query.dialect(), table));
+    // The rows of a batch are stored one after the other: most rows have the install, day and version of
+    // the row before, already counted.
+    let mut last: (i64, String, String) = (i64::MIN, String::new(), String::new());
+    query.scan(&sql, &mut |row| {
+        let day = row[0].integer().unwrap_or(0).div_euclid(86_400);
+        *tally.days.entry(day).or_default() += 1;
+        let repeated = matches!((row[1], row[2]), (Cell::Text(install), Cell::Text(version))
+            if last.0 == day && last.1 == install && last.2 == version);
+        if !repeated && let Cell::Text(install) = row[1] {
+            last = (day, install.to_owned(), String::new());
+            if let Cell::Text(version) = row[2] {
+                last.2 = version.to_owned();
+            }
+            let installs = day_installs.entry(day).or_default();
+            if !installs.contains(install) {
+                installs.insert(install.to_owned());
+            }
+            if let Cell::Text(version) = row[2] {
+                let installs = match version_installs.get_mut(version) {
+                    Some(installs) => installs,
+                    None => version_installs.entry(version.to_owned()).or_default(),
+                };
                 if !installs.contains(install) {
                     installs.insert(install.to_owned());
                 }
-                if let Cell::Text(version) = row[2] {
-                    let installs = match version_installs.get_mut(version) {
-                        Some(installs) => installs,
-                        None => version_installs.entry(version.to_owned()).or_default(),
-                    };
-                    if !installs.contains(install) {
-                        installs.insert(install.to_owned());
-                    }
-                }
             }
-            for ((field, column), cell) in tally.fields.iter_mut().zip(&columns).zip(&row[3..]) {
-                field.add(column, *cell);
-            }
-        })?;
-        tallies.push(tally);
+        }
+        for ((field, column), cell) in tally.fields.iter_mut().zip(&columns).zip(&row[3..]) {
+            field.add(column, *cell);
+        }
+    })?;
+    Ok((tally, sets))
+}
+
+/// Distinct installs per day and per SDK version, as sets (one table's, merged with the others').
+#[derive(Debug, Default)]
+struct InstallSets {
+    per_day: BTreeMap<i64, HashSet<String>>,
+    per_version: HashMap<String, HashSet<String>>,
+}
+
+impl InstallSets {
+    fn merge(&mut self, other: Self) {
+        for (day, installs) in other.per_day {
+            self.per_day.entry(day).or_default().extend(installs);
+        }
+        for (version, installs) in other.per_version {
+            self.per_version.entry(version).or_default().extend(installs);
+        }
     }
-    let installs = Installs {
-        per_day: day_installs.into_iter().map(|(day, installs)| (day, installs.len() as u64)).collect(),
-        per_version: version_installs.into_iter().map(|(v, installs)| (v, installs.len() as f64)).collect(),
-    };
-    Ok((tallies, installs))
+
+    fn counts(self) -> Installs {
+        Installs {
+            per_day: self.per_day.into_iter().map(|(day, installs)| (day, installs.len() as u64)).collect(),
+            per_version: self.per_version.into_iter().map(|(v, installs)| (v, installs.len() as f64)).collect(),
+        }
+    }
 }
 
 /// `count of rows where cond`, in the dialect.
@@ -471,145 +487,145 @@ fn count_if(dialect: Dialect, condition: &str) -> String {
     }
 }
 
-/// The server stores: per table, one scan with conditional aggregation (one column per enum variant, set
-/// element, small count's value, bucket threshold and bool), grouped by day, and one for its text columns; then
-/// one over every table for the installs.
-fn tally_by_aggregation(query: &mut dyn Query, model: &Model) -> Result<(Vec<TableTally>, Installs), String> {
+/// The server stores: one scan of the table with conditional aggregation (one column per enum variant, set
+/// element, small count's value, bucket threshold and bool), grouped by day, and one for its text columns.
+fn aggregate_table(query: &mut dyn Query, table: &EventTable) -> Result<TableTally, String> {
     let dialect = query.dialect();
     let day = day_expr(dialect);
-    let mut tallies = Vec::with_capacity(model.tables.len());
-    for table in &model.tables {
-        let columns: Vec<&Column> = charted(table).collect();
-        let mut select = vec![day.to_owned(), "count(*)".to_owned()];
-        for column in &columns {
-            let name = quote_ident(&column.name);
-            let literal = |text: &str| quote_text_in(dialect, text);
-            match &column.ty {
-                ColumnType::Enum(variants) => {
-                    select.extend(variants.iter().map(|v| count_if(dialect, &format!("{name} = {}", literal(v)))));
-                }
-                ColumnType::EnumSet(variants) => select.extend(variants.iter().map(|v| {
-                    count_if(
-                        dialect,
-                        &match dialect {
-                            Dialect::Clickhouse => format!("has(CAST({name} AS Array(String)), {})", literal(v)),
-                            _ => format!("{} = ANY({name})", literal(v)),
-                        },
-                    )
-                })),
-                ColumnType::Bool => {
-                    let yes = match dialect {
-                        Dialect::Clickhouse => format!("{name} = 1"),
-                        _ => name.clone(),
-                    };
-                    select.push(count_if(dialect, &yes));
-                    select.push(format!("count({name})"));
-                }
-                ColumnType::Integer { .. } if bucketed(column) => {
-                    select.push(format!("count({name})"));
-                    select.extend(thresholds(column).iter().map(|t| count_if(dialect, &format!("{name} >= {t}"))));
-                }
-                ColumnType::Integer { .. } => {
-                    select.extend(small_domain(column).iter().map(|v| count_if(dialect, &format!("{name} = {v}"))));
-                }
-                ColumnType::Text => {}
+    let columns: Vec<&Column> = charted(table).collect();
+    let mut select = vec![day.to_owned(), "count(*)".to_owned()];
+    for column in &columns {
+        let name = quote_ident(&column.name);
+        let literal = |text: &str| quote_text_in(dialect, text);
+        match &column.ty {
+            ColumnType::Enum(variants) => {
+                select.extend(variants.iter().map(|v| count_if(dialect, &format!("{name} = {}", literal(v)))));
             }
-        }
-        let rows = query.rows(&format!("SELECT {} FROM {} GROUP BY {day}", select.join(", "), from(dialect, table)))?;
-        let mut tally =
-            TableTally { days: BTreeMap::new(), fields: columns.iter().map(|c| FieldTally::new(c)).collect() };
-        for row in &rows {
-            let mut cells = row.iter().map(|cell| cell.as_deref().and_then(|v| v.parse::<u64>().ok()).unwrap_or(0));
-            let day_number = row.first().and_then(|d| d.as_deref()).and_then(|d| d.parse().ok()).unwrap_or(0);
-            cells.next();
-            *tally.days.entry(day_number).or_default() += cells.next().unwrap_or(0);
-            for (field, column) in tally.fields.iter_mut().zip(&columns) {
-                match (&column.ty, &mut *field) {
-                    (ColumnType::Enum(variants) | ColumnType::EnumSet(variants), field) => {
-                        for variant in variants {
-                            field.add_value(variant, cells.next().unwrap_or(0));
-                        }
-                    }
-                    (ColumnType::Bool, FieldTally::Bool { yes, known }) => {
-                        *yes += cells.next().unwrap_or(0);
-                        *known += cells.next().unwrap_or(0);
-                    }
-                    (ColumnType::Integer { .. }, FieldTally::Buckets(buckets)) => {
-                        let known = cells.next().unwrap_or(0);
-                        let at_least: Vec<u64> = thresholds(column).iter().map(|_| cells.next().unwrap_or(0)).collect();
-                        // Bucket 0 is below 1; bucket b (from 1) is from 2^(b-1) up to 2^b.
-                        buckets[0] += known - at_least.first().copied().unwrap_or(0).min(known);
-                        for (k, n) in at_least.iter().enumerate() {
-                            buckets[k + 1] += n - at_least.get(k + 1).copied().unwrap_or(0).min(*n);
-                        }
-                    }
-                    (ColumnType::Integer { .. }, FieldTally::Numbers(numbers)) => {
-                        for value in small_domain(column) {
-                            let n = cells.next().unwrap_or(0);
-                            if n > 0 {
-                                *numbers.entry(value as i64).or_default() += n;
-                            }
-                        }
-                    }
-                    _ => {}
-                }
-            }
-        }
-        // The text columns (versions): one more scan, every column's distribution at once.
-        let texts: Vec<usize> =
-            columns.iter().enumerate().filter(|(_, c)| c.ty == ColumnType::Text).map(|(i, _)| i).collect();
-        if !texts.is_empty() && tally.days.values().any(|n| *n > 0) {
-            let sql = match dialect {
-                Dialect::Clickhouse => {
-                    let inner: Vec<String> = texts
-                        .iter()
-                        .enumerate()
-                        .map(|(i, c)| {
-                            format!("CAST({} AS Nullable(String)) AS report_text_{i}", quote_ident(&columns[*c].name))
-                        })
-                        .collect();
-                    let pairs: Vec<String> = (0..texts.len()).map(|i| format!("({i}, report_text_{i})")).collect();
-                    format!(
-                        "SELECT report_kv.1 AS report_k, report_kv.2 AS report_v, count() FROM (SELECT {} FROM {}) \
-                         ARRAY JOIN [{}] AS report_kv WHERE report_v IS NOT NULL GROUP BY report_k, report_v",
-                        inner.join(", "),
-                        from(dialect, table),
-                        pairs.join(", ")
-                    )
-                }
-                _ => {
-                    let names: Vec<String> = texts.iter().map(|c| quote_ident(&columns[*c].name)).collect();
-                    let which: Vec<String> = names
-                        .iter()
-                        .enumerate()
-                        .map(|(i, n)| format!("CASE WHEN GROUPING({n}) = 0 THEN {i} END"))
-                        .collect();
-                    let sets: Vec<String> = names.iter().map(|n| format!("({n})")).collect();
-                    format!(
-                        "SELECT COALESCE({}) AS k, COALESCE({}) AS v, count(*) FROM {} GROUP BY GROUPING SETS ({})",
-                        which.join(", "),
-                        names.iter().map(|n| format!("{n}::TEXT")).collect::<Vec<_>>().join(", "),
-                        from(dialect, table),
-                        sets.join(", ")
-                    )
-                }
-            };
-            for row in query.rows(&sql)? {
-                let (Some(k), Some(v), Some(n)) =
-                    (row.first().cloned().flatten(), row.get(1).cloned().flatten(), row.get(2).cloned().flatten())
-                else {
-                    continue;
+            ColumnType::EnumSet(variants) => select.extend(variants.iter().map(|v| {
+                count_if(
+                    dialect,
+                    &match dialect {
+                        Dialect::Clickhouse => format!("has(CAST({name} AS Array(String)), {})", literal(v)),
+                        _ => format!("{} = ANY({name})", literal(v)),
+                    },
+                )
+            })),
+            ColumnType::Bool => {
+                let yes = match dialect {
+                    Dialect::Clickhouse => format!("{name} = 1"),
+                    _ => name.clone(),
                 };
-                if let (Ok(k), Ok(n)) = (k.parse::<usize>(), n.parse::<u64>())
-                    && let Some(field) = texts.get(k).and_then(|c| tally.fields.get_mut(*c))
-                {
-                    field.add_value(&v, n);
+                select.push(count_if(dialect, &yes));
+                select.push(format!("count({name})"));
+            }
+            ColumnType::Integer { .. } if bucketed(column) => {
+                select.push(format!("count({name})"));
+                select.extend(thresholds(column).iter().map(|t| count_if(dialect, &format!("{name} >= {t}"))));
+            }
+            ColumnType::Integer { .. } => {
+                select.extend(small_domain(column).iter().map(|v| count_if(dialect, &format!("{name} = {v}"))));
+            }
+            ColumnType::Text => {}
+        }
+    }
+    let rows = query.rows(&format!("SELECT {} FROM {} GROUP BY {day}", select.join(", "), from(dialect, table)))?;
+    let mut tally = TableTally { days: BTreeMap::new(), fields: columns.iter().map(|c| FieldTally::new(c)).collect() };
+    for row in &rows {
+        let mut cells = row.iter().map(|cell| cell.as_deref().and_then(|v| v.parse::<u64>().ok()).unwrap_or(0));
+        let day_number = row.first().and_then(|d| d.as_deref()).and_then(|d| d.parse().ok()).unwrap_or(0);
+        cells.next();
+        *tally.days.entry(day_number).or_default() += cells.next().unwrap_or(0);
+        for (field, column) in tally.fields.iter_mut().zip(&columns) {
+            match (&column.ty, &mut *field) {
+                (ColumnType::Enum(variants) | ColumnType::EnumSet(variants), field) => {
+                    for variant in variants {
+                        field.add_value(variant, cells.next().unwrap_or(0));
+                    }
                 }
+                (ColumnType::Bool, FieldTally::Bool { yes, known }) => {
+                    *yes += cells.next().unwrap_or(0);
+                    *known += cells.next().unwrap_or(0);
+                }
+                (ColumnType::Integer { .. }, FieldTally::Buckets(buckets)) => {
+                    let known = cells.next().unwrap_or(0);
+                    let at_least: Vec<u64> = thresholds(column).iter().map(|_| cells.next().unwrap_or(0)).collect();
+                    // Bucket 0 is below 1; bucket b (from 1) is from 2^(b-1) up to 2^b.
+                    buckets[0] += known - at_least.first().copied().unwrap_or(0).min(known);
+                    for (k, n) in at_least.iter().enumerate() {
+                        buckets[k + 1] += n - at_least.get(k + 1).copied().unwrap_or(0).min(*n);
+                    }
+                }
+                (ColumnType::Integer { .. }, FieldTally::Numbers(numbers)) => {
+                    for value in small_domain(column) {
+                        let n = cells.next().unwrap_or(0);
+                        if n > 0 {
+                            *numbers.entry(value as i64).or_default() += n;
+                        }
+                    }
+                }
+                _ => {}
             }
         }
-        tallies.push(tally);
     }
-    // Installs per day and per SDK version: one query over every table.
+    // The text columns (versions): one more scan, every column's distribution at once.
+    let texts: Vec<usize> =
+        columns.iter().enumerate().filter(|(_, c)| c.ty == ColumnType::Text).map(|(i, _)| i).collect();
+    if !texts.is_empty() && tally.days.values().any(|n| *n > 0) {
+        let sql = match dialect {
+            Dialect::Clickhouse => {
+                let inner: Vec<String> = texts
+                    .iter()
+                    .enumerate()
+                    .map(|(i, c)| {
+                        format!("CAST({} AS Nullable(String)) AS report_text_{i}", quote_ident(&columns[*c].name))
+                    })
+                    .collect();
+                let pairs: Vec<String> = (0..texts.len()).map(|i| format!("({i}, report_text_{i})")).collect();
+                format!(
+                    "SELECT report_kv.1 AS report_k, report_kv.2 AS report_v, count() FROM (SELECT {} FROM {}) \
+                     ARRAY JOIN [{}] AS report_kv WHERE report_v IS NOT NULL GROUP BY report_k, report_v",
+                    inner.join(", "),
+                    from(dialect, table),
+                    pairs.join(", ")
+                )
+            }
+            _ => {
+                let names: Vec<String> = texts.iter().map(|c| quote_ident(&columns[*c].name)).collect();
+                let which: Vec<String> = names
+                    .iter()
+                    .enumerate()
+                    .map(|(i, n)| format!("CASE WHEN GROUPING({n}) = 0 THEN {i} END"))
+                    .collect();
+                let sets: Vec<String> = names.iter().map(|n| format!("({n})")).collect();
+                format!(
+                    "SELECT COALESCE({}) AS k, COALESCE({}) AS v, count(*) FROM {} GROUP BY GROUPING SETS ({})",
+                    which.join(", "),
+                    names.iter().map(|n| format!("{n}::TEXT")).collect::<Vec<_>>().join(", "),
+                    from(dialect, table),
+                    sets.join(", ")
+                )
+            }
+        };
+        for row in query.rows(&sql)? {
+            let (Some(k), Some(v), Some(n)) =
+                (row.first().cloned().flatten(), row.get(1).cloned().flatten(), row.get(2).cloned().flatten())
+            else {
+                continue;
+            };
+            if let (Ok(k), Ok(n)) = (k.parse::<usize>(), n.parse::<u64>())
+                && let Some(field) = texts.get(k).and_then(|c| tally.fields.get_mut(*c))
+            {
+                field.add_value(&v, n);
+            }
+        }
+    }
+    Ok(tally)
+}
+
+/// Installs per day and per SDK version, from a server store: one query over every table.
+fn aggregate_installs(query: &mut dyn Query, model: &Model) -> Result<Installs, String> {
+    let dialect = query.dialect();
+    let day = day_expr(dialect);
     let sql = match dialect {
         Dialect::Clickhouse => {
             let union: Vec<String> = model
@@ -659,7 +675,7 @@ fn tally_by_aggregation(query: &mut dyn Query, model: &Model) -> Result<(Vec<Tab
             _ => {}
         }
     }
-    Ok((tallies, installs))
+    Ok(installs)
 }
 
 fn number(value: Option<&String>) -> f64 {
@@ -691,15 +707,102 @@ fn field_doc(bundle: &Value, key: &str, path: &[String]) -> String {
     doc.unwrap_or_default().to_owned()
 }
 
-/// Reads the store and lays the report out.
+/// One unit of the report's work, for one connection.
+#[derive(Debug, Clone, Copy)]
+enum Job {
+    /// The charts of one event table (index in the model).
+    Table(usize),
+    /// The installs per day and per version (server stores; SQLite counts them in its table scans).
+    Installs,
+}
+
+/// What a [`Job`] found.
+#[derive(Debug)]
+enum Found {
+    Table(usize, TableTally, InstallSets),
+    Installs(Installs),
+}
+
+fn jobs(dialect: Dialect, model: &Model) -> Vec<Job> {
+    // The installs query reads every table: first, so the tables' queries run beside it.
+    let mut jobs = if dialect == Dialect::Sqlite { Vec::new() } else { vec![Job::Installs] };
+    jobs.extend((0..model.tables.len()).map(Job::Table));
+    jobs
+}
+
+fn run(query: &mut dyn Query, model: &Model, job: Job) -> Result<Found, String> {
+    Ok(match (job, query.dialect()) {
+        (Job::Installs, _) => Found::Installs(aggregate_installs(query, model)?),
+        (Job::Table(index), Dialect::Sqlite) => {
+            let (tally, sets) = scan_table(query, &model.tables[index])?;
+            Found::Table(index, tally, sets)
+        }
+        (Job::Table(index), _) => {
+            Found::Table(index, aggregate_table(query, &model.tables[index])?, InstallSets::default())
+        }
+    })
+}
+
+/// Reads the store through one connection and lays the report out.
 ///
 /// # Errors
 /// When a query fails.
 pub fn build(query: &mut dyn Query, model: &Model, bundle: &Value) -> Result<Report, String> {
-    let (tallies, installs) = match query.dialect() {
-        Dialect::Sqlite => tally_by_scan(query, model)?,
-        _ => tally_by_aggregation(query, model)?,
-    };
+    let found =
+        jobs(query.dialect(), model).into_iter().map(|job| run(query, model, job)).collect::<Result<Vec<_>, _>>()?;
+    Ok(assemble(model, bundle, found))
+}
+
+/// Reads the store through `connections` connections at once (the tables are independent: each connection takes
+/// the next one; a server store, or SQLite's readers in WAL mode, answer them side by side) and lays the report
+/// out. The same report as [`build`].
+///
+/// # Errors
+/// When a connection cannot be opened or a query fails.
+pub fn build_concurrently(url: &StoreUrl, model: &Model, bundle: &Value, connections: usize) -> Result<Report, String> {
+    let queries = (0..connections.max(1)).map(|_| connect(url)).collect::<Result<Vec<_>, _>>()?;
+    let dialect = queries[0].dialect();
+    let jobs = jobs(dialect, model);
+    let next = std::sync::atomic::AtomicUsize::new(0);
+    let found: Vec<Result<Vec<Found>, String>> = std::thread::scope(|scope| {
+        let handles: Vec<_> = queries
+            .into_iter()
+            .map(|mut query| {
+                let (jobs, next) = (&jobs, &next);
+                scope.spawn(move || {
+                    let mut found = Vec::new();
+                    while let Some(job) = jobs.get(next.fetch_add(1, std::sync::atomic::Ordering::Relaxed)) {
+                        found.push(run(query.as_mut(), model, *job)?);
+                    }
+                    Ok(found)
+                })
+            })
+            .collect();
+        handles.into_iter().map(|h| h.join().unwrap_or_else(|_| Err("a report thread panicked".into()))).collect()
+    });
+    let mut all = Vec::new();
+    for part in found {
+        all.extend(part?);
+    }
+    Ok(assemble(model, bundle, all))
+}
+
+/// Lays the report out from what the jobs found.
+fn assemble(model: &Model, bundle: &Value, found: Vec<Found>) -> Report {
+    let mut tallies: Vec<Option<TableTally>> = model.tables.iter().map(|_| None).collect();
+    let mut sets = InstallSets::default();
+    let mut counted = None;
+    for item in found {
+        match item {
+            Found::Table(index, tally, table_sets) => {
+                tallies[index] = Some(tally);
+                sets.merge(table_sets);
+            }
+            Found::Installs(installs) => counted = Some(installs),
+        }
+    }
+    let installs = counted.unwrap_or_else(|| sets.counts());
+    let tallies = tallies.into_iter().map(|t| t.unwrap_or(TableTally { days: BTreeMap::new(), fields: Vec::new() }));
     let mut report = Report::default();
     report.charts.push(Chart {
         title: "Active installs per day".into(),
@@ -739,7 +842,7 @@ pub fn build(query: &mut dyn Query, model: &Model, bundle: &Value) -> Result<Rep
         }
     }
     report.charts.extend(field_charts);
-    Ok(report)
+    report
 }
 
 /// The report as plain-text tables.
