@@ -82,7 +82,7 @@ fn main() {
     let headers: Vec<EnvelopeHeader> = (0..options.installs)
         .map(|_| {
             let mut header = random::random_header(&mut rng);
-            header.sdk_version = versions[usize::try_from(rng.below(versions.len() as u64)).unwrap()].clone();
+            header.sdk_version = versions[usize::try_from(rng.below(versions.len() as u64)).unwrap()];
             header
         })
         .collect();

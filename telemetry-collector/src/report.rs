@@ -273,7 +273,7 @@ enum FieldTally {
     /// Events per value of a small count.
     Numbers(BTreeMap<i64, u64>),
     /// Events per power-of-two bucket of a count.
-    Buckets([u64; 65]),
+    Buckets(Box<[u64; 65]>),
     /// Events where the bool is true, and where it is present.
     Bool { yes: u64, known: u64 },
 }
@@ -282,7 +282,7 @@ impl FieldTally {
     fn new(column: &Column) -> Self {
         match &column.ty {
             ColumnType::Bool => Self::Bool { yes: 0, known: 0 },
-            ColumnType::Integer { .. } if bucketed(column) => Self::Buckets([0; 65]),
+            ColumnType::Integer { .. } if bucketed(column) => Self::Buckets(Box::new([0; 65])),
             ColumnType::Integer { .. } => Self::Numbers(BTreeMap::new()),
             ColumnType::Enum(variants) | ColumnType::EnumSet(variants) => {
                 Self::Variants(variants.clone(), vec![0; variants.len()], HashMap::new())
