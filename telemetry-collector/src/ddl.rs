@@ -25,8 +25,8 @@ pub const BATCHES_TABLE: &str = "batches";
 pub const QUARANTINE_TABLE: &str = "quarantine";
 /// The collector's own record of the column definitions of each event table, to migrate them.
 pub const TABLES_TABLE: &str = "collector_tables";
-/// ClickHouse only: the position of the row among the batch's stored events, so that the copies of a batch
-/// stored twice have the same sorting key and collapse.
+/// ClickHouse only: the position of the row among the batch's stored events (or among its quarantined rows),
+/// so that the copies of a batch stored twice have the same sorting key and collapse.
 pub const ROW_INDEX_COLUMN: &str = "row_index";
 
 /// An SQL dialect.
@@ -239,7 +239,9 @@ pub fn fixed_tables(dialect: Dialect) -> Vec<String> {
         ],
         // ClickHouse has no unique key: `batches` collapses by batch_id at merge time (FINAL reads it merged);
         // the collector looks a batch up before inserting it, and writes its `batches` row last, as the mark
-        // that the batch is whole. Its event tables' columns are read from `system.columns`, so no
+        // that the batch is whole. `quarantine` collapses the same way: a row's key is the batch, its place among the
+        // batch's quarantined rows and a hash of its bytes, so a retried group writes nothing twice (two identical
+        // bodies that are not batches, received in the same period, are one row). Its event tables' columns are read from `system.columns`, so no
         // `collector_tables`.
         Dialect::Clickhouse => vec![
             format!(
@@ -259,8 +261,9 @@ pub fn fixed_tables(dialect: Dialect) -> Vec<String> {
                  reason String,\n    \
                  problems String,\n    \
                  body String,\n    \
-                 body_size UInt64\n) ENGINE = MergeTree()\nPARTITION BY toYYYYMM(received_at)\nORDER BY \
-                 (received_at, reason)"
+                 body_size UInt64,\n    \
+                 {ROW_INDEX_COLUMN} UInt32\n) ENGINE = ReplacingMergeTree()\nPARTITION BY toYYYYMM(received_at)\n\
+                 ORDER BY (received_at, reason, ifNull(batch_id, ''), {ROW_INDEX_COLUMN}, cityHash64(body))"
             ),
         ],
     }
