@@ -746,8 +746,12 @@ impl Client {
                     delivery.count_expired();
                     return;
                 }
-                // The event's rate, or for an event sampled by value, the rate of this occurrence's value.
-                let rate = event.sample_rate_per_million();
+                // The event's rate, or for an event sampled by value, the rate of this occurrence's value: from the
+                // metadata the page is made of and the value the visitor hands over, never from an impl's method.
+                // Reading the value runs a (maybe hand-written) visitor here, on the caller's thread: one that
+                // panics sends the event on, to be counted by the worker as one that cannot be encoded.
+                let rate =
+                    catch_unwind(AssertUnwindSafe(|| telemetry_schema::sample_rate_of(&event))).unwrap_or(1_000_000);
                 if rate < 1_000_000 && !delivery.sampled_in(rate) {
                     return;
                 }

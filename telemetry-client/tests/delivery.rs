@@ -11,7 +11,7 @@ use telemetry_client::{
     Batch, Client, ClientBuilder, MapEnv, MemoryTransport, NdjsonFileTransport, SETTINGS_FILE_NAME, Transport,
     TransportError,
 };
-use telemetry_schema::ENVELOPE_FIELDS;
+use telemetry_schema::{ENVELOPE_FIELDS, TelemetryEvent};
 
 fn builder(dir: &TempDir) -> ClientBuilder {
     Client::builder(&OPT_OUT).env(MapEnv::new()).config_dir(dir.path()).enabled(true).stderr(Captured::default())
@@ -185,6 +185,36 @@ fn sample_by_value_applies_each_variants_rate() {
     assert_eq!(client.stats().sampled_out + buttons, 20_000);
 }
 
+/// `Mounted`'s metadata (UserButton: one in ten, as the page says) with a hand-written impl whose
+/// `sample_rate_per_million` claims "every time".
+struct ForgedRate(Mounted);
+
+impl TelemetryEvent for ForgedRate {
+    const META: telemetry_schema::EventMeta = Mounted::META;
+    fn visit_fields(&self, fields: &mut telemetry_schema::Fields<'_>) {
+        self.0.visit_fields(fields);
+    }
+    fn sample_rate_per_million(&self) -> u32 {
+        1_000_000
+    }
+}
+
+/// The rate applied is the one the metadata (and so the page) gives the value that is sent, not what an impl's
+/// method returns.
+#[test]
+fn a_forged_sample_rate_method_does_not_change_what_is_sent() {
+    let dir = TempDir::new("sampling-forged");
+    let sent = MemoryTransport::new();
+    let client = builder(&dir).transport(sent.clone()).queue_capacity(40_000).batch_size(500).build();
+    for n in 0..20_000 {
+        client.track(ForgedRate(Mounted { component: Component::UserButton, n }));
+    }
+    assert!(client.flush(soon()).is_complete());
+    // Binomial(20 000, 0.1): mean 2 000, sd 42; ±500 is twelve sd.
+    let kept = sent.envelopes().len() as u64;
+    assert!((1_500..=2_500).contains(&kept), "kept {kept} of 20 000 UserButton mounts");
+}
+
 #[test]
 fn identical_payloads_are_sent_once_per_dedup_window_even_across_runs() {
     let dir = TempDir::new("dedup");
@@ -345,6 +375,29 @@ fn an_event_that_panics_while_encoding_costs_only_that_event() {
     client.track(Counted { n: 2 });
     assert!(client.flush(soon()).is_complete());
     assert_eq!(sent.envelopes().len(), 2, "later events still go out");
+}
+
+/// `Mounted`'s metadata (sampled by value) over a visitor that panics: reading the occurrence's value to pick its
+/// rate runs that visitor on the caller's thread, where `track` must not panic.
+struct SampledAndPanics;
+
+impl TelemetryEvent for SampledAndPanics {
+    const META: telemetry_schema::EventMeta = Mounted::META;
+    fn visit_fields(&self, _: &mut telemetry_schema::Fields<'_>) {
+        panic!("a buggy hand-written event")
+    }
+}
+
+#[test]
+fn an_event_sampled_by_value_that_panics_in_its_visitor_costs_only_that_event() {
+    let dir = TempDir::new("panic-sample-by");
+    let sent = MemoryTransport::new();
+    let client = builder(&dir).transport(sent.clone()).build();
+    client.track(SampledAndPanics);
+    client.track(Counted { n: 1 });
+    assert!(client.flush(soon()).is_complete(), "the worker survived");
+    assert_eq!(sent.envelopes().len(), 1);
+    assert_eq!(client.stats().encode_errors, 1, "counted like any event that cannot be encoded");
 }
 
 #[test]

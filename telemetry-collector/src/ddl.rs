@@ -25,8 +25,8 @@ pub const BATCHES_TABLE: &str = "batches";
 pub const QUARANTINE_TABLE: &str = "quarantine";
 /// The collector's own record of the column definitions of each event table, to migrate them.
 pub const TABLES_TABLE: &str = "collector_tables";
-/// ClickHouse only: the position of the row among the batch's stored events, so that the copies of a batch
-/// stored twice have the same sorting key and collapse.
+/// ClickHouse only: the position of the row among the batch's stored events (or among its quarantined rows),
+/// so that the copies of a batch stored twice have the same sorting key and collapse.
 pub const ROW_INDEX_COLUMN: &str = "row_index";
 
 /// An SQL dialect.
@@ -94,12 +94,17 @@ pub fn column_type(dialect: Dialect, column: &Column) -> String {
     match dialect {
         Dialect::Sqlite => match &column.ty {
             ColumnType::Bool | ColumnType::Integer { .. } => "INTEGER".into(),
-            ColumnType::Text | ColumnType::Enum(_) | ColumnType::EnumSet(_) => "TEXT".into(),
+            ColumnType::Text
+            | ColumnType::Enum(_)
+            | ColumnType::EnumSet(_)
+            | ColumnType::Map(_)
+            | ColumnType::Union(_) => "TEXT".into(),
         },
         Dialect::Postgres => match &column.ty {
             ColumnType::Bool => "BOOLEAN".into(),
             ColumnType::Integer { max, .. } => postgres_int(*max).into(),
-            ColumnType::Text | ColumnType::Enum(_) => "TEXT".into(),
+            // A map is the JSON object as sent (TEXT, not JSONB: stored byte for byte, like the other stores).
+            ColumnType::Text | ColumnType::Enum(_) | ColumnType::Map(_) | ColumnType::Union(_) => "TEXT".into(),
             ColumnType::EnumSet(_) => "TEXT[]".into(),
         },
         Dialect::Clickhouse => {
@@ -107,7 +112,7 @@ pub fn column_type(dialect: Dialect, column: &Column) -> String {
                 _ if column.name == RECEIVED_AT_COLUMN && column.path.is_empty() => "DateTime".to_owned(),
                 ColumnType::Bool => "UInt8".into(),
                 ColumnType::Integer { max, .. } => clickhouse_uint(*max).into(),
-                ColumnType::Text => "String".into(),
+                ColumnType::Text | ColumnType::Map(_) | ColumnType::Union(_) => "String".into(),
                 ColumnType::Enum(variants) => clickhouse_enum(variants),
                 // An Array cannot be Nullable in ClickHouse.
                 ColumnType::EnumSet(variants) => return format!("Array({})", clickhouse_enum(variants)),
@@ -138,6 +143,12 @@ pub fn column_check(dialect: Dialect, column: &Column) -> Option<String> {
         }
         (Dialect::Sqlite, ColumnType::EnumSet(_)) => {
             Some(format!("json_valid({name}) AND json_type({name}) = 'array'"))
+        }
+        (Dialect::Sqlite, ColumnType::Map(_) | ColumnType::Union(_)) => {
+            Some(format!("json_valid({name}) AND json_type({name}) = 'object'"))
+        }
+        (Dialect::Postgres, ColumnType::Map(_) | ColumnType::Union(_)) => {
+            Some(format!("jsonb_typeof({name}::jsonb) = 'object'"))
         }
         (Dialect::Postgres, ColumnType::EnumSet(variants)) => {
             let list: Vec<String> = variants.iter().map(|v| quote_text(v)).collect();
@@ -228,7 +239,9 @@ pub fn fixed_tables(dialect: Dialect) -> Vec<String> {
         ],
         // ClickHouse has no unique key: `batches` collapses by batch_id at merge time (FINAL reads it merged);
         // the collector looks a batch up before inserting it, and writes its `batches` row last, as the mark
-        // that the batch is whole. Its event tables' columns are read from `system.columns`, so no
+        // that the batch is whole. `quarantine` collapses the same way: a row's key is the batch, its place among the
+        // batch's quarantined rows and a hash of its bytes, so a retried group writes nothing twice (two identical
+        // bodies that are not batches, received in the same period, are one row). Its event tables' columns are read from `system.columns`, so no
         // `collector_tables`.
         Dialect::Clickhouse => vec![
             format!(
@@ -248,8 +261,9 @@ pub fn fixed_tables(dialect: Dialect) -> Vec<String> {
                  reason String,\n    \
                  problems String,\n    \
                  body String,\n    \
-                 body_size UInt64\n) ENGINE = MergeTree()\nPARTITION BY toYYYYMM(received_at)\nORDER BY \
-                 (received_at, reason)"
+                 body_size UInt64,\n    \
+                 {ROW_INDEX_COLUMN} UInt32\n) ENGINE = ReplacingMergeTree()\nPARTITION BY toYYYYMM(received_at)\n\
+                 ORDER BY (received_at, reason, ifNull(batch_id, ''), {ROW_INDEX_COLUMN}, cityHash64(body))"
             ),
         ],
     }

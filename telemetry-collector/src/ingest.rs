@@ -356,12 +356,58 @@ impl Ingest {
                         None => return refuse(Reason::Schema, pointer(), "an array of variant names"),
                     }
                 }
+                (ColumnType::Map(_) | ColumnType::Union(_), Node::Object(_)) => {
+                    let mut json = String::new();
+                    if !write_node(field, &mut json) {
+                        return refuse(Reason::Schema, pointer(), "an object of plain values");
+                    }
+                    SqlValue::Text(json)
+                }
                 _ => return refuse(Reason::Schema, pointer(), "a value of the column's type"),
             };
             values.push(sql);
         }
         Ok(EventRow { table: table_index, values })
     }
+}
+
+/// Writes `node` as compact JSON (a map's column holds the object sent, keys in the order sent); `false` for a
+/// number that is not a plain integer, which the validator never lets through.
+fn write_node(node: &Node<'_>, out: &mut String) -> bool {
+    match node {
+        Node::Null => out.push_str("null"),
+        Node::Bool(flag) => out.push_str(if *flag { "true" } else { "false" }),
+        Node::Whole(n) => out.push_str(&n.to_string()),
+        Node::OtherNumber => return false,
+        Node::Str(text) => out.push_str(&serde_json::to_string(text.as_ref()).unwrap_or_default()),
+        Node::Array(items) => {
+            out.push('[');
+            for (i, item) in items.iter().enumerate() {
+                if i > 0 {
+                    out.push(',');
+                }
+                if !write_node(item, out) {
+                    return false;
+                }
+            }
+            out.push(']');
+        }
+        Node::Object(members) => {
+            out.push('{');
+            for (i, (key, value)) in members.iter().enumerate() {
+                if i > 0 {
+                    out.push(',');
+                }
+                out.push_str(&serde_json::to_string(key.as_ref()).unwrap_or_default());
+                out.push(':');
+                if !write_node(value, out) {
+                    return false;
+                }
+            }
+            out.push('}');
+        }
+    }
+    true
 }
 
 /// A parsed envelope whose strings borrow from the body where they can: only what the row needs.

@@ -49,6 +49,9 @@ enum Command {
         /// Write an HTML page here instead of printing text.
         #[arg(long, value_name = "PATH")]
         html: Option<PathBuf>,
+        /// How many connections read the tables at once (default: the number of CPUs, at most 4).
+        #[arg(long, value_name = "N")]
+        connections: Option<std::num::NonZeroUsize>,
     },
     /// List the declared events, versions, fields and values the store has never seen, and the quarantine by
     /// reason. With --fail-under, exit 1 when less than that share of the declared items was seen (a CI gate).
@@ -80,8 +83,12 @@ fn main() -> ExitCode {
                 }
             };
         }
-        Some(Command::Report { store, schemas, html }) => {
-            return match run_report(&store, &schemas, html.as_deref()) {
+        Some(Command::Report { store, schemas, html, connections }) => {
+            let connections = connections.map_or_else(
+                || std::thread::available_parallelism().map_or(1, |n| n.get().min(4)),
+                std::num::NonZeroUsize::get,
+            );
+            return match run_report(&store, &schemas, html.as_deref(), connections) {
                 Ok(()) => ExitCode::SUCCESS,
                 Err(error) => {
                     eprintln!("telemetry-collector report: {error}");
@@ -140,14 +147,14 @@ fn run_report(
     store: &telemetry_collector::store::StoreUrl,
     schemas: &std::path::Path,
     html: Option<&std::path::Path>,
+    connections: usize,
 ) -> Result<(), String> {
     let (_, model) = load_schemas(schemas).map_err(|error| error.to_string())?;
     let bundle: serde_json::Value = std::fs::read(schemas.join("bundle.json"))
         .ok()
         .and_then(|bytes| serde_json::from_slice(&bytes).ok())
         .unwrap_or_default();
-    let mut query = report::connect(store)?;
-    let report = report::build(query.as_mut(), &model, &bundle)?;
+    let report = report::build_concurrently(store, &model, &bundle, connections)?;
     match html {
         None => print!("{}", report::text(&report)),
         Some(path) => {

@@ -79,6 +79,10 @@ pub enum ColumnType {
     Enum(Vec<String>),
     /// A set of variant names, stored as a JSON array in the order sent.
     EnumSet(Vec<String>),
+    /// A map keyed by variant names (these), stored as the JSON object sent.
+    Map(Vec<String>),
+    /// One case of a tagged union (these are the case names), stored as the JSON object sent.
+    Union(Vec<String>),
 }
 
 /// The bundle does not have the layout the collector stores.
@@ -247,7 +251,16 @@ impl Flattener<'_> {
 
     fn property(&mut self, property: &Value, path: Vec<String>, nullable: bool) -> Result<(), ModelError> {
         let schema = self.resolve(property, &path)?;
-        let ty = if let Some(variants) = schema.get("oneOf").and_then(Value::as_array) {
+        let union = schema.get("type").and_then(Value::as_str) == Some("object");
+        let ty = if let (true, Some(cases)) = (union, schema.get("oneOf").and_then(Value::as_array)) {
+            // A tagged union: one column holding the object; the case names are each branch's tag `const`.
+            let names = cases
+                .iter()
+                .map(|case| case.pointer("/properties/kind/const").and_then(Value::as_str).map(str::to_owned))
+                .collect::<Option<Vec<String>>>()
+                .ok_or_else(|| self.error(&path, "a \"oneOf\" of objects without a \"kind\" constant each"))?;
+            ColumnType::Union(names)
+        } else if let Some(variants) = schema.get("oneOf").and_then(Value::as_array) {
             ColumnType::Enum(self.consts(variants, &path)?)
         } else if schema.get("const").is_some_and(Value::is_string) {
             ColumnType::Text
@@ -276,6 +289,15 @@ impl Flattener<'_> {
                         .and_then(Value::as_array)
                         .ok_or_else(|| self.error(&path, "an array whose items are not an enum"))?;
                     ColumnType::EnumSet(self.consts(variants, &path)?)
+                }
+                // A map keyed by an enum: one column holding the object (its keys are not known in advance).
+                Some("object") if schema.get("propertyNames").is_some() && schema.get("properties").is_none() => {
+                    let keys = self.resolve(&schema["propertyNames"], &path)?;
+                    let variants = keys
+                        .get("oneOf")
+                        .and_then(Value::as_array)
+                        .ok_or_else(|| self.error(&path, "a map whose keys are not an enum"))?;
+                    ColumnType::Map(self.consts(variants, &path)?)
                 }
                 Some("object") => return self.object(&schema, &path, nullable, &[]),
                 _ => return Err(self.error(&path, "a property schema the toolkit never writes")),

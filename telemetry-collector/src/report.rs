@@ -1,15 +1,20 @@
 //! `telemetry-collector report`: what the store holds, for the people who own the telemetry.
 //!
-//! Every number is aggregated by the store in SQL (one `GROUP BY` per chart), so the report costs the same
-//! few queries over a thousand events or a million; Rust only lays the answers out. The charts are generated from
+//! Each event table is read once: the server stores (PostgreSQL, ClickHouse) aggregate it in one query with
+//! conditional aggregation (one column per enum variant, set element, bool, small count's value and bucket
+//! threshold, grouped by day) plus one for its text columns (versions), and one query over every table counts
+//! the installs; the embedded store (SQLite, in this process) is scanned once per table and counted here as the
+//! rows are read. So the report costs about two scans per table whatever the number of charts (docs/PERFORMANCE.md
+//! times it over a million events). The charts are generated from
 //! the bundle (each field's description is its chart's caption): inline SVG, no JavaScript, no external
 //! resource, readable on a phone and printable.
 
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::fmt::Write as _;
 
 use serde_json::Value;
 
-use crate::ddl::{Dialect, quote_ident};
+use crate::ddl::{Dialect, quote_ident, quote_text_in};
 use crate::model::{Column, ColumnType, EventTable, Model};
 use crate::store::StoreUrl;
 
@@ -22,22 +27,44 @@ pub trait Query {
     /// # Errors
     /// When the store fails.
     fn rows(&mut self, sql: &str) -> Result<Vec<Vec<Option<String>>>, String>;
+
+    /// Runs `sql` and hands each row to `row` as it is read. The default collects [`Query::rows`] first; the
+    /// embedded store streams.
+    ///
+    /// # Errors
+    /// When the store fails.
+    fn scan(&mut self, sql: &str, row: &mut dyn FnMut(&[Cell<'_>])) -> Result<(), String> {
+        for values in self.rows(sql)? {
+            let cells: Vec<Cell<'_>> = values.iter().map(|v| v.as_deref().map_or(Cell::Null, Cell::Text)).collect();
+            row(&cells);
+        }
+        Ok(())
+    }
 }
 
 /// Opens `url` for reading.
 ///
 /// # Errors
 /// When it cannot be reached.
-pub fn connect(url: &StoreUrl) -> Result<Box<dyn Query>, String> {
+pub fn connect(url: &StoreUrl) -> Result<Box<dyn Query + Send>, String> {
     Ok(match url {
         StoreUrl::Sqlite(path) => {
-            let conn = rusqlite::Connection::open_with_flags(path, rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY)
-                .map_err(|error| format!("cannot open {}: {error}", path.display()))?;
+            let conn = rusqlite::Connection::open_with_flags(
+                path,
+                // One thread uses the connection: no mutex around every column read (15 % of a scan's time).
+                rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY | rusqlite::OpenFlags::SQLITE_OPEN_NO_MUTEX,
+            )
+            .map_err(|error| format!("cannot open {}: {error}", path.display()))?;
             Box::new(SqliteQuery(conn))
         }
         StoreUrl::Postgres(url) => {
             let config: postgres::Config = url.parse().map_err(|error| format!("--store: {error}"))?;
-            Box::new(PostgresQuery(config.connect(postgres::NoTls).map_err(|error| format!("postgres: {error}"))?))
+            let mut client = config.connect(postgres::NoTls).map_err(|error| format!("postgres: {error}"))?;
+            // The report's queries have a hundred aggregates each: compiling them (PostgreSQL's JIT, on by default
+            // where it is installed) took as long as running them over a million rows. A server without JIT
+            // refuses the setting: that is fine too.
+            let _ = client.batch_execute("SET jit = off");
+            Box::new(PostgresQuery(client))
         }
         StoreUrl::Clickhouse(url) => {
             Box::new(ClickhouseQuery(crate::store::clickhouse::ClickhouseStore::new(url).map_err(|e| e.0)?))
@@ -70,6 +97,24 @@ impl Query for SqliteQuery {
             );
         }
         Ok(out)
+    }
+
+    fn scan(&mut self, sql: &str, row: &mut dyn FnMut(&[Cell<'_>])) -> Result<(), String> {
+        let mut statement = self.0.prepare(sql).map_err(|error| format!("sqlite: {error}: {sql}"))?;
+        let width = statement.column_count();
+        let mut rows = statement.query([]).map_err(|error| format!("sqlite: {error}"))?;
+        while let Some(values) = rows.next().map_err(|error| format!("sqlite: {error}"))? {
+            let mut cells = Vec::with_capacity(width);
+            for i in 0..width {
+                cells.push(match values.get_ref(i) {
+                    Ok(rusqlite::types::ValueRef::Integer(n)) => Cell::Integer(n),
+                    Ok(rusqlite::types::ValueRef::Text(t)) => std::str::from_utf8(t).map_or(Cell::Null, Cell::Text),
+                    _ => Cell::Null,
+                });
+            }
+            row(&cells);
+        }
+        Ok(())
     }
 }
 
@@ -134,6 +179,227 @@ pub struct Report {
     pub charts: Vec<Chart>,
 }
 
+/// The columns that get a chart of their own: every field but the anonymous ids (one bar per install would say
+/// nothing and show the ids).
+fn charted(table: &EventTable) -> impl Iterator<Item = &Column> {
+    table
+        .columns
+        .iter()
+        .filter(|column| !column.path.is_empty())
+        .filter(|column| !["install_id", "session_id", "project_id"].contains(&column.name.as_str()))
+        .filter(|column| !not_charted(column))
+}
+
+/// A map or a union is stored as the JSON object sent, one per event: the report names it instead of charting it.
+fn not_charted(column: &Column) -> bool {
+    matches!(column.ty, ColumnType::Map(_) | ColumnType::Union(_))
+}
+
+/// Whether a count is charted by power-of-two buckets (`0`, `1`, `2–3`, `4–7`, …) rather than by value: when it
+/// may exceed 16 and the schema does not list its values.
+fn bucketed(column: &Column) -> bool {
+    matches!(&column.ty, ColumnType::Integer { max, values: None } if *max > 16)
+}
+
+/// The values a small count can take (its listed values, or 0 to its maximum).
+fn small_domain(column: &Column) -> Vec<u64> {
+    match &column.ty {
+        ColumnType::Integer { values: Some(values), .. } => values.clone(),
+        ColumnType::Integer { max, values: None } => (0..=*max).collect(),
+        _ => Vec::new(),
+    }
+}
+
+/// The thresholds `2^k` of a bucketed count: every power of two up to its maximum that a stored (signed 64-bit)
+/// value can reach.
+fn thresholds(column: &Column) -> Vec<i64> {
+    let max = match &column.ty {
+        ColumnType::Integer { max, .. } => *max,
+        _ => 0,
+    };
+    (0..63).map(|k| 1i64 << k).take_while(|t| (*t as u64) <= max).collect()
+}
+
+/// The bucket of a count: 0 below 1, else its bit length (`1` → 1, `2–3` → 2, `4–7` → 3, …).
+fn bucket_of(value: i64) -> usize {
+    if value < 1 { 0 } else { 64 - value.leading_zeros() as usize }
+}
+
+fn bucket_label(bucket: usize) -> String {
+    match bucket {
+        0 => "0".into(),
+        1 => "1".into(),
+        b => format!("{}–{}", 1u64 << (b - 1), (1u128 << b) - 1),
+    }
+}
+
+/// The date of a day number (days since 1970-01-01), as `YYYY-MM-DD` (Howard Hinnant's `civil_from_days`).
+fn date(day: i64) -> String {
+    let z = day + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1_460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = doy - (153 * mp + 2) / 5 + 1;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 };
+    let y = yoe + era * 400 + i64::from(m <= 2);
+    format!("{y:04}-{m:02}-{d:02}")
+}
+
+/// One value of a row read by [`Query::scan`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Cell<'a> {
+    /// NULL.
+    Null,
+    /// An integer.
+    Integer(i64),
+    /// Text (or a number written as text, from stores that answer in text).
+    Text(&'a str),
+}
+
+impl Cell<'_> {
+    fn integer(self) -> Option<i64> {
+        match self {
+            Self::Integer(n) => Some(n),
+            Self::Text(text) => text.parse().ok(),
+            Self::Null => None,
+        }
+    }
+}
+
+/// What one field's chart counts.
+#[derive(Debug)]
+enum FieldTally {
+    /// Events per variant of an enum or element of a set, in the model's order (a stored name the model does
+    /// not list, which a migrated table cannot hold, would go to the map).
+    Variants(Vec<String>, Vec<u64>, HashMap<String, u64>),
+    /// Events per value (text), by label.
+    Values(HashMap<String, u64>),
+    /// Events per value of a small count.
+    Numbers(BTreeMap<i64, u64>),
+    /// Events per power-of-two bucket of a count.
+    Buckets(Box<[u64; 65]>),
+    /// Events where the bool is true, and where it is present.
+    Bool { yes: u64, known: u64 },
+}
+
+impl FieldTally {
+    fn new(column: &Column) -> Self {
+        match &column.ty {
+            ColumnType::Bool => Self::Bool { yes: 0, known: 0 },
+            ColumnType::Integer { .. } if bucketed(column) => Self::Buckets(Box::new([0; 65])),
+            ColumnType::Integer { .. } => Self::Numbers(BTreeMap::new()),
+            ColumnType::Enum(variants) | ColumnType::EnumSet(variants) => {
+                Self::Variants(variants.clone(), vec![0; variants.len()], HashMap::new())
+            }
+            // Maps and unions are not charted (see `charted`); were one tallied, it would be by whole value.
+            ColumnType::Text | ColumnType::Map(_) | ColumnType::Union(_) => Self::Values(HashMap::new()),
+        }
+    }
+
+    fn add_value(&mut self, value: &str, n: u64) {
+        let values = match self {
+            Self::Variants(names, counts, other) => match names.iter().position(|name| name == value) {
+                Some(index) => {
+                    counts[index] += n;
+                    return;
+                }
+                None => other,
+            },
+            Self::Values(values) => values,
+            _ => return,
+        };
+        match values.get_mut(value) {
+            Some(count) => *count += n,
+            None => {
+                values.insert(value.to_owned(), n);
+            }
+        }
+    }
+
+    /// Counts one stored value (the embedded store's scan).
+    fn add(&mut self, column: &Column, cell: Cell<'_>) {
+        if cell == Cell::Null {
+            return;
+        }
+        match self {
+            Self::Bool { yes, known } => {
+                *known += 1;
+                *yes += u64::from(matches!(cell, Cell::Integer(1) | Cell::Text("1" | "t" | "true")));
+            }
+            Self::Buckets(buckets) => {
+                if let Some(value) = cell.integer() {
+                    buckets[bucket_of(value)] += 1;
+                }
+            }
+            Self::Numbers(numbers) => {
+                if let Some(value) = cell.integer() {
+                    *numbers.entry(value).or_default() += 1;
+                }
+            }
+            Self::Values(_) | Self::Variants(..) => match (cell, &column.ty) {
+                // A set, stored as a JSON array of variant names: one count per element.
+                (Cell::Text(json), ColumnType::EnumSet(_)) => match serde_json::from_str::<Vec<&str>>(json) {
+                    Ok(items) => items.into_iter().for_each(|item| self.add_value(item, 1)),
+                    Err(_) => serde_json::from_str::<Vec<String>>(json)
+                        .unwrap_or_default()
+                        .iter()
+                        .for_each(|item| self.add_value(item, 1)),
+                },
+                (Cell::Text(text), _) => self.add_value(text, 1),
+                (Cell::Integer(n), _) => self.add_value(&n.to_string(), 1),
+                (Cell::Null, _) => {}
+            },
+        }
+    }
+
+    /// The chart's bars and unit.
+    fn bars(self) -> (Vec<(String, f64)>, &'static str) {
+        match self {
+            Self::Bool { yes, known } => {
+                let share = if known == 0 { 0.0 } else { 100.0 * yes as f64 / known as f64 };
+                (vec![("true".into(), share), ("false".into(), if known == 0 { 0.0 } else { 100.0 - share })], "% true")
+            }
+            Self::Buckets(buckets) => (
+                buckets
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, n)| **n > 0)
+                    .map(|(bucket, n)| (bucket_label(bucket), *n as f64))
+                    .collect(),
+                "events",
+            ),
+            Self::Numbers(numbers) => {
+                (top(numbers.into_iter().map(|(v, n)| (v.to_string(), n as f64)).collect(), 15, "values"), "events")
+            }
+            Self::Variants(names, counts, other) => {
+                Self::Values(other.into_iter().chain(names.into_iter().zip(counts)).collect()).bars()
+            }
+            Self::Values(values) => (
+                top(values.into_iter().filter(|(_, n)| *n > 0).map(|(v, n)| (v, n as f64)).collect(), 15, "values"),
+                "events",
+            ),
+        }
+    }
+}
+
+/// Everything the report needs from one event table.
+#[derive(Debug)]
+struct TableTally {
+    /// Events per day (days since 1970-01-01, UTC).
+    days: BTreeMap<i64, u64>,
+    /// One per [`charted`] column, in its order.
+    fields: Vec<FieldTally>,
+}
+
+/// Distinct installs per day and per SDK version, over every table.
+#[derive(Debug, Default)]
+struct Installs {
+    per_day: BTreeMap<i64, u64>,
+    per_version: Vec<(String, f64)>,
+}
+
 /// `FROM t` with the dialect's way to read each row once (ClickHouse: `FINAL` collapses a batch stored twice).
 fn from(dialect: Dialect, table: &EventTable) -> String {
     match dialect {
@@ -142,37 +408,281 @@ fn from(dialect: Dialect, table: &EventTable) -> String {
     }
 }
 
+/// The day (days since 1970-01-01, UTC) of the received time.
 fn day_expr(dialect: Dialect) -> &'static str {
     match dialect {
-        Dialect::Sqlite => "date(received_at, 'unixepoch')",
-        Dialect::Postgres => "to_char(to_timestamp(received_at) AT TIME ZONE 'UTC', 'YYYY-MM-DD')",
-        Dialect::Clickhouse => "toString(toDate(received_at))",
+        Dialect::Clickhouse => "intDiv(toUInt32(received_at), 86400)",
+        _ => "(received_at / 86400)",
     }
 }
 
-/// The histogram bucket of a count: the value itself for small or bucketed counts, else powers of two
-/// (`0`, `1`, `2-3`, `4-7`, …), written as a `CASE` every dialect runs.
-fn bucket_expr(column: &Column) -> (String, bool) {
-    let name = quote_ident(&column.name);
-    match &column.ty {
-        ColumnType::Integer { max, values } if values.is_some() || *max <= 16 => (name, false),
-        _ => {
-            let mut case = format!("CASE WHEN {name} < 1 THEN 0");
-            for bit in 0..63 {
-                let _ = write!(case, " WHEN {name} < {} THEN {}", 1u64 << (bit + 1), bit + 1);
+/// The embedded store: one scan of the table, counted here as the rows are read (SQLite runs in this process,
+/// so reading a row costs what evaluating an aggregate on it would, and one pass serves every chart and the
+/// install counts).
+fn scan_table(query: &mut dyn Query, table: &EventTable) -> Result<(TableTally, InstallSets), String> {
+    let mut sets = InstallSets::default();
+    let InstallSets { per_day: day_installs, per_version: version_installs } = &mut sets;
+    let columns: Vec<&Column> = charted(table).collect();
+    let mut tally = TableTally { days: BTreeMap::new(), fields: columns.iter().map(|c| FieldTally::new(c)).collect() };
+    let mut names = vec!["received_at".to_owned(), "install_id".to_owned(), "sdk_version".to_owned()];
+    names.extend(columns.iter().map(|column| quote_ident(&column.name)));
+    let sql = format!("SELECT {} FROM {}", names.join(", "), from(query.dialect(), table));
+    // The rows of a batch are stored one after the other: most rows have the install, day and version of
+    // the row before, already counted.
+    let mut last: (i64, String, String) = (i64::MIN, String::new(), String::new());
+    query.scan(&sql, &mut |row| {
+        let day = row[0].integer().unwrap_or(0).div_euclid(86_400);
+        *tally.days.entry(day).or_default() += 1;
+        let repeated = matches!((row[1], row[2]), (Cell::Text(install), Cell::Text(version))
+            if last.0 == day && last.1 == install && last.2 == version);
+        if !repeated && let Cell::Text(install) = row[1] {
+            last = (day, install.to_owned(), String::new());
+            if let Cell::Text(version) = row[2] {
+                last.2 = version.to_owned();
             }
-            case.push_str(" ELSE 64 END");
-            (case, true)
+            let installs = day_installs.entry(day).or_default();
+            if !installs.contains(install) {
+                installs.insert(install.to_owned());
+            }
+            if let Cell::Text(version) = row[2] {
+                let installs = match version_installs.get_mut(version) {
+                    Some(installs) => installs,
+                    None => version_installs.entry(version.to_owned()).or_default(),
+                };
+                if !installs.contains(install) {
+                    installs.insert(install.to_owned());
+                }
+            }
+        }
+        for ((field, column), cell) in tally.fields.iter_mut().zip(&columns).zip(&row[3..]) {
+            field.add(column, *cell);
+        }
+    })?;
+    Ok((tally, sets))
+}
+
+/// Distinct installs per day and per SDK version, as sets (one table's, merged with the others').
+#[derive(Debug, Default)]
+struct InstallSets {
+    per_day: BTreeMap<i64, HashSet<String>>,
+    per_version: HashMap<String, HashSet<String>>,
+}
+
+impl InstallSets {
+    fn merge(&mut self, other: Self) {
+        for (day, installs) in other.per_day {
+            self.per_day.entry(day).or_default().extend(installs);
+        }
+        for (version, installs) in other.per_version {
+            self.per_version.entry(version).or_default().extend(installs);
+        }
+    }
+
+    fn counts(self) -> Installs {
+        Installs {
+            per_day: self.per_day.into_iter().map(|(day, installs)| (day, installs.len() as u64)).collect(),
+            per_version: self.per_version.into_iter().map(|(v, installs)| (v, installs.len() as f64)).collect(),
         }
     }
 }
 
-fn bucket_label(bucket: u32) -> String {
-    match bucket {
-        0 => "0".into(),
-        1 => "1".into(),
-        b => format!("{}–{}", 1u64 << (b - 1), (1u128 << b) - 1),
+/// `count of rows where cond`, in the dialect.
+fn count_if(dialect: Dialect, condition: &str) -> String {
+    match dialect {
+        Dialect::Clickhouse => format!("countIf({condition})"),
+        _ => format!("count(*) FILTER (WHERE {condition})"),
     }
+}
+
+/// The server stores: one scan of the table with conditional aggregation (one column per enum variant, set
+/// element, small count's value, bucket threshold and bool), grouped by day, and one for its text columns.
+fn aggregate_table(query: &mut dyn Query, table: &EventTable) -> Result<TableTally, String> {
+    let dialect = query.dialect();
+    let day = day_expr(dialect);
+    let columns: Vec<&Column> = charted(table).collect();
+    let mut select = vec![day.to_owned(), "count(*)".to_owned()];
+    for column in &columns {
+        let name = quote_ident(&column.name);
+        let literal = |text: &str| quote_text_in(dialect, text);
+        match &column.ty {
+            ColumnType::Enum(variants) => {
+                select.extend(variants.iter().map(|v| count_if(dialect, &format!("{name} = {}", literal(v)))));
+            }
+            ColumnType::EnumSet(variants) => select.extend(variants.iter().map(|v| {
+                count_if(
+                    dialect,
+                    &match dialect {
+                        Dialect::Clickhouse => format!("has(CAST({name} AS Array(String)), {})", literal(v)),
+                        _ => format!("{} = ANY({name})", literal(v)),
+                    },
+                )
+            })),
+            ColumnType::Bool => {
+                let yes = match dialect {
+                    Dialect::Clickhouse => format!("{name} = 1"),
+                    _ => name.clone(),
+                };
+                select.push(count_if(dialect, &yes));
+                select.push(format!("count({name})"));
+            }
+            ColumnType::Integer { .. } if bucketed(column) => {
+                select.push(format!("count({name})"));
+                select.extend(thresholds(column).iter().map(|t| count_if(dialect, &format!("{name} >= {t}"))));
+            }
+            ColumnType::Integer { .. } => {
+                select.extend(small_domain(column).iter().map(|v| count_if(dialect, &format!("{name} = {v}"))));
+            }
+            ColumnType::Text | ColumnType::Map(_) | ColumnType::Union(_) => {}
+        }
+    }
+    let rows = query.rows(&format!("SELECT {} FROM {} GROUP BY {day}", select.join(", "), from(dialect, table)))?;
+    let mut tally = TableTally { days: BTreeMap::new(), fields: columns.iter().map(|c| FieldTally::new(c)).collect() };
+    for row in &rows {
+        let mut cells = row.iter().map(|cell| cell.as_deref().and_then(|v| v.parse::<u64>().ok()).unwrap_or(0));
+        let day_number = row.first().and_then(|d| d.as_deref()).and_then(|d| d.parse().ok()).unwrap_or(0);
+        cells.next();
+        *tally.days.entry(day_number).or_default() += cells.next().unwrap_or(0);
+        for (field, column) in tally.fields.iter_mut().zip(&columns) {
+            match (&column.ty, &mut *field) {
+                (ColumnType::Enum(variants) | ColumnType::EnumSet(variants), field) => {
+                    for variant in variants {
+                        field.add_value(variant, cells.next().unwrap_or(0));
+                    }
+                }
+                (ColumnType::Bool, FieldTally::Bool { yes, known }) => {
+                    *yes += cells.next().unwrap_or(0);
+                    *known += cells.next().unwrap_or(0);
+                }
+                (ColumnType::Integer { .. }, FieldTally::Buckets(buckets)) => {
+                    let known = cells.next().unwrap_or(0);
+                    let at_least: Vec<u64> = thresholds(column).iter().map(|_| cells.next().unwrap_or(0)).collect();
+                    // Bucket 0 is below 1; bucket b (from 1) is from 2^(b-1) up to 2^b.
+                    buckets[0] += known - at_least.first().copied().unwrap_or(0).min(known);
+                    for (k, n) in at_least.iter().enumerate() {
+                        buckets[k + 1] += n - at_least.get(k + 1).copied().unwrap_or(0).min(*n);
+                    }
+                }
+                (ColumnType::Integer { .. }, FieldTally::Numbers(numbers)) => {
+                    for value in small_domain(column) {
+                        let n = cells.next().unwrap_or(0);
+                        if n > 0 {
+                            *numbers.entry(value as i64).or_default() += n;
+                        }
+                    }
+                }
+                _ => {}
+            }
+        }
+    }
+    // The text columns (versions): one more scan, every column's distribution at once.
+    let texts: Vec<usize> =
+        columns.iter().enumerate().filter(|(_, c)| c.ty == ColumnType::Text).map(|(i, _)| i).collect();
+    if !texts.is_empty() && tally.days.values().any(|n| *n > 0) {
+        let sql = match dialect {
+            Dialect::Clickhouse => {
+                let inner: Vec<String> = texts
+                    .iter()
+                    .enumerate()
+                    .map(|(i, c)| {
+                        format!("CAST({} AS Nullable(String)) AS report_text_{i}", quote_ident(&columns[*c].name))
+                    })
+                    .collect();
+                let pairs: Vec<String> = (0..texts.len()).map(|i| format!("({i}, report_text_{i})")).collect();
+                format!(
+                    "SELECT report_kv.1 AS report_k, report_kv.2 AS report_v, count() FROM (SELECT {} FROM {}) \
+                     ARRAY JOIN [{}] AS report_kv WHERE report_v IS NOT NULL GROUP BY report_k, report_v",
+                    inner.join(", "),
+                    from(dialect, table),
+                    pairs.join(", ")
+                )
+            }
+            _ => {
+                let names: Vec<String> = texts.iter().map(|c| quote_ident(&columns[*c].name)).collect();
+                let which: Vec<String> = names
+                    .iter()
+                    .enumerate()
+                    .map(|(i, n)| format!("CASE WHEN GROUPING({n}) = 0 THEN {i} END"))
+                    .collect();
+                let sets: Vec<String> = names.iter().map(|n| format!("({n})")).collect();
+                format!(
+                    "SELECT COALESCE({}) AS k, COALESCE({}) AS v, count(*) FROM {} GROUP BY GROUPING SETS ({})",
+                    which.join(", "),
+                    names.iter().map(|n| format!("{n}::TEXT")).collect::<Vec<_>>().join(", "),
+                    from(dialect, table),
+                    sets.join(", ")
+                )
+            }
+        };
+        for row in query.rows(&sql)? {
+            let (Some(k), Some(v), Some(n)) =
+                (row.first().cloned().flatten(), row.get(1).cloned().flatten(), row.get(2).cloned().flatten())
+            else {
+                continue;
+            };
+            if let (Ok(k), Ok(n)) = (k.parse::<usize>(), n.parse::<u64>())
+                && let Some(field) = texts.get(k).and_then(|c| tally.fields.get_mut(*c))
+            {
+                field.add_value(&v, n);
+            }
+        }
+    }
+    Ok(tally)
+}
+
+/// Installs per day and per SDK version, from a server store: one query over every table.
+fn aggregate_installs(query: &mut dyn Query, model: &Model) -> Result<Installs, String> {
+    let dialect = query.dialect();
+    let day = day_expr(dialect);
+    let sql = match dialect {
+        Dialect::Clickhouse => {
+            let union: Vec<String> = model
+                .tables
+                .iter()
+                .map(|t| {
+                    format!(
+                        "SELECT toString({day}) AS report_day, install_id AS report_install, sdk_version AS report_version FROM {}",
+                        from(dialect, t)
+                    )
+                })
+                .collect();
+            format!(
+                "SELECT report_kv.1 AS report_k, report_kv.2 AS report_v, uniqExact(report_install) FROM ({}) ARRAY JOIN \
+                 [('d', report_day), ('v', report_version)] AS report_kv GROUP BY report_k, report_v",
+                union.join(" UNION ALL ")
+            )
+        }
+        _ => {
+            let union: Vec<String> = model
+                .tables
+                .iter()
+                .map(|t| {
+                    format!(
+                        "SELECT {day} AS d, install_id AS i, sdk_version AS v FROM {} GROUP BY 1, 2, 3",
+                        from(dialect, t)
+                    )
+                })
+                .collect();
+            // Each table reduced to its distinct (day, install, version), once (a CTE used twice is materialized),
+            // then two hash aggregates; `count(DISTINCT …)` over grouping sets sorts the whole union instead.
+            format!(
+                "WITH u AS ({}) SELECT 'd', d::TEXT, count(*) FROM (SELECT DISTINCT d, i FROM u) AS x GROUP BY d \
+                 UNION ALL SELECT 'v', v, count(*) FROM (SELECT DISTINCT v, i FROM u) AS y GROUP BY v",
+                union.join(" UNION ALL ")
+            )
+        }
+    };
+    let mut installs = Installs::default();
+    for row in query.rows(&sql)? {
+        let n = number(row.get(2).and_then(Option::as_ref));
+        match (row.first().and_then(Option::as_deref), row.get(1).and_then(Option::as_deref)) {
+            (Some("d"), Some(day)) => {
+                installs.per_day.insert(day.parse().unwrap_or(0), n as u64);
+            }
+            (Some("v"), Some(version)) => installs.per_version.push((version.to_owned(), n)),
+            _ => {}
+        }
+    }
+    Ok(installs)
 }
 
 fn number(value: Option<&String>) -> f64 {
@@ -204,171 +714,155 @@ fn field_doc(bundle: &Value, key: &str, path: &[String]) -> String {
     doc.unwrap_or_default().to_owned()
 }
 
-/// Runs the report's queries.
+/// One unit of the report's work, for one connection.
+#[derive(Debug, Clone, Copy)]
+enum Job {
+    /// The charts of one event table (index in the model).
+    Table(usize),
+    /// The installs per day and per version (server stores; SQLite counts them in its table scans).
+    Installs,
+}
+
+/// What a [`Job`] found.
+#[derive(Debug)]
+enum Found {
+    Table(usize, TableTally, InstallSets),
+    Installs(Installs),
+}
+
+fn jobs(dialect: Dialect, model: &Model) -> Vec<Job> {
+    // The installs query reads every table: first, so the tables' queries run beside it.
+    let mut jobs = if dialect == Dialect::Sqlite { Vec::new() } else { vec![Job::Installs] };
+    jobs.extend((0..model.tables.len()).map(Job::Table));
+    jobs
+}
+
+fn run(query: &mut dyn Query, model: &Model, job: Job) -> Result<Found, String> {
+    Ok(match (job, query.dialect()) {
+        (Job::Installs, _) => Found::Installs(aggregate_installs(query, model)?),
+        (Job::Table(index), Dialect::Sqlite) => {
+            let (tally, sets) = scan_table(query, &model.tables[index])?;
+            Found::Table(index, tally, sets)
+        }
+        (Job::Table(index), _) => {
+            Found::Table(index, aggregate_table(query, &model.tables[index])?, InstallSets::default())
+        }
+    })
+}
+
+/// Reads the store through one connection and lays the report out.
 ///
 /// # Errors
 /// When a query fails.
 pub fn build(query: &mut dyn Query, model: &Model, bundle: &Value) -> Result<Report, String> {
-    let dialect = query.dialect();
-    let day = day_expr(dialect);
-    let mut report = Report::default();
-    // Events per day per event, and the totals: one query over every table.
-    let per_day: Vec<String> = model
-        .tables
-        .iter()
-        .map(|t| {
-            format!(
-                "SELECT '{} v{}' AS event, {day} AS day, count(*) AS n FROM {} GROUP BY {day}",
-                t.event,
-                t.version,
-                from(dialect, t)
-            )
-        })
-        .collect();
-    let rows =
-        query.rows(&format!("SELECT event, day, n FROM ({}) AS u ORDER BY event, day", per_day.join(" UNION ALL ")))?;
-    let mut days: Vec<String> = rows.iter().filter_map(|r| r[1].clone()).collect();
-    days.sort();
-    days.dedup();
-    for table in &model.tables {
-        let name = format!("{} v{}", table.event, table.version);
-        let mine: Vec<&Vec<Option<String>>> = rows.iter().filter(|r| r[0].as_deref() == Some(name.as_str())).collect();
-        let total: f64 = mine.iter().map(|r| number(r[2].as_ref())).sum();
-        report.totals.push((name.clone(), total as u64));
-        if total > 0.0 {
-            report.charts.push(Chart {
-                title: format!("{name} · events per day"),
-                caption: table.doc.clone(),
-                bars: mine.iter().map(|r| (r[1].clone().unwrap_or_default(), number(r[2].as_ref()))).collect(),
-                unit: "events",
-            });
+    let found =
+        jobs(query.dialect(), model).into_iter().map(|job| run(query, model, job)).collect::<Result<Vec<_>, _>>()?;
+    Ok(assemble(model, bundle, found))
+}
+
+/// Reads the store through `connections` connections at once (the tables are independent: each connection takes
+/// the next one; a server store, or SQLite's readers in WAL mode, answer them side by side) and lays the report
+/// out. The same report as [`build`].
+///
+/// # Errors
+/// When a connection cannot be opened or a query fails.
+pub fn build_concurrently(url: &StoreUrl, model: &Model, bundle: &Value, connections: usize) -> Result<Report, String> {
+    let queries = (0..connections.max(1)).map(|_| connect(url)).collect::<Result<Vec<_>, _>>()?;
+    let dialect = queries[0].dialect();
+    let jobs = jobs(dialect, model);
+    let next = std::sync::atomic::AtomicUsize::new(0);
+    let found: Vec<Result<Vec<Found>, String>> = std::thread::scope(|scope| {
+        let handles: Vec<_> = queries
+            .into_iter()
+            .map(|mut query| {
+                let (jobs, next) = (&jobs, &next);
+                scope.spawn(move || {
+                    let mut found = Vec::new();
+                    while let Some(job) = jobs.get(next.fetch_add(1, std::sync::atomic::Ordering::Relaxed)) {
+                        found.push(run(query.as_mut(), model, *job)?);
+                    }
+                    Ok(found)
+                })
+            })
+            .collect();
+        handles.into_iter().map(|h| h.join().unwrap_or_else(|_| Err("a report thread panicked".into()))).collect()
+    });
+    let mut all = Vec::new();
+    for part in found {
+        all.extend(part?);
+    }
+    Ok(assemble(model, bundle, all))
+}
+
+/// Lays the report out from what the jobs found.
+fn assemble(model: &Model, bundle: &Value, found: Vec<Found>) -> Report {
+    let mut tallies: Vec<Option<TableTally>> = model.tables.iter().map(|_| None).collect();
+    let mut sets = InstallSets::default();
+    let mut counted = None;
+    for item in found {
+        match item {
+            Found::Table(index, tally, table_sets) => {
+                tallies[index] = Some(tally);
+                sets.merge(table_sets);
+            }
+            Found::Installs(installs) => counted = Some(installs),
         }
     }
-    // Active installs per day and SDK versions, over every table.
-    let installs: Vec<String> = model
-        .tables
-        .iter()
-        .map(|t| format!("SELECT {day} AS day, install_id, sdk_version FROM {}", from(dialect, t)))
-        .collect();
-    let union = installs.join(" UNION ALL ");
-    let rows =
-        query.rows(&format!("SELECT day, count(DISTINCT install_id) FROM ({union}) AS u GROUP BY day ORDER BY day"))?;
-    report.charts.insert(
-        0,
-        Chart {
-            title: "Active installs per day".into(),
-            caption: "Distinct install ids that sent at least one event that day (UTC), over every event.".into(),
-            bars: rows.iter().map(|r| (r[0].clone().unwrap_or_default(), number(r[1].as_ref()))).collect(),
-            unit: "installs",
-        },
-    );
-    let rows = query.rows(&format!(
-        "SELECT sdk_version, count(DISTINCT install_id) AS n FROM ({union}) AS u GROUP BY sdk_version ORDER BY n DESC"
-    ))?;
-    report.charts.insert(
-        1,
-        Chart {
-            title: "SDK version adoption".into(),
-            caption: "Distinct installs per SDK version, over the whole period stored.".into(),
-            bars: top(
-                rows.iter().map(|r| (r[0].clone().unwrap_or_default(), number(r[1].as_ref()))).collect(),
-                15,
-                "versions",
-            ),
-            unit: "installs",
-        },
-    );
-    // One chart per field.
-    for table in &model.tables {
-        let key = format!("{}.v{}", table.event, table.version);
-        let total = report.totals.iter().find(|(n, _)| *n == format!("{} v{}", table.event, table.version));
-        if total.is_none_or(|(_, n)| *n == 0) {
+    let installs = counted.unwrap_or_else(|| sets.counts());
+    let tallies = tallies.into_iter().map(|t| t.unwrap_or(TableTally { days: BTreeMap::new(), fields: Vec::new() }));
+    let mut report = Report::default();
+    report.charts.push(Chart {
+        title: "Active installs per day".into(),
+        caption: "Distinct install ids that sent at least one event that day (UTC), over every event.".into(),
+        bars: installs.per_day.iter().map(|(day, n)| (date(*day), *n as f64)).collect(),
+        unit: "installs",
+    });
+    report.charts.push(Chart {
+        title: "SDK version adoption".into(),
+        caption: "Distinct installs per SDK version, over the whole period stored.".into(),
+        bars: top(installs.per_version, 15, "versions"),
+        unit: "installs",
+    });
+    let mut field_charts = Vec::new();
+    for (table, tally) in model.tables.iter().zip(tallies) {
+        let name = format!("{} v{}", table.event, table.version);
+        let total: u64 = tally.days.values().sum();
+        report.totals.push((name.clone(), total));
+        if total == 0 {
             continue;
         }
-        for column in &table.columns {
-            if column.path.is_empty() || ["install_id", "session_id", "project_id"].contains(&column.name.as_str()) {
-                continue;
-            }
-            let name = quote_ident(&column.name);
-            let source = from(dialect, table);
-            let (sql, unit) = match &column.ty {
-                ColumnType::Enum(_) => (
-                    format!(
-                        "SELECT {name}, count(*) AS n FROM {source} WHERE {name} IS NOT NULL GROUP BY {name} ORDER BY n DESC"
-                    ),
-                    "events",
-                ),
-                ColumnType::EnumSet(_) => (
-                    match dialect {
-                        Dialect::Sqlite => format!(
-                            "SELECT j.value, count(*) AS n FROM {source}, json_each({name}) AS j GROUP BY j.value ORDER BY n DESC"
-                        ),
-                        Dialect::Postgres => format!(
-                            "SELECT v, count(*) AS n FROM {source}, unnest({name}) AS v GROUP BY v ORDER BY n DESC"
-                        ),
-                        Dialect::Clickhouse => format!(
-                            "SELECT toString(arrayJoin({name})) AS v, count() AS n FROM {source} GROUP BY v ORDER BY n DESC"
-                        ),
-                    },
-                    "events",
-                ),
-                ColumnType::Bool => (
-                    match dialect {
-                        Dialect::Postgres => format!(
-                            "SELECT 100.0 * sum(CASE WHEN {name} THEN 1 ELSE 0 END) / count({name}) FROM {source} WHERE {name} IS NOT NULL"
-                        ),
-                        _ => {
-                            format!("SELECT 100.0 * sum({name}) / count({name}) FROM {source} WHERE {name} IS NOT NULL")
-                        }
-                    },
-                    "% true",
-                ),
-                ColumnType::Integer { .. } => {
-                    let (bucket, _) = bucket_expr(column);
-                    (
-                        format!(
-                            "SELECT {bucket} AS b, count(*) AS n FROM {source} WHERE {name} IS NOT NULL GROUP BY b ORDER BY b"
-                        ),
-                        "events",
-                    )
-                }
-                ColumnType::Text => (
-                    format!(
-                        "SELECT {name}, count(*) AS n FROM {source} WHERE {name} IS NOT NULL GROUP BY {name} ORDER BY n DESC"
-                    ),
-                    "events",
-                ),
-            };
-            let rows = query.rows(&sql)?;
-            let bars: Vec<(String, f64)> = match &column.ty {
-                ColumnType::Bool => {
-                    let share = number(rows.first().and_then(|r| r[0].as_ref()));
-                    vec![
-                        ("true".into(), share),
-                        (
-                            "false".into(),
-                            if rows.first().and_then(|r| r[0].as_ref()).is_some() { 100.0 - share } else { 0.0 },
-                        ),
-                    ]
-                }
-                ColumnType::Integer { .. } if bucket_expr(column).1 => {
-                    rows.iter().map(|r| (bucket_label(number(r[0].as_ref()) as u32), number(r[1].as_ref()))).collect()
-                }
-                _ => top(
-                    rows.iter().map(|r| (r[0].clone().unwrap_or_default(), number(r[1].as_ref()))).collect(),
-                    15,
-                    "values",
-                ),
-            };
-            report.charts.push(Chart {
-                title: format!("{} v{} · {}", table.event, table.version, column.name),
+        report.charts.push(Chart {
+            title: format!("{name} · events per day"),
+            caption: table.doc.clone(),
+            bars: tally.days.iter().filter(|(_, n)| **n > 0).map(|(day, n)| (date(*day), *n as f64)).collect(),
+            unit: "events",
+        });
+        let key = format!("{}.v{}", table.event, table.version);
+        for (column, field) in charted(table).zip(tally.fields) {
+            let (bars, unit) = field.bars();
+            field_charts.push(Chart {
+                title: format!("{name} · {}", column.name),
                 caption: field_doc(bundle, &key, &column.path),
                 bars,
                 unit,
             });
         }
+        // Said, not skipped silently.
+        for column in table.columns.iter().filter(|column| not_charted(column)) {
+            field_charts.push(Chart {
+                title: format!("{name} · {}", column.name),
+                caption: format!(
+                    "Not charted: a map or a union, stored as the JSON object sent (query the column's keys and \
+                     values directly). {}",
+                    field_doc(bundle, &key, &column.path)
+                ),
+                bars: Vec::new(),
+                unit: "events",
+            });
+        }
     }
-    Ok(report)
+    report.charts.extend(field_charts);
+    report
 }
 
 /// The report as plain-text tables.
@@ -417,33 +911,34 @@ fn top(mut bars: Vec<(String, f64)>, keep: usize, what: &str) -> Vec<(String, f6
     bars
 }
 
-/// One horizontal bar chart, as inline SVG that scales to its container.
+/// One horizontal bar chart, as inline SVG that scales to its container: each bar under its label, the count at
+/// its end. The drawing is 360 units wide, about a phone's width in CSS pixels, so its text is 13–14 px on a phone
+/// (a wider drawing shrinks below legible there) and at most about 18 px where the chart reaches its 30rem cap.
 fn svg(chart: &Chart) -> String {
-    let row = 22;
-    let label_width = 190;
-    let width = 520;
-    let height = row * chart.bars.len().max(1) + 8;
+    let row = 40;
+    let width = 360;
+    let value_room = 70;
+    let height = row * chart.bars.len().max(1) + 4;
     let max = chart.bars.iter().map(|(_, v)| *v).fold(0.0_f64, f64::max).max(1.0);
     let mut out = format!(
-        "<svg viewBox=\"0 0 {width} {height}\" width=\"100%\" style=\"max-width:40rem\" role=\"img\" aria-label=\"{}\" \
+        "<svg viewBox=\"0 0 {width} {height}\" width=\"100%\" style=\"max-width:30rem\" role=\"img\" aria-label=\"{}\" \
          xmlns=\"http://www.w3.org/2000/svg\">",
         escape(&chart.title)
     );
     for (i, (label, value)) in chart.bars.iter().enumerate() {
-        let y = i * row + 4;
-        let bar = ((width - label_width - 90) as f64 * value / max).round().max(if *value > 0.0 { 1.0 } else { 0.0 });
+        let y = i * row;
+        let bar = ((width - value_room) as f64 * value / max).round().max(if *value > 0.0 { 1.0 } else { 0.0 });
         let shown = if chart.unit == "% true" { format!("{value:.1} %") } else { format!("{value:.0}") };
         let _ = write!(
             out,
-            "<text x=\"{}\" y=\"{}\" text-anchor=\"end\" font-size=\"13\">{}</text>\
-             <rect x=\"{label_width}\" y=\"{y}\" width=\"{bar}\" height=\"{}\" fill=\"#3b6ea8\"/>\
-             <text x=\"{}\" y=\"{}\" font-size=\"12\">{shown}</text>",
-            label_width - 6,
+            "<text x=\"0\" y=\"{}\" font-size=\"14\">{}</text>\
+             <rect x=\"0\" y=\"{}\" width=\"{bar}\" height=\"14\" fill=\"#3b6ea8\"/>\
+             <text x=\"{}\" y=\"{}\" font-size=\"13\">{shown}</text>",
             y + 15,
-            escape(&shorten(label, 24)),
-            row - 6,
-            label_width as f64 + bar + 4.0,
-            y + 15,
+            escape(&shorten(label, 44)),
+            y + 20,
+            bar + 4.0,
+            y + 32,
         );
     }
     out.push_str("</svg>");

@@ -93,9 +93,9 @@ fn report_renders_every_chart_in_text_html_and_a_real_browser() {
         eprintln!("screenshot: {}", shot.display());
     }
 
-    for (var, fresh) in [
-        ("TELEMETRY_TEST_POSTGRES_URL", fresh_postgres as fn(&str, &str) -> String),
-        ("TELEMETRY_TEST_CLICKHOUSE_URL", fresh_clickhouse),
+    for (var, fresh, drop) in [
+        ("TELEMETRY_TEST_POSTGRES_URL", fresh_postgres as fn(&str, &str) -> String, drop_postgres as fn(&str)),
+        ("TELEMETRY_TEST_CLICKHOUSE_URL", fresh_clickhouse, drop_clickhouse),
     ] {
         let Some(url) = server_url(var, "report over PostgreSQL and ClickHouse") else { continue };
         let url = fresh(&url, "report");
@@ -107,6 +107,7 @@ fn report_renders_every_chart_in_text_html_and_a_real_browser() {
             "the report from {var} differs from SQLite's at line {first:?}: {:?}",
             first.map(|i| (text.lines().nth(i), other.lines().nth(i)))
         );
+        drop(&url);
     }
 }
 

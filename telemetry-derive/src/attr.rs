@@ -308,20 +308,33 @@ impl VariantAttrs {
     }
 }
 
-/// `sample_rate = 0.1` as parts per million (rounded, at least one, so a rate is never silently zero); `None`
-/// after reporting a rate that is not above 0 and at most 1.
+/// `sample_rate = 0.1` as parts per million (rounded to the nearest); `None` after reporting a rate that is not a
+/// number above 0 and at most 1 (`f64::NAN` and `INFINITY` included), or that is below one in a million: it would
+/// round to zero, and raising it to one in a million would silently send a thousand times `1e-9`.
 fn parse_sample_rate(cx: &mut Ctxt, meta: &ParseNestedMeta<'_>) -> syn::Result<Option<u32>> {
-    let lit: Lit = meta.value()?.parse()?;
-    let rate = match &lit {
-        Lit::Float(f) => f.base10_parse::<f64>().ok(),
-        Lit::Int(i) => i.base10_parse::<u8>().ok().map(f64::from),
+    // An expression, not a literal: `f64::NAN` or `-0.5` then get this message rather than "expected literal".
+    let value: Expr = meta.value()?.parse()?;
+    let rate = match &value {
+        Expr::Lit(ExprLit { lit: Lit::Float(f), .. }) => f.base10_parse::<f64>().ok(),
+        Expr::Lit(ExprLit { lit: Lit::Int(i), .. }) => i.base10_parse::<u8>().ok().map(f64::from),
         _ => None,
     };
     match rate {
-        Some(rate) if rate > 0.0 && rate <= 1.0 => Ok(Some(((rate * 1e6).round() as u32).max(1))),
+        Some(rate) if rate > 0.0 && rate <= 1.0 => {
+            let per_million = (rate * 1e6).round();
+            if per_million < 1.0 {
+                cx.error_spanned_by(
+                    &value,
+                    "sample_rate is at least 0.000001 (one occurrence in a million, the finest rate the client \
+                     applies); a smaller rate cannot be kept, so write 0.000001 or stop sending the event",
+                );
+                return Ok(None);
+            }
+            Ok(Some(per_million as u32))
+        }
         _ => {
             cx.error_spanned_by(
-                &lit,
+                &value,
                 "sample_rate is the fraction of occurrences sent, a number above 0 and at most 1 (e.g. \
                  `sample_rate = 0.1` sends one in ten)",
             );

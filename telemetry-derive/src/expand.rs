@@ -120,18 +120,32 @@ fn set_element(ty: &syn::Type) -> Option<&syn::Type> {
     }
 }
 
+/// The key type of a field written `BTreeMap<K, V>` (or `Option<BTreeMap<K, V>>`), as far as the syntax shows.
+fn map_key(ty: &syn::Type) -> Option<&syn::Type> {
+    let syn::Type::Path(path) = ty else { return None };
+    let last = path.path.segments.last()?;
+    let syn::PathArguments::AngleBracketed(args) = &last.arguments else { return None };
+    let Some(syn::GenericArgument::Type(inner)) = args.args.first() else { return None };
+    match last.ident.to_string().as_str() {
+        "BTreeMap" if args.args.len() == 2 => Some(inner),
+        "Option" => map_key(inner),
+        _ => None,
+    }
+}
+
 /// `const _: () = set_element::<E>();` for each set field, spanned at `E`: a set of an enum that is not `Ord`
-/// fails at the field, saying which derives a set enum needs, instead of where a set is built.
+/// fails at the field, saying which derives a set enum needs, instead of where a set is built. Likewise
+/// `map_key::<K>()` for each map field, spanned at `K`: a key that is not an `Ord` `TelemetryEnum` is named there.
 fn set_element_checks(model: &Struct<'_>) -> Vec<TokenStream> {
-    model
-        .fields
-        .iter()
-        .filter_map(|field| set_element(field.ty))
-        .map(|elem| {
-            let at = krate_at(model.attrs.krate.as_ref(), elem.span());
-            quote_spanned!(elem.span()=> const _: () = #at::__private::set_element::<#elem>();)
-        })
-        .collect()
+    let sets = model.fields.iter().filter_map(|field| set_element(field.ty)).map(|elem| {
+        let at = krate_at(model.attrs.krate.as_ref(), elem.span());
+        quote_spanned!(elem.span()=> const _: () = #at::__private::set_element::<#elem>();)
+    });
+    let maps = model.fields.iter().filter_map(|field| map_key(field.ty)).map(|key| {
+        let at = krate_at(model.attrs.krate.as_ref(), key.span());
+        quote_spanned!(key.span()=> const _: () = #at::__private::map_key::<#key>();)
+    });
+    sets.chain(maps).collect()
 }
 
 /// `.__with_bounds(&[FieldBound { field: i, bound }, ...])` for the bounded fields, or nothing: bounds are listed
@@ -318,7 +332,81 @@ fn expand_struct(model: &Struct<'_>) -> TokenStream {
     }
 }
 
+/// The group type a variant carries (`Failure(Info)`), if any; the variant was checked to carry at most one.
+fn variant_group<'a>(variant: &ast::Variant<'a>) -> Option<&'a syn::Type> {
+    match variant.fields {
+        syn::Fields::Unnamed(fields) => fields.unnamed.first().map(|field| &field.ty),
+        _ => None,
+    }
+}
+
+/// An enum with a variant that carries a group: a `TelemetryUnion`, sent as `{"kind": "<variant>", <group fields>}`.
+/// Each group type is checked (`TelemetryGroup`) at its own tokens.
+fn expand_union(model: &Enum<'_>) -> TokenStream {
+    let krate = krate(model.attrs.krate.as_ref());
+    let ident = &model.input.ident;
+    let type_name = ast::unraw(ident);
+    let doc = doc_tokens(model.attrs.krate.as_ref(), model.doc.as_ref(), &format!("enum `{ident}`"));
+    let variants = model.variants.iter().map(|variant| {
+        let name = model.wire_name(variant);
+        let doc = doc_tokens(
+            model.attrs.krate.as_ref(),
+            variant.doc.as_ref(),
+            &format!("variant `{}` of `{ident}`", variant.ident),
+        );
+        let group = match variant_group(variant) {
+            Some(ty) => {
+                let at = krate_at(model.attrs.krate.as_ref(), ty.span());
+                quote_spanned!(ty.span()=> ::core::option::Option::Some(<#ty as #at::TelemetryGroup>::META_REF))
+            }
+            None => quote!(::core::option::Option::None),
+        };
+        quote!(#krate::UnionVariantMeta::__derived(#name, #doc, #group))
+    });
+    let arms = model.variants.iter().enumerate().map(|(index, variant)| {
+        let name = variant.ident;
+        match variant_group(variant) {
+            // Spanned at the group type, like its `META_REF` above: a type that is not a group is reported there.
+            Some(ty) => quote_spanned!(ty.span()=> Self::#name(group) => variant.with_group(#index, group),),
+            None => quote!(Self::#name => variant.fieldless(#index),),
+        }
+    });
+    let decode_variants = model.variants.iter().map(|variant| {
+        let name = variant.ident;
+        match variant_group(variant) {
+            Some(ty) => quote!(#name(#ty)),
+            None => quote!(#name),
+        }
+    });
+    quote! {
+        #[doc(hidden)]
+        const _: () = {
+            static __TELEMETRY_META: #krate::UnionMeta =
+                #krate::UnionMeta::__derived(#type_name, #doc, &[#(#variants),*]);
+            #[automatically_derived]
+            impl #krate::TelemetryUnion for #ident {
+                const META: #krate::UnionMeta = __TELEMETRY_META;
+                const META_REF: &'static #krate::UnionMeta = &__TELEMETRY_META;
+                #[inline]
+                fn visit(&self, variant: &mut #krate::UnionVariant<'_, '_>) {
+                    match self {
+                        #(#arms)*
+                    }
+                }
+            }
+            #[automatically_derived]
+            impl #krate::DerivedKind for #ident {
+                type Shape = #krate::UnionShape;
+            }
+        };
+        #krate::impl_decode!(union #ident { #(#decode_variants),* });
+    }
+}
+
 fn expand_enum(model: &Enum<'_>) -> TokenStream {
+    if model.variants.iter().any(|variant| variant_group(variant).is_some()) {
+        return expand_union(model);
+    }
     let krate = krate(model.attrs.krate.as_ref());
     let ident = &model.input.ident;
     let type_name = ast::unraw(ident);
@@ -368,13 +456,36 @@ fn expand_enum(model: &Enum<'_>) -> TokenStream {
 /// After an error in an enum (an undocumented variant, a bad name, a data variant…): a minimal impl, so every use
 /// of the enum as a field type-checks and the user sees the real error alone, not one more "not a collectable
 /// kind" at each use. It needs `Copy` like any `TelemetryEnum`: an enum that lacks it gets that error too, which
-/// it would get anyway once the first is fixed. None for a generic enum, which no impl could cover.
+/// it would get anyway once the first is fixed (an enum with a data variant gets a `TelemetryUnion` stand-in
+/// instead, which needs no `Copy`). None for a generic enum, which no impl could cover.
 fn fallback_enum(input: &DeriveInput, krate_path: Option<&syn::Path>) -> TokenStream {
     if !input.generics.params.is_empty() {
         return TokenStream::new();
     }
     let krate = krate(krate_path);
     let ident = &input.ident;
+    // An enum with a variant that carries data was meant as a tagged union: its stand-in is a union, which needs
+    // no `Copy` (a union's groups are rarely `Copy`).
+    let union_like = matches!(&input.data, syn::Data::Enum(data) if data.variants.iter().any(|v| !v.fields.is_empty()));
+    if union_like {
+        return quote! {
+            const _: () = {
+                static __TELEMETRY_META: #krate::UnionMeta = #krate::UnionMeta::new(
+                    "Invalid",
+                    "(does not compile)",
+                    &[#krate::UnionVariantMeta::new("Invalid", "(does not compile)", ::core::option::Option::None)],
+                );
+                impl #krate::TelemetryUnion for #ident {
+                    const META: #krate::UnionMeta = __TELEMETRY_META;
+                    const META_REF: &'static #krate::UnionMeta = &__TELEMETRY_META;
+                    fn visit(&self, _: &mut #krate::UnionVariant<'_, '_>) {}
+                }
+                impl #krate::DerivedKind for #ident {
+                    type Shape = #krate::UnionShape;
+                }
+            };
+        };
+    }
     quote! {
         const _: () = {
             static __TELEMETRY_META: #krate::EnumMeta = #krate::EnumMeta::new(

@@ -3,8 +3,9 @@
 //! `use telemetry_schema::{TelemetryEnum, TelemetryEvent, TelemetryGroup};`.
 //!
 //! Every event, field, group and variant needs a doc comment (it is what the disclosure page shows), and every
-//! field must be a collectable kind (`bool`, an unsigned count, a `Duration`, a `Version`, a `TelemetryEnum`, an
-//! `Option` or a `BTreeSet` of those, a `TelemetryGroup`); anything else is a compile error at the field.
+//! field must be a collectable kind (`bool`, an unsigned count, a `Duration`, a `Version`, a random `FlowId`, a
+//! `TelemetryEnum`, an `Option` of those, a `BTreeSet<E>` or `BTreeMap<E, T>` keyed by a `TelemetryEnum`, a
+//! `TelemetryGroup`); anything else is a compile error at the field.
 //!
 //! ```
 //! use std::collections::BTreeSet;
@@ -84,8 +85,14 @@
 //! dropped), and the same checks run while compiling: a blank text, or one with a hidden or direction-changing
 //! character, is an error at the attribute that names the item and the code point.
 //!
-//! A `BTreeSet<E>` field needs `E: Ord`, so a set enum derives `Clone, Copy, PartialEq, Eq, PartialOrd, Ord,
-//! TelemetryEnum`. `#[serde(...)]` is refused with an explanation: the toolkit has its own serializer.
+//! A `BTreeSet<E>` or `BTreeMap<E, T>` field needs `E: Ord`, so a set or key enum derives `Clone, Copy, PartialEq,
+//! Eq, PartialOrd, Ord, TelemetryEnum`. A map's value cannot be an `Option` (leave the key out instead).
+//!
+//! An enum deriving `TelemetryEnum` whose variants are fieldless or carry one `TelemetryGroup` each
+//! (`Failure(FailureInfo)`) is a tagged union (`telemetry_schema::TelemetryUnion`): sent as an object holding the
+//! variant's name under `"kind"` and the group's fields; a group with a field named `kind` does not compile.
+//!
+//! `#[serde(...)]` is refused with an explanation: the toolkit has its own serializer.
 
 // How the derives are built: each runs in stages, one per file, like `thiserror` and `serde_derive`: `ast` turns
 // `syn` input into the crate's model (reading attributes through `attr`), `valid` checks the rules that need the
@@ -156,9 +163,9 @@ pub fn derive_telemetry_enum(input: TokenStream) -> TokenStream {
 /// The enum derives `Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Debug` and `TelemetryEnum` (so it can
 /// be the element of a `BTreeSet` field); other attributes written before it, doc comment included, are kept.
 /// Each variant's name is made from the value's name: its runs of letters and digits, each starting with a
-/// capital (`next/image` → `NextImage`, `gpt-5.5` → `Gpt5_5`, `2025-11` → `V2025_11`). A line without a
-/// sentence, an invalid or repeated name, two names that make the same variant, or an empty list is a compile
-/// error that names the file and line.
+/// capital (`next/image` → `NextImage`, `gpt-5.5` → `Gpt5_5`, `2025-11` → `V2025_11`, `self` → `Self_`). A
+/// line without a sentence, an invalid or repeated name, two names that make the same variant, or an empty list
+/// is a compile error that names the file and line. A byte order mark at the start of the file is skipped.
 #[proc_macro]
 pub fn telemetry_enum_from_list(input: TokenStream) -> TokenStream {
     let input = parse_macro_input!(input as list::ListInput);

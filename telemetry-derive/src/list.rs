@@ -62,6 +62,8 @@ pub(crate) fn parse_list(text: &str) -> Result<Vec<Entry>, Vec<(usize, String)>>
     let mut problems = Vec::new();
     let mut by_wire: BTreeMap<String, usize> = BTreeMap::new();
     let mut by_ident: BTreeMap<String, (usize, String)> = BTreeMap::new();
+    // A byte order mark at the start says how the file is encoded (Windows editors write one); it is not text.
+    let text = text.strip_prefix('\u{FEFF}').unwrap_or(text);
     for (index, raw) in text.split('\n').enumerate() {
         let line = index + 1;
         let raw = raw.strip_suffix('\r').unwrap_or(raw);
@@ -135,7 +137,8 @@ pub(crate) fn parse_list(text: &str) -> Result<Vec<Entry>, Vec<(usize, String)>>
 /// The variant identifier for a wire name: the runs of ASCII letters and digits, each starting with a capital,
 /// joined (`next/image` → `NextImage`, `image/avif` → `ImageAvif`, `mcp/get_errors` → `McpGetErrors`); two runs
 /// of digits keep a `_` between them (`gpt-5.5` → `Gpt5_5`), and a name starting with a digit gets a `V`
-/// (`2025-11` → `V2025_11`). `None` when there is no letter or digit, or the result would be the keyword `Self`.
+/// (`2025-11` → `V2025_11`); `self` becomes `Self_`, since `Self` is a keyword. `None` when there is no letter or
+/// digit.
 pub(crate) fn identifier(wire: &str) -> Option<String> {
     let mut out = String::new();
     for run in wire.split(|c: char| !c.is_ascii_alphanumeric()).filter(|run| !run.is_empty()) {
@@ -151,10 +154,16 @@ pub(crate) fn identifier(wire: &str) -> Option<String> {
     if out.starts_with(|c: char| c.is_ascii_digit()) {
         out.insert(0, 'V');
     }
-    (!out.is_empty() && out != "Self").then_some(out)
+    if out == "Self" {
+        out.push('_');
+    }
+    (!out.is_empty()).then_some(out)
 }
 
 /// Where the list is: relative to the directory of the file that calls the macro, as for `include_str!`.
+/// Always absolute: Cargo gives the compiler the sources of a workspace's crates as paths relative to its working
+/// directory (`tests/tests/x.rs`), which is right for reading here but would be read again relative to the calling
+/// file by the `include_bytes!` that tracks the list.
 fn resolve(path: &str) -> PathBuf {
     let path = Path::new(path);
     if path.is_absolute() {
@@ -165,9 +174,13 @@ fn resolve(path: &str) -> PathBuf {
         // No source file (e.g. code made by another tool): the crate's root, as Cargo runs the compiler there.
         std::env::var_os("CARGO_MANIFEST_DIR").map(PathBuf::from)
     });
-    match base {
+    let resolved = match base {
         Some(base) => base.join(path),
         None => path.to_owned(),
+    };
+    match std::env::current_dir() {
+        Ok(cwd) if resolved.is_relative() => cwd.join(resolved),
+        _ => resolved,
     }
 }
 
@@ -303,7 +316,7 @@ mod tests {
         ] {
             assert_eq!(identifier(wire).as_deref(), Some(ident), "{wire}");
         }
-        assert_eq!(identifier("self"), None);
+        assert_eq!(identifier("self").as_deref(), Some("Self_"));
         assert_eq!(identifier("-/-"), None);
     }
 
@@ -322,6 +335,32 @@ mod tests {
             }
         );
         assert_eq!((entries[1].ident.as_str(), entries[1].line), ("Circleci", 4));
+    }
+
+    /// Editors on Windows may save UTF-8 with a byte order mark: it is how the file is encoded, not a value.
+    #[test]
+    fn a_byte_order_mark_at_the_start_is_not_part_of_the_first_line() {
+        for text in ["\u{FEFF}# CI services\r\ncircleci CircleCI.\r\n", "\u{FEFF}circleci CircleCI.\n"] {
+            let entries = parse_list(text).unwrap_or_else(|problems| panic!("{text:?}: {problems:?}"));
+            assert_eq!(entries.iter().map(|e| e.wire.as_str()).collect::<Vec<_>>(), ["circleci"]);
+        }
+        // Anywhere else it is a hidden character like any other.
+        let problems = parse_list("circleci CircleCI.\n\u{FEFF}travis Travis CI.\n").unwrap_err();
+        assert_eq!(problems[0].0, 2);
+        assert!(problems[0].1.contains("U+FEFF"), "{}", problems[0].1);
+    }
+
+    /// `self` is a real value (self-hosted) and a valid wire name; its variant cannot be the keyword `Self`.
+    #[test]
+    fn a_value_named_self_gets_a_variant_that_is_not_the_keyword() {
+        let entries = parse_list("self Self-hosted.\nSelf-hosted Also self-hosted.\n")
+            .unwrap_or_else(|problems| panic!("{problems:?}"));
+        let idents: Vec<&str> = entries.iter().map(|e| e.ident.as_str()).collect();
+        assert_eq!(idents, ["Self_", "SelfHosted"]);
+        // Two spellings of it still collide, with the message that says so.
+        let problems = parse_list("self Self-hosted.\nSELF Self-hosted again.\nSelf_ Once more.\n").unwrap_err();
+        assert_eq!(problems.iter().map(|(line, _)| *line).collect::<Vec<_>>(), [3], "{problems:?}");
+        assert!(problems[0].1.contains("both become the variant `Self_`"), "{}", problems[0].1);
     }
 
     #[test]

@@ -3,7 +3,7 @@
 //!
 //! A message here is a hard error, so it must never fire for a type that could be collectable. Only shapes that
 //! can never be collectable qualify: primitives, references, arrays, tuples, trait objects, any generic type but
-//! `Option` and `BTreeSet` (a collectable user type cannot be generic), and names from `std` and well-known crates
+//! `Option`, `BTreeSet` and `BTreeMap` (a collectable user type cannot be generic), and names from `std` and well-known crates
 //! that nobody gives a telemetry enum. An ambiguous name like `Value` or `Path` is only matched with its crate path
 //! (`serde_json::Value`); written bare, it is left to the trait bound, whose message is general but never wrong.
 
@@ -65,6 +65,7 @@ fn explain_path<'a>(ty: &'a Type, path: &'a TypePath) -> Option<(&'a Type, Strin
             return explain(inner);
         }
         "BTreeSet" => return inner.and_then(explain),
+        "BTreeMap" => return explain_btree_map(&last.arguments),
         "Box" | "Rc" | "Arc" => {
             return match inner {
                 Some(Type::Path(p)) if p.path.is_ident("str") => Some((
@@ -90,6 +91,37 @@ fn explain_path<'a>(ty: &'a Type, path: &'a TypePath) -> Option<(&'a Type, Strin
     let qualified = path.path.segments.len() > 1 || !matches!(last.arguments, PathArguments::None);
     let message = message_for(&name, qualified)?;
     Some((ty, format!("`{}` cannot be a telemetry field: it {message}", shown_name(path))))
+}
+
+/// `BTreeMap<K, V>`: collectable when `K` is a `TelemetryEnum` and `V` a collectable kind other than `Option`. Only
+/// what can never be either is refused here: a key or value that [`explain`] refuses, or an `Option` value.
+fn explain_btree_map(arguments: &PathArguments) -> Option<(&Type, String)> {
+    let PathArguments::AngleBracketed(args) = arguments else { return None };
+    let mut types = args.args.iter().filter_map(|arg| match arg {
+        GenericArgument::Type(ty) => Some(ty),
+        _ => None,
+    });
+    let (key, value) = (types.next()?, types.next()?);
+    if let Some((key, why)) = explain(key) {
+        return Some((
+            key,
+            format!(
+                "the key of a telemetry `BTreeMap` must be an enum deriving TelemetryEnum, so that every key is a \
+                 known, documented name; {why}"
+            ),
+        ));
+    }
+    if let Type::Path(p) = value
+        && p.path.segments.last().is_some_and(|s| s.ident == "Option")
+    {
+        return Some((
+            value,
+            "the value of a telemetry `BTreeMap` cannot be an `Option`: a key without a value is left out of the \
+             map, so `Some(None)` and a missing key would look the same; leave the key out instead"
+                .to_owned(),
+        ));
+    }
+    explain(value)
 }
 
 /// The type as the user wrote it, without generic arguments' spacing noise: `Cow<str>`, `serde_json::Value`.
@@ -126,9 +158,9 @@ fn message_for(name: &str, qualified: bool) -> Option<&'static str> {
             "is a collection, whose length and order can encode anything; send a count, or a BTreeSet of a \
              TelemetryEnum for which known options are present",
         ),
-        "HashMap" | "BTreeMap" | "IndexMap" => Some(
-            "is a map, whose keys and values are unconstrained; use a struct deriving TelemetryGroup with one \
-             documented field per known key",
+        "HashMap" | "IndexMap" => Some(
+            "is a map whose keys are unconstrained; use a `BTreeMap` keyed by an enum deriving TelemetryEnum (the \
+             known keys), or a struct deriving TelemetryGroup with one documented field per known key",
         ),
         "SystemTime" => Some(
             "is a timestamp, which can be joined with other data to identify a person; the server records when an \

@@ -17,17 +17,34 @@ fn sampled_field<'m, 'a>(model: &'m Struct<'a>) -> Option<(usize, &'m Field<'a>)
 /// `sample_by` names a field of the event, and the event has no event-wide `sample_rate` besides.
 pub(crate) fn check(cx: &mut Ctxt, model: &Struct<'_>) {
     let Some(by) = &model.attrs.sample_by else { return };
-    if sampled_field(model).is_none() {
-        let names: Vec<String> = model.fields.iter().map(|f| format!("`{}`", ast::unraw(f.ident))).collect();
-        let fields = if names.is_empty() { "it has none".to_owned() } else { format!("it has {}", names.join(", ")) };
-        cx.error_at(
-            by.span,
-            format_args!(
-                "`sample_by` names {:?}, which is not a field of `{}` ({fields}); name the enum field whose value \
-                 sets the rate",
-                by.value, model.input.ident
-            ),
-        );
+    let renamed = model.fields.iter().find(|f| model.wire_name(f) == by.value);
+    match (sampled_field(model), renamed) {
+        (Some(_), _) => {}
+        // The page shows the name a field is sent under; say which field that is when it is what was written.
+        (None, Some(field)) => {
+            let rust = ast::unraw(field.ident);
+            cx.error_at(
+                by.span,
+                format_args!(
+                    "`sample_by` takes the field's Rust name: {:?} is the name `{rust}` is sent under; write \
+                     `sample_by = \"{rust}\"`",
+                    by.value
+                ),
+            );
+        }
+        (None, None) => {
+            let names: Vec<String> = model.fields.iter().map(|f| format!("`{}`", ast::unraw(f.ident))).collect();
+            let fields =
+                if names.is_empty() { "it has none".to_owned() } else { format!("it has {}", names.join(", ")) };
+            cx.error_at(
+                by.span,
+                format_args!(
+                    "`sample_by` names {:?}, which is not a field of `{}` ({fields}); name the enum field whose \
+                     value sets the rate",
+                    by.value, model.input.ident
+                ),
+            );
+        }
     }
     if model.attrs.sample_per_million.is_some() {
         cx.error_at(

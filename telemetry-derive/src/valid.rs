@@ -108,15 +108,28 @@ pub(crate) fn check_enum(cx: &mut Ctxt, model: &Enum<'_>) {
     }
     let mut seen = BTreeMap::new();
     for variant in &model.variants {
-        if !matches!(variant.fields, Fields::Unit) {
-            cx.error_spanned_by(
+        // A variant is fieldless, or carries exactly one unnamed field: a `TelemetryGroup` (checked by its trait
+        // bound, at the field's type), sent beside the variant's name.
+        match variant.fields {
+            Fields::Unit => {}
+            Fields::Unnamed(fields) if fields.unnamed.len() == 1 => {}
+            Fields::Unnamed(_) => cx.error_spanned_by(
                 variant.fields,
                 format_args!(
-                    "variant `{}` carries data: a telemetry enum is sent as its variant name only, so a variant \
-                     cannot have fields; make a separate field (or a TelemetryGroup) for that data",
-                    variant.ident
+                    "variant `{}` carries several values: a variant of a telemetry enum carries at most one \
+                     struct deriving TelemetryGroup, as `{}(Info)`; put the values in that group's documented fields",
+                    variant.ident, variant.ident
                 ),
-            );
+            ),
+            Fields::Named(_) => cx.error_spanned_by(
+                variant.fields,
+                format_args!(
+                    "variant `{}` has named fields, which have no docs for the disclosure page: a variant of a \
+                     telemetry enum carries at most one struct deriving TelemetryGroup, as `{}(Info)`; move the \
+                     fields into that group, each with a doc comment",
+                    variant.ident, variant.ident
+                ),
+            ),
         }
         if variant.doc.is_none() {
             cx.error_spanned_by(

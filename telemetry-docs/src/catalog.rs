@@ -181,32 +181,71 @@ fn fields(fields: &[FieldMeta], bounds: &[FieldBound], bits: &dyn Fn(usize) -> f
             ("kind_text", Json::String(kind.describe_plain_bounded(&field.kind(), &bound))),
             ("required", Json::Bool(field.is_required())),
         ];
-        let buckets = || bound.scale().attribute().map_or(Json::Null, |scale| Json::String(scale.to_owned()));
-        match kind {
-            Kind::Count(width) => {
-                entries.push(("max", Json::Number(bound.largest(width.max()))));
-                entries.push(("buckets", buckets()));
-            }
-            Kind::DurationMillis => {
-                entries.push(("max", Json::Number(bound.largest(u64::MAX))));
-                entries.push(("buckets", buckets()));
-            }
-            Kind::Version => {
-                let precision = bound.precision().attribute().map_or(Json::Null, |p| Json::String(p.to_owned()));
-                entries.push(("precision", precision));
-                let capped = bound.precision() != Precision::Full && bound.max().is_some();
-                entries.push(("max", if capped { Json::Number(bound.part_max()) } else { Json::Null }));
-            }
-            Kind::Enum(meta) | Kind::EnumSet(meta) => entries.push(("values", values(meta))),
-            Kind::Group(group) => {
-                entries.push(("fields", self::fields(group.fields(), group.bounds(), &|i| group.field_bits(i))?));
-            }
-            Kind::Bool => {}
+        if let (Kind::Map(keys, _), Some(value)) = (kind, kind.value()) {
+            // A map: its keys, then what its values' kind would carry as a field (`max`, `values`, `fields`, …),
+            // so the compatibility gate compares a map's values with the rules of their kind.
+            entries.push(("keys", values(keys)));
+            entries.push(("value_kind", Json::String(kind_name(value).to_owned())));
+            kind_entries(value, &bound, &mut entries)?;
+        } else {
+            kind_entries(kind, &bound, &mut entries)?;
         }
         entries.push(("payload_bits", Json::Fraction(F64(bits(index)))));
         out.push(Json::Object(entries));
     }
     Ok(Json::Array(out))
+}
+
+/// What a field of `kind` carries besides its name, doc and kind: bounds, values, nested fields.
+fn kind_entries(kind: Kind, bound: &Bound, entries: &mut Vec<(&'static str, Json)>) -> Result<(), GenerateError> {
+    let buckets = || bound.scale().attribute().map_or(Json::Null, |scale| Json::String(scale.to_owned()));
+    match kind {
+        Kind::Count(width) => {
+            entries.push(("max", Json::Number(bound.largest(width.max()))));
+            entries.push(("buckets", buckets()));
+        }
+        Kind::DurationMillis => {
+            entries.push(("max", Json::Number(bound.largest(u64::MAX))));
+            entries.push(("buckets", buckets()));
+        }
+        Kind::Version => {
+            let precision = bound.precision().attribute().map_or(Json::Null, |p| Json::String(p.to_owned()));
+            entries.push(("precision", precision));
+            let capped = bound.precision() != Precision::Full && bound.max().is_some();
+            entries.push(("max", if capped { Json::Number(bound.part_max()) } else { Json::Null }));
+        }
+        Kind::Enum(meta) | Kind::EnumSet(meta) => entries.push(("values", values(meta))),
+        Kind::Group(group) => {
+            entries.push(("fields", self::fields(group.fields(), group.bounds(), &|i| group.field_bits(i))?));
+        }
+        // A map of maps: the inner map's keys and values, one level down.
+        Kind::Map(keys, _) => {
+            let mut inner = vec![("keys", values(keys))];
+            if let Some(value) = kind.value() {
+                inner.push(("value_kind", Json::String(kind_name(value).to_owned())));
+                kind_entries(value, bound, &mut inner)?;
+            }
+            entries.push(("value", Json::Object(inner)));
+        }
+        // A union: its cases as `values` (compared like an enum's), each with its group's `fields`.
+        Kind::Union(meta) => {
+            let mut cases = Vec::new();
+            for variant in meta.variants() {
+                let mut case = vec![
+                    ("name", Json::String(variant.name().to_owned())),
+                    ("doc", Json::String(variant.doc().to_owned())),
+                ];
+                if let Some(group) = variant.group() {
+                    case.push(("fields", self::fields(group.fields(), group.bounds(), &|i| group.field_bits(i))?));
+                }
+                cases.push(Json::Object(case));
+            }
+            entries.push(("tag", Json::String(telemetry_schema::UNION_TAG.to_owned())));
+            entries.push(("values", Json::Array(cases)));
+        }
+        Kind::Bool | Kind::FlowId => {}
+    }
+    Ok(())
 }
 
 fn values(meta: &EnumMeta) -> Json {
@@ -232,5 +271,8 @@ fn kind_name(kind: Kind) -> &'static str {
         Kind::Enum(_) => "enum",
         Kind::EnumSet(_) => "enum_set",
         Kind::Group(_) => "group",
+        Kind::Map(..) => "map",
+        Kind::FlowId => "flow_id",
+        Kind::Union(_) => "union",
     }
 }

@@ -43,6 +43,10 @@ pub enum ChangeKind {
     VariantRemoved(String),
     /// A new value of an enum or enum set.
     VariantAdded(String),
+    /// A key of a map is gone: a map that held it is refused.
+    KeyRemoved(String),
+    /// A new key of a map: every old map is still valid.
+    KeyAdded(String),
     /// The largest value allowed went down (or a bound appeared where there was none).
     MaxLowered {
         /// The old bound, `None` when there was none.
@@ -87,6 +91,7 @@ impl ChangeKind {
             Self::AddedOptional
                 | Self::BecameOptional
                 | Self::VariantAdded(_)
+                | Self::KeyAdded(_)
                 | Self::MaxRaised { .. }
                 | Self::BucketsRemoved { .. }
         )
@@ -104,6 +109,8 @@ impl fmt::Display for ChangeKind {
             Self::KindChanged { from, to } => write!(f, "kind changed from {from} to {to}"),
             Self::VariantRemoved(name) => write!(f, "value `{name}` removed (or renamed)"),
             Self::VariantAdded(name) => write!(f, "value `{name}` added"),
+            Self::KeyRemoved(name) => write!(f, "map key `{name}` removed (or renamed)"),
+            Self::KeyAdded(name) => write!(f, "map key `{name}` added"),
             Self::MaxLowered { from: Some(from), to } => write!(f, "max lowered from {from} to {to}"),
             Self::MaxLowered { from: None, to } => write!(f, "max {to} added (it had none)"),
             Self::MaxRaised { from, to: Some(to) } => write!(f, "max raised from {from} to {to}"),
@@ -185,6 +192,27 @@ fn diff_field(path: &str, before: &Value, after: &Value, out: &mut Vec<Change>) 
         push(ChangeKind::KindChanged { from: kind_before.to_owned(), to: kind_after.to_owned() });
         return;
     }
+    // A map: its values' kind first (nothing else compares across kinds), then its keys, like an enum's values;
+    // the rest of the entry describes its values with their kind's rules.
+    let (value_before, value_after) = (text(before, "value_kind"), text(after, "value_kind"));
+    if value_before != value_after {
+        let shown = |kind: Option<&str>| kind.map_or_else(|| kind_before.to_owned(), |k| format!("map of {k}"));
+        push(ChangeKind::KindChanged { from: shown(value_before), to: shown(value_after) });
+        return;
+    }
+    let keys = |field: &Value| -> Vec<String> {
+        fields(field.get("keys").unwrap_or(&Value::Null))
+            .into_iter()
+            .filter_map(|key| text(key, "name").map(str::to_owned))
+            .collect()
+    };
+    let (keys_before, keys_after) = (keys(before), keys(after));
+    for name in keys_before.iter().filter(|name| !keys_after.contains(name)) {
+        push(ChangeKind::KeyRemoved(name.clone()));
+    }
+    for name in keys_after.iter().filter(|name| !keys_before.contains(name)) {
+        push(ChangeKind::KeyAdded(name.clone()));
+    }
     let max = |field: &Value| field.get("max").and_then(Value::as_u64);
     match (max(before), max(after)) {
         (Some(from), Some(to)) if to < from => push(ChangeKind::MaxLowered { from: Some(from), to }),
@@ -219,6 +247,19 @@ fn diff_field(path: &str, before: &Value, after: &Value, out: &mut Vec<Change>) 
     }
     if let (Some(inner_before), Some(inner_after)) = (before.get("fields"), after.get("fields")) {
         diff_fields(&format!("{path}."), inner_before, inner_after, out);
+    }
+    // The fields of each case of a union that both sides have.
+    for case in fields(before.get("values").unwrap_or(&Value::Null)) {
+        let name = text(case, "name").unwrap_or_default();
+        let after_case = find(&fields(after.get("values").unwrap_or(&Value::Null)), name);
+        if let (Some(inner_before), Some(inner_after)) = (case.get("fields"), after_case.and_then(|c| c.get("fields")))
+        {
+            diff_fields(&format!("{path}.{name}."), inner_before, inner_after, out);
+        }
+    }
+    // The values of a map of maps.
+    if let (Some(inner_before), Some(inner_after)) = (before.get("value"), after.get("value")) {
+        diff_field(&format!("{path}.*"), inner_before, inner_after, out);
     }
 }
 
@@ -400,5 +441,65 @@ mod tests {
             ["field `project.pages`: removed (or renamed)", "field `project.kind`: value `site` added"]
         );
         assert_eq!(incompatible(&old, &new).len(), 1);
+    }
+
+    fn map(name: &str, keys: &[&str], value_kind: &str, extra: Value) -> Value {
+        let keys: Vec<Value> = keys.iter().map(|k| json!({"name": k, "doc": "A key."})).collect();
+        let mut field = json!({"name": name, "kind": "map", "required": true, "keys": keys, "value_kind": value_kind});
+        field.as_object_mut().unwrap().extend(extra.as_object().unwrap().clone());
+        field
+    }
+
+    #[test]
+    fn adding_a_map_key_is_compatible_and_removing_one_is_not() {
+        let old = map("enabled", &["github", "google"], "bool", json!({}));
+        let (added, ok) = only_change(old.clone(), map("enabled", &["github", "google", "email"], "bool", json!({})));
+        assert_eq!((added.as_str(), ok), ("field `enabled`: map key `email` added", true));
+        let (removed, ok) = only_change(old, map("enabled", &["github"], "bool", json!({})));
+        assert_eq!((removed.as_str(), ok), ("field `enabled`: map key `google` removed (or renamed)", false));
+    }
+
+    #[test]
+    fn a_map_s_values_follow_the_rules_of_their_kind() {
+        let capped = |max: u64| map("sign_ins", &["github"], "count", json!({"max": max, "buckets": null}));
+        assert_eq!(
+            only_change(capped(100), capped(1000)),
+            ("field `sign_ins`: max raised from 100 to 1000".into(), true)
+        );
+        assert_eq!(
+            only_change(capped(1000), capped(100)),
+            ("field `sign_ins`: max lowered from 1000 to 100".into(), false)
+        );
+        let levels = |values: &[&str]| {
+            let values: Vec<Value> = values.iter().map(|v| json!({"name": v, "doc": "A value."})).collect();
+            map("levels", &["github"], "enum", json!({"values": values}))
+        };
+        assert!(only_change(levels(&["warn"]), levels(&["warn", "error"])).1);
+        assert!(!only_change(levels(&["warn", "error"]), levels(&["warn"])).1);
+        let (changed, ok) = only_change(map("m", &["a"], "bool", json!({})), map("m", &["a"], "count", json!({})));
+        assert_eq!((changed.as_str(), ok), ("field `m`: kind changed from map of bool to map of count", false));
+        let (changed, ok) = only_change(map("m", &["a"], "bool", json!({})), json!({"name": "m", "kind": "bool"}));
+        assert_eq!((changed.as_str(), ok), ("field `m`: kind changed from map to bool", false));
+    }
+
+    #[test]
+    fn a_flow_id_is_its_own_kind() {
+        let flow = json!({"name": "run", "kind": "flow_id", "required": true});
+        assert_eq!(diff(&json!([flow.clone()]), &json!([flow.clone()])), []);
+        let (changed, ok) = only_change(flow, json!({"name": "run", "kind": "count", "required": true, "max": 9}));
+        assert_eq!((changed.as_str(), ok), ("field `run`: kind changed from flow_id to count", false));
+    }
+
+    #[test]
+    fn a_union_s_cases_compare_like_values_and_their_fields_like_a_group_s() {
+        let case = |name: &str, fields: Value| json!({"name": name, "doc": "A case.", "fields": fields});
+        let union = |cases: Vec<Value>| json!({"name": "outcome", "kind": "union", "required": true, "values": cases});
+        let failure = |max: u64| case("Failure", json!([count("retries", max)]));
+        let (added, ok) = only_change(union(vec![failure(3)]), union(vec![failure(3), json!({"name": "Skipped"})]));
+        assert_eq!((added.as_str(), ok), ("field `outcome`: value `Skipped` added", true));
+        let (removed, ok) = only_change(union(vec![failure(3), json!({"name": "Skipped"})]), union(vec![failure(3)]));
+        assert_eq!((removed.as_str(), ok), ("field `outcome`: value `Skipped` removed (or renamed)", false));
+        let (lowered, ok) = only_change(union(vec![failure(9)]), union(vec![failure(3)]));
+        assert_eq!((lowered.as_str(), ok), ("field `outcome.Failure.retries`: max lowered from 9 to 3", false));
     }
 }

@@ -14,6 +14,8 @@ use crate::words::Kind;
 const EXAMPLE_COUNT: u64 = 3;
 /// The milliseconds every example duration holds.
 const EXAMPLE_MILLIS: u64 = 1_500;
+/// The id every example flow id holds: fixed, so the page is the same on every machine (a real one is random).
+const EXAMPLE_FLOW_ID: &str = "0123456789abcdef0123456789abcdef";
 /// The version every example version field holds (cut to the field's precision, if bounded).
 const EXAMPLE_VERSION: Version = Version::new(1, 2, 3);
 
@@ -57,6 +59,25 @@ fn value(kind: Kind, bound: &Bound) -> Result<Json, GenerateError> {
             meta.variants().first().map(|first| Json::String(first.name().to_owned())).into_iter().collect(),
         ),
         Kind::Group(group) => fields(group.fields(), group.bounds())?,
+        // The first key with an example value.
+        Kind::Map(keys, _) => match (keys.variants().first(), kind.value()) {
+            (Some(first), Some(value_kind)) => Json::Object(vec![(first.name(), value(value_kind, bound)?)]),
+            _ => return Err(GenerateError::EmptyEnum(keys.name())),
+        },
+        Kind::FlowId => Json::String(EXAMPLE_FLOW_ID.to_owned()),
+        // The first case, with its group's fields.
+        Kind::Union(meta) => match meta.variants().first() {
+            Some(first) => {
+                let mut entries = vec![(telemetry_schema::UNION_TAG, Json::String(first.name().to_owned()))];
+                if let Some(group) = first.group()
+                    && let Json::Object(group_fields) = fields(group.fields(), group.bounds())?
+                {
+                    entries.extend(group_fields);
+                }
+                Json::Object(entries)
+            }
+            None => return Err(GenerateError::EmptyEnum(meta.name())),
+        },
     })
 }
 

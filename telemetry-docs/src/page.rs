@@ -323,6 +323,30 @@ fn field_rows(
         if let Some(group) = expand {
             field_rows(&format!("{path}."), group.fields(), group.bounds(), shared, table, enums)?;
         }
+        match kind {
+            // Each case: a row naming it (with its doc), then its group's fields as `path.Case.field`.
+            words::Kind::Union(meta) => {
+                for variant in meta.variants() {
+                    let case = format!("{path}.{}", variant.name());
+                    table.rows.push(vec![
+                        vec![code(&case)],
+                        vec![t("the case "), code(telemetry_schema::UNION_TAG), t(" = "), code(variant.name())],
+                        vec![t("when this case")],
+                        text::flow(variant.doc()),
+                    ]);
+                    if let Some(group) = variant.group() {
+                        field_rows(&format!("{case}."), group.fields(), group.bounds(), shared, table, enums)?;
+                    }
+                }
+            }
+            // The keys are listed like an enum's values; a value that is an enum or a group is listed as the
+            // value of `path.*` (any key).
+            words::Kind::Map(keys, value) => {
+                enums.add(keys, &path);
+                map_value_rows(&format!("{path}.*"), value, shared, enums, table)?;
+            }
+            _ => {}
+        }
     }
     Ok(())
 }
@@ -396,6 +420,43 @@ fn shared_section(shared: &Shared, blocks: &mut Vec<Block>) -> Result<(), Genera
         blocks.push(Block::Paragraph(text::flow(list.meta.doc())));
         blocks.push(Block::Paragraph(used_by(&list.uses)));
         blocks.push(Block::List(value_items(list.meta)));
+    }
+    Ok(())
+}
+
+/// What the values of a map (at `path`, `map.*`) list below the table: an enum's values, a group's fields (as rows
+/// `map.*.field`), a nested map's keys and values.
+fn map_value_rows(
+    path: &str,
+    value: &'static telemetry_schema::CollectableKind,
+    shared: &Shared,
+    enums: &mut EnumUses,
+    table: &mut Table,
+) -> Result<(), GenerateError> {
+    match words::Kind::of(value)? {
+        words::Kind::Enum(meta) | words::Kind::EnumSet(meta) => enums.add(meta, path),
+        words::Kind::Group(group) => {
+            field_rows(&format!("{path}."), group.fields(), group.bounds(), shared, table, enums)?
+        }
+        words::Kind::Union(meta) => {
+            for variant in meta.variants() {
+                if let Some(group) = variant.group() {
+                    field_rows(
+                        &format!("{path}.{}.", variant.name()),
+                        group.fields(),
+                        group.bounds(),
+                        shared,
+                        table,
+                        enums,
+                    )?;
+                }
+            }
+        }
+        words::Kind::Map(keys, inner) => {
+            enums.add(keys, path);
+            map_value_rows(&format!("{path}.*"), inner, shared, enums, table)?;
+        }
+        _ => {}
     }
     Ok(())
 }
@@ -571,6 +632,14 @@ fn information_bound(disclosure: &Disclosure<'_>, blocks: &mut Vec<Block>) {
          person among everyone, whatever its numbers are made to mean. But events from one installation carry the same random \
          installation id, so what they say adds up over time: two events of 20 bits can together say up to 40.",
     )]));
+    if disclosure.events.iter().any(|meta| words::has_flow_id(meta.fields())) {
+        blocks.push(Block::Paragraph(vec![t(
+            "A flow id is counted as 0 bits: the client draws it at random (128 bits from the operating system) \
+             when a flow begins, and the program cannot choose its value, so it says nothing by itself. What it \
+             does is link the events of one flow (the steps of one upgrade, the phases of one run): the events \
+             that carry the same flow id together say the sum of what each says.",
+        )]));
+    }
     let context = <Context as TelemetryGroup>::META.payload_bits();
     let mut last = vec![t(format!(
         "The facts about the machine sent with every event (the context in the envelope) can say at most {}; \

@@ -21,6 +21,10 @@ pub(crate) enum Kind {
     Enum(&'static EnumMeta),
     EnumSet(&'static EnumMeta),
     Group(&'static GroupMeta),
+    /// The keys' enum and the values' kind (never an `Option`; checked by [`Kind::of`], so [`Kind::value`] holds).
+    Map(&'static EnumMeta, &'static CollectableKind),
+    FlowId,
+    Union(&'static telemetry_schema::UnionMeta),
 }
 
 impl Kind {
@@ -38,6 +42,16 @@ impl Kind {
             CollectableKind::Enum(meta) => Self::Enum(meta),
             CollectableKind::EnumSet(meta) => Self::EnumSet(meta),
             CollectableKind::Group(meta) => Self::Group(meta),
+            CollectableKind::FlowId => Self::FlowId,
+            CollectableKind::Union(meta) => Self::Union(meta),
+            CollectableKind::Map(_, CollectableKind::Optional(_)) => {
+                return Err(GenerateError::UnknownKind(format!("{kind:?}")));
+            }
+            CollectableKind::Map(meta, value) => {
+                // The value must be describable too.
+                Self::of(value)?;
+                Self::Map(meta, value)
+            }
             // `Option<Option<T>>` does not compile in the toolkit; refuse it here too rather than guess.
             CollectableKind::Optional(CollectableKind::Optional(_)) => {
                 return Err(GenerateError::UnknownKind(format!("{kind:?}")));
@@ -45,6 +59,14 @@ impl Kind {
             CollectableKind::Optional(inner) => Self::of(inner)?,
             _ => return Err(GenerateError::UnknownKind(format!("{kind:?}"))),
         })
+    }
+
+    /// The kind of a map's values (`None` for any other kind). [`Kind::of`] has classified it already.
+    pub(crate) fn value(self) -> Option<Kind> {
+        match self {
+            Self::Map(_, value) => Self::of(value).ok(),
+            _ => None,
+        }
     }
 
     /// The kind in plain words, e.g. "yes / no" or "a count (0 to 65,535)".
@@ -67,6 +89,26 @@ impl Kind {
                 out
             }
             Self::Group(_) => vec![t("a group of the fields below")],
+            Self::Map(meta, _) => {
+                let mut out = value_list("a map whose keys are some of: ", meta, list);
+                out.push(t(" (each at most once), each with a value: "));
+                out.extend(self.value().map_or_else(Vec::new, Kind::describe));
+                out
+            }
+            Self::FlowId => vec![t(FLOW_ID_WORDS)],
+            Self::Union(meta) => {
+                let mut out = vec![t("one of the cases: ")];
+                for (i, variant) in meta.variants().iter().enumerate() {
+                    if i > 0 {
+                        out.push(t(", "));
+                    }
+                    out.push(code(variant.name()));
+                }
+                out.push(t(" (its name in "));
+                out.push(code(telemetry_schema::UNION_TAG));
+                out.push(t(", with the fields of that case listed below)"));
+                out
+            }
         }
     }
 
@@ -76,7 +118,22 @@ impl Kind {
         let Some(sentence) = bound.describe(kind) else {
             return self.describe();
         };
-        let mut out = match self {
+        let mut out = self.bounded_head(bound);
+        out.push(Inline::Break);
+        out.push(t(sentence));
+        out
+    }
+
+    /// The kind as a bound leaves it, without the bound's sentence: "a count (0 to 64)". A map's bound is on each
+    /// value.
+    fn bounded_head(self, bound: &Bound) -> Vec<Inline> {
+        match self {
+            Self::Map(meta, _) => {
+                let mut out = value_list("a map whose keys are some of: ", meta, None);
+                out.push(t(" (each at most once), each with a value: "));
+                out.extend(self.value().map_or_else(Vec::new, |value| value.bounded_head(bound)));
+                out
+            }
             Self::Count(width) => vec![t(format!("a count (0 to {})", thousands(bound.largest(width.max()))))],
             Self::Version => vec![t(match bound.precision() {
                 Precision::Major => "a major version number like 1",
@@ -84,10 +141,7 @@ impl Kind {
                 _ => "a version number like 1.4.2",
             })],
             _ => self.describe(),
-        };
-        out.push(Inline::Break);
-        out.push(t(sentence));
-        out
+        }
     }
 
     /// The kind and its bound in plain words without markup, for the catalog.
@@ -102,7 +156,14 @@ impl Kind {
             Self::DurationMillis => Some("#[telemetry(buckets = \"exp2\", max = \"10m\")]"),
             Self::Version => Some("#[telemetry(precision = \"minor\", max = 99)]"),
             Self::Group(_) => Some("bounds on the group's own fields"),
-            Self::Bool | Self::Enum(_) | Self::EnumSet(_) => None,
+            Self::Map(..) => match self.value() {
+                Some(Self::Count(_)) => Some("#[telemetry(max = N)] on the map (it bounds each value)"),
+                Some(Self::DurationMillis) => Some("#[telemetry(buckets = \"exp2\", max = \"10m\")] on the map"),
+                Some(Self::Version) => Some("#[telemetry(precision = \"minor\", max = 99)] on the map"),
+                _ => Some("fewer keys in its enum, or a smaller value kind"),
+            },
+            Self::Union(_) => Some("bounds on the fields of its cases' groups"),
+            Self::Bool | Self::Enum(_) | Self::EnumSet(_) | Self::FlowId => None,
         }
     }
 
@@ -122,9 +183,32 @@ impl Kind {
             Self::Enum(_) => "one value from a fixed list".to_owned(),
             Self::EnumSet(_) => "a set of values from a fixed list".to_owned(),
             Self::Group(_) => "a group of fields of these same kinds".to_owned(),
+            Self::Map(..) => "a map from values of a fixed list to values of these same kinds".to_owned(),
+            Self::FlowId => FLOW_ID_WORDS.to_owned(),
+            Self::Union(_) => "one case of a fixed list, each case with its own fields of these same kinds".to_owned(),
         }
     }
 }
+
+/// Whether any of `fields` (or of their groups and map values) is a flow id.
+pub(crate) fn has_flow_id(fields: &[telemetry_schema::FieldMeta]) -> bool {
+    fn kind_has(kind: &CollectableKind) -> bool {
+        match kind {
+            CollectableKind::FlowId => true,
+            CollectableKind::Optional(inner) | CollectableKind::Map(_, inner) => kind_has(inner),
+            CollectableKind::Group(group) => has_flow_id(group.fields()),
+            CollectableKind::Union(meta) => {
+                meta.variants().iter().filter_map(|v| v.group()).any(|group| has_flow_id(group.fields()))
+            }
+            _ => false,
+        }
+    }
+    fields.iter().any(|field| kind_has(&field.kind()))
+}
+
+/// What the page says a flow id is, wherever it names one.
+const FLOW_ID_WORDS: &str = "a random id that links the events of one flow (the client draws 128 random bits for \
+                             each flow; the program cannot choose them, so it carries nothing else)";
 
 fn value_list(lead: &str, meta: &EnumMeta, list: Option<&str>) -> Vec<Inline> {
     let variants = meta.variants();
@@ -379,6 +463,9 @@ fn kind_order(kind: Kind) -> u8 {
         Kind::Enum(_) => 4,
         Kind::EnumSet(_) => 5,
         Kind::Group(_) => 6,
+        Kind::Map(..) => 7,
+        Kind::FlowId => 8,
+        Kind::Union(_) => 9,
     }
 }
 

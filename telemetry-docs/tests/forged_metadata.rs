@@ -105,16 +105,49 @@ static MAYBE: CollectableKind = CollectableKind::Optional(&MAYBE);
 static MAYBE_FIELDS: [FieldMeta; 1] = [FieldMeta::new("maybe", "Maybe.", CollectableKind::Optional(&MAYBE))];
 static MAYBES: EventMeta = EventMeta::new("MAYBES", 1, "An event with an endless option.", &MAYBE_FIELDS);
 
+static KEYS: EnumMeta = EnumMeta::new("Keys", "The keys.", &[VariantMeta::new("A", "The first key.")]);
+static ENDLESS_MAP: CollectableKind = CollectableKind::Map(&KEYS, &ENDLESS_MAP);
+static ENDLESS_MAP_FIELDS: [FieldMeta; 1] = [FieldMeta::new("map", "A map of itself.", ENDLESS_MAP)];
+static ENDLESS_MAPS: EventMeta =
+    EventMeta::new("ENDLESS_MAPS", 1, "An event with an endless map.", &ENDLESS_MAP_FIELDS);
+static MAYBE_MAP_FIELDS: [FieldMeta; 1] = [FieldMeta::new(
+    "map",
+    "A map of optional values.",
+    CollectableKind::Map(&KEYS, &CollectableKind::Optional(&CollectableKind::Bool)),
+)];
+static MAYBE_MAPS: EventMeta = EventMeta::new("MAYBE_MAPS", 1, "An event with optional map values.", &MAYBE_MAP_FIELDS);
+
+static TAGGED: GroupMeta = GroupMeta::new(
+    "Tagged",
+    "A group with the tag's name.",
+    &[FieldMeta::new("kind", "A field named like the tag.", CollectableKind::Bool)],
+);
+static COLLIDING: telemetry_schema::UnionMeta = telemetry_schema::UnionMeta::new(
+    "Colliding",
+    "A union whose case's group has a field named kind.",
+    &[telemetry_schema::UnionVariantMeta::new("Case", "The case.", Some(&TAGGED))],
+);
+static COLLIDING_FIELDS: [FieldMeta; 1] =
+    [FieldMeta::new("outcome", "The outcome.", CollectableKind::Union(&COLLIDING))];
+static COLLIDES: EventMeta = EventMeta::new("COLLIDES", 1, "An event whose union's tag collides.", &COLLIDING_FIELDS);
+
+#[test]
+fn a_union_case_with_a_field_named_like_the_tag_is_refused() {
+    assert_refused(&[&COLLIDES], "cannot have a field named `kind`");
+}
+
 #[test]
 fn a_group_that_contains_itself_is_refused_not_a_stack_overflow() {
     assert_refused(&[&LOOPED], "a group that contains itself");
     assert_refused(&[&RALLY], "a group that contains itself");
     assert_refused(&[&MAYBES], "an optional optional value");
+    assert_refused(&[&ENDLESS_MAPS], "or a map whose values do");
+    assert_refused(&[&MAYBE_MAPS], "the value of a map cannot be optional");
 }
 
 #[test]
 fn the_schema_renderer_refuses_a_cycle_with_a_message_not_a_stack_overflow() {
-    for meta in [&LOOPED, &RALLY, &MAYBES] {
+    for meta in [&LOOPED, &RALLY, &MAYBES, &ENDLESS_MAPS, &MAYBE_MAPS] {
         let panic =
             std::panic::catch_unwind(|| telemetry_schema::schema::event_schema(meta, &SchemaOptions::default()))
                 .unwrap_err();

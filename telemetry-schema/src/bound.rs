@@ -315,10 +315,7 @@ impl Bound {
         if self.is_none() {
             return Ok(());
         }
-        let mut kind = kind;
-        while let CollectableKind::Optional(inner) = kind {
-            kind = inner;
-        }
+        let kind = kind.bounded();
         match kind {
             CollectableKind::Count(_) | CollectableKind::DurationMillis => {
                 let type_max = match kind {
@@ -358,10 +355,7 @@ impl Bound {
         if self.is_none() {
             return None;
         }
-        let mut kind = kind;
-        while let CollectableKind::Optional(inner) = kind {
-            kind = inner;
-        }
+        let kind = kind.bounded();
         if let CollectableKind::Version = kind {
             let shape = match self.precision {
                 Precision::Major => "MAJOR",
@@ -519,6 +513,28 @@ impl Count {
         Count { mantissa: value + 1.0, exponent: 0 }.normalized()
     }
 
+    /// `self + other`; a term more than 2^60 times smaller than the other changes nothing `log2` shows.
+    const fn plus(self, other: Count) -> Self {
+        if self.mantissa == 0.0 {
+            return other;
+        }
+        if other.mantissa == 0.0 {
+            return self;
+        }
+        let (big, small) = if self.exponent >= other.exponent { (self, other) } else { (other, self) };
+        let shift = big.exponent - small.exponent;
+        if shift > 60 {
+            return big;
+        }
+        let mut added = small.mantissa;
+        let mut i = 0;
+        while i < shift {
+            added /= 2.0;
+            i += 1;
+        }
+        Count { mantissa: big.mantissa + added, exponent: big.exponent }.normalized()
+    }
+
     const fn pow2(n: usize) -> Self {
         Count { mantissa: 1.0, exponent: n as i64 }
     }
@@ -578,6 +594,35 @@ const fn kind_count(kind: &CollectableKind, bound: &Bound) -> Count {
         CollectableKind::EnumSet(meta) => Count::pow2(meta.variants().len()),
         CollectableKind::Group(meta) => fields_count(meta.fields(), meta.bounds()),
         CollectableKind::Optional(inner) => kind_count(inner, bound).plus_one(),
+        // Each variant's key is absent or holds one value: (|V| + 1) ^ variants, as a struct of `Option<V>`.
+        CollectableKind::Map(meta, value) => {
+            let per_key = kind_count(value, bound).plus_one();
+            let mut count = Count::ONE;
+            let mut i = 0;
+            while i < meta.variants().len() {
+                count = count.times(per_key);
+                i += 1;
+            }
+            count
+        }
+        // Drawn by the OS when the author calls `FlowId::new()`: the author chooses none of its 128 bits, so it
+        // is one value as far as what the author can say goes (it links events; it cannot carry a fact).
+        CollectableKind::FlowId => Count::ONE,
+        // One of the variants, each with the values of its group (a fieldless one is one value): the sum.
+        CollectableKind::Union(meta) => {
+            let variants = meta.variants();
+            let mut count = Count::from_u64(0);
+            let mut i = 0;
+            while i < variants.len() {
+                let each = match variants[i].group() {
+                    Some(group) => fields_count(group.fields(), group.bounds()),
+                    None => Count::ONE,
+                };
+                count = count.plus(each);
+                i += 1;
+            }
+            count
+        }
     }
 }
 
@@ -607,7 +652,7 @@ pub(crate) const fn type_max(kind: &CollectableKind) -> Option<u64> {
     match kind {
         CollectableKind::Count(width) => Some(CountWidth::max(*width)),
         CollectableKind::DurationMillis => Some(u64::MAX),
-        CollectableKind::Optional(inner) => type_max(inner),
+        CollectableKind::Optional(inner) | CollectableKind::Map(_, inner) => type_max(inner),
         _ => None,
     }
 }

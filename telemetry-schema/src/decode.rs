@@ -42,7 +42,7 @@
 //! assert!(decode_payload::<CommandRan>(br#"{"launch":"Script","user":"jane"}"#).is_err());
 //! ```
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
 use std::marker::PhantomData;
 use std::time::Duration;
@@ -53,6 +53,7 @@ use serde::{Deserializer, de};
 use crate::bound::{Bound, FieldBound};
 use crate::envelope::{AnonymousId, Context, ProjectId};
 use crate::event::TelemetryEvent;
+use crate::flow::FlowId;
 use crate::kind::{CountWidth, TelemetryEnum};
 use crate::meta::{EnumMeta, FieldMeta};
 use crate::product::Product;
@@ -480,6 +481,122 @@ impl<E: TelemetryEnum + Decode + Ord> Decode for BTreeSet<E> {
     }
 }
 
+/// An object keyed by variant names, each at most once (serde_json hands a repeated key over twice; it is refused
+/// here), every value decoded under the field's bound. Any key order is accepted, as the schema accepts it.
+impl<E: TelemetryEnum + Decode + Ord, V: Decode> Decode for BTreeMap<E, V> {
+    fn decode<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        Self::decode_bounded(deserializer, &Bound::NONE)
+    }
+
+    fn decode_bounded<'de, D: Deserializer<'de>>(deserializer: D, bound: &Bound) -> Result<Self, D::Error> {
+        struct MapVisitor<'b, E, T>(&'b Bound, PhantomData<fn() -> (E, T)>);
+        impl<'de, E: TelemetryEnum + Decode + Ord, T: Decode> Visitor<'de> for MapVisitor<'_, E, T> {
+            type Value = BTreeMap<E, T>;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                write!(f, "an object keyed by {} values", E::META_REF.name())
+            }
+            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+                let mut out = BTreeMap::new();
+                while let Some(key) = map.next_key_seed(DecodeSeed::<E>::NEW)? {
+                    if out.contains_key(&key) {
+                        let name = E::META_REF.variants().get(key.variant_index()).map_or("?", |v| v.name());
+                        return Err(A::Error::custom(format_args!(
+                            "key {name:?} appears twice in a map keyed by {}",
+                            E::META_REF.name()
+                        )));
+                    }
+                    let value = map.next_value_seed(BoundSeed::<T>(self.0, PhantomData))?;
+                    out.insert(key, value);
+                }
+                Ok(out)
+            }
+        }
+        deserializer.deserialize_map(MapVisitor::<E, V>(bound, PhantomData))
+    }
+}
+
+/// A [`DeserializeSeed`] that decodes a `T` under a bound.
+struct BoundSeed<'b, T>(&'b Bound, PhantomData<fn() -> T>);
+
+impl<'de, T: Decode> DeserializeSeed<'de> for BoundSeed<'_, T> {
+    type Value = T;
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<T, D::Error> {
+        if self.0.is_none() { T::decode(deserializer) } else { T::decode_bounded(deserializer, self.0) }
+    }
+}
+
+/// 32 lower-case hex digits.
+impl Decode for FlowId {
+    fn decode<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        deserializer.deserialize_str(StrVisitor(
+            |text: &str| FlowId::parse_wire(text).ok_or_else(|| format!("{text:?} is not 32 lower-case hex digits")),
+            "a flow id (32 lower-case hex digits)",
+        ))
+    }
+}
+
+/// Reads a union's object: the index of the variant its [`UNION_TAG`](crate::UNION_TAG) names, and its other
+/// members (the group's fields, decoded next by [`union_group`]). A repeated key, a missing or unknown tag are
+/// refused. Used by [`impl_decode!`](crate::impl_decode).
+#[doc(hidden)]
+pub fn decode_union<'de, D: Deserializer<'de>>(
+    deserializer: D,
+    meta: &'static crate::union::UnionMeta,
+) -> Result<(usize, serde_json::Map<String, serde_json::Value>), D::Error> {
+    struct UnionVisitor(&'static crate::union::UnionMeta);
+    impl<'de> Visitor<'de> for UnionVisitor {
+        type Value = (usize, serde_json::Map<String, serde_json::Value>);
+        fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            write!(f, "an object with a {:?} naming a {} variant", crate::union::UNION_TAG, self.0.name())
+        }
+        fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+            let mut members = serde_json::Map::new();
+            while let Some(key) = map.next_key::<String>()? {
+                if members.contains_key(&key) {
+                    return Err(A::Error::custom(format_args!("field {key:?} appears twice in {}", self.0.name())));
+                }
+                let value = map.next_value::<serde_json::Value>()?;
+                members.insert(key, value);
+            }
+            let tag = crate::union::UNION_TAG;
+            let name = match members.remove(tag) {
+                Some(serde_json::Value::String(name)) => name,
+                Some(other) => {
+                    return Err(A::Error::custom(format_args!("{tag:?} of {} is {other}, not a name", self.0.name())));
+                }
+                None => return Err(A::Error::custom(format_args!("missing field {tag:?} in {}", self.0.name()))),
+            };
+            match self.0.variants().iter().position(|v| v.name() == name) {
+                Some(index) => Ok((index, members)),
+                None => {
+                    let names: Vec<&str> = self.0.variants().iter().map(|v| v.name()).collect();
+                    Err(A::Error::custom(format_args!(
+                        "unknown {} {name:?}; expected one of: {}",
+                        self.0.name(),
+                        names.join(", ")
+                    )))
+                }
+            }
+        }
+    }
+    deserializer.deserialize_map(UnionVisitor(meta))
+}
+
+/// The group of a union's variant, from the members beside the tag. Used by [`impl_decode!`](crate::impl_decode).
+#[doc(hidden)]
+pub fn union_group<G: Decode, E: de::Error>(members: serde_json::Map<String, serde_json::Value>) -> Result<G, E> {
+    G::decode(serde_json::Value::Object(members)).map_err(E::custom)
+}
+
+/// A fieldless variant of a union: nothing may stand beside the tag. Used by [`impl_decode!`](crate::impl_decode).
+#[doc(hidden)]
+pub fn union_fieldless<E: de::Error>(members: serde_json::Map<String, serde_json::Value>) -> Result<(), E> {
+    match members.keys().next() {
+        None => Ok(()),
+        Some(key) => Err(E::custom(format_args!("unknown field {key:?}: this variant carries no fields"))),
+    }
+}
+
 /// Decodes a variant name into its index in `meta`. Used by [`impl_decode!`](crate::impl_decode).
 #[doc(hidden)]
 pub fn decode_variant_index<'de, D: Deserializer<'de>>(
@@ -582,7 +699,8 @@ pub fn finish_field<T: Decode, E: de::Error>(
 /// Implements [`Decode`](crate::decode::Decode) for a type deriving `TelemetryEnum`, `TelemetryGroup` or
 /// `TelemetryEvent`. The derives emit it, listing the variants or fields in declaration order; write it yourself
 /// only for a hand-written impl of those traits (`impl_decode!(enum Colour { Red, Blue })`,
-/// `impl_decode!(group Options { colour })`, `impl_decode!(event Ran { colour, count })`). Without the `serde`
+/// `impl_decode!(group Options { colour })`, `impl_decode!(event Ran { colour, count })`,
+/// `impl_decode!(union Outcome { Success, Failure(FailureInfo) })`, variants in declaration order). Without the `serde`
 /// feature it expands to nothing, so it can be emitted unconditionally.
 #[cfg(feature = "serde")]
 #[macro_export]
@@ -609,6 +727,37 @@ macro_rules! impl_decode {
                 }
             }
         };
+    };
+    (union $ty:ident { $($variant:ident $(($group:ty))?),* $(,)? }) => {
+        const _: () = {
+            impl $crate::decode::Decode for $ty {
+                fn decode<'de, D: $crate::__private::serde::Deserializer<'de>>(
+                    deserializer: D,
+                ) -> ::core::result::Result<Self, D::Error> {
+                    let (index, rest) = $crate::decode::decode_union(
+                        deserializer,
+                        <$ty as $crate::TelemetryUnion>::META_REF,
+                    )?;
+                    let mut position = 0usize;
+                    $(
+                        if index == position {
+                            return $crate::impl_decode!(@union_variant $ty, $variant, rest, D $(, $group)?);
+                        }
+                        position += 1;
+                    )*
+                    let _ = position;
+                    ::core::result::Result::Err(<D::Error as $crate::__private::serde::de::Error>::custom(
+                        "a variant is missing from impl_decode!",
+                    ))
+                }
+            }
+        };
+    };
+    (@union_variant $ty:ident, $variant:ident, $rest:ident, $d:ident) => {
+        $crate::decode::union_fieldless::<$d::Error>($rest).map(|()| $ty::$variant)
+    };
+    (@union_variant $ty:ident, $variant:ident, $rest:ident, $d:ident, $group:ty) => {
+        $crate::decode::union_group::<$group, $d::Error>($rest).map($ty::$variant)
     };
     (group $ty:ident { $($field:ident),* $(,)? }) => {
         $crate::impl_decode!(@object $ty, <$ty as $crate::TelemetryGroup>::META_REF.name(),

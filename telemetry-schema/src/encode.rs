@@ -8,8 +8,10 @@ use std::fmt;
 
 use crate::bound::{Bound, FieldBound, bound_of};
 use crate::event::TelemetryEvent;
-use crate::kind::Collectable;
+use crate::flow::FlowId;
+use crate::kind::{Collectable, CollectableKind};
 use crate::meta::{Checked, EnumMeta, FieldMeta, GroupMeta};
+use crate::union::{UnionMeta, UnionVariant};
 use crate::version::Version;
 
 /// Serializes an event's payload to a compact JSON object.
@@ -48,7 +50,7 @@ pub fn write_json<E: TelemetryEvent + ?Sized>(event: &E, out: &mut String) -> Re
     // time, once per event type) any that the derive's unchecked constructors or a hand-written impl let through.
     let meta = Checked::<E>::META;
     let start = out.len();
-    let mut encoder = Encoder { buf: out, problem: None, bound: Bound::NONE };
+    let mut encoder = Encoder { buf: out, problem: None, bound: Bound::NONE, probe: None };
     encoder.write_fields(meta.fields(), meta.bounds(), |fields| event.visit_fields(fields));
     match encoder.problem {
         None => Ok(()),
@@ -59,11 +61,58 @@ pub fn write_json<E: TelemetryEvent + ?Sized>(event: &E, out: &mut String) -> Re
     }
 }
 
+/// How many occurrences per million like `event` are sent: the event-wide rate, or for an event sampled by value
+/// ([`EventMeta::sample_by`](crate::EventMeta::sample_by)) the rate of the variant its field holds. The variant is
+/// read through the event's own visitor, so it is the value that would be sent, whoever wrote the impl; nothing
+/// is written or allocated. This is what the client applies to every occurrence.
+///
+/// ```
+/// use telemetry_schema::{TelemetryEnum, TelemetryEvent, sample_rate_of};
+///
+/// /// A component of the sign-in UI.
+/// #[derive(Clone, Copy, TelemetryEnum)]
+/// enum Component {
+///     /// The sign-in form: sent every time.
+///     SignIn,
+///     /// The account menu: one mount in ten is sent.
+///     #[telemetry(sample_rate = 0.1)]
+///     UserButton,
+/// }
+///
+/// /// Sent when a component mounts.
+/// #[derive(TelemetryEvent)]
+/// #[telemetry(sample_by = "component")]
+/// struct Mounted {
+///     /// Which component mounted.
+///     component: Component,
+/// }
+///
+/// assert_eq!(sample_rate_of(&Mounted { component: Component::SignIn }), 1_000_000);
+/// assert_eq!(sample_rate_of(&Mounted { component: Component::UserButton }), 100_000);
+/// ```
+pub fn sample_rate_of<E: TelemetryEvent + ?Sized>(event: &E) -> u32 {
+    let meta = &E::META;
+    let Some(index) = meta.sample_by() else { return meta.sample_rate_per_million() };
+    let Some(CollectableKind::Enum(values)) = meta.fields().get(index).map(FieldMeta::kind) else {
+        // Refused by `EventMeta::check` before anything is rendered or sent; read as "every time" meanwhile.
+        return meta.sample_rate_per_million();
+    };
+    let mut nowhere = String::new();
+    let out = Encoder { buf: &mut nowhere, problem: None, bound: Bound::NONE, probe: Some(None) };
+    let mut fields = Fields { out, meta: meta.fields(), bounds: &[], next: 0, wrote_any: false, only: Some(index) };
+    event.visit_fields(&mut fields);
+    match fields.out.probe.flatten().and_then(|variant| values.variants().get(variant)) {
+        Some(variant) if fields.out.problem.is_none() => variant.sample_rate_per_million(),
+        // A visitor that disagrees with its metadata cannot be encoded either: the event is not sent.
+        _ => meta.sample_rate_per_million(),
+    }
+}
+
 /// Appends one collectable value (used for the envelope's context group).
 pub(crate) fn write_value<T: Collectable>(out: &mut String, value: &T) {
     // The group's field names are copied verbatim: evaluating its kind runs the compile-time check of the type.
     let _checked = const { T::KIND };
-    let mut encoder = Encoder { buf: out, problem: None, bound: Bound::NONE };
+    let mut encoder = Encoder { buf: out, problem: None, bound: Bound::NONE, probe: None };
     value.encode(&mut encoder);
 }
 
@@ -75,6 +124,8 @@ pub struct Encoder<'a> {
     /// The bound of the field being written, from its `const` metadata: numbers and versions are cut down here,
     /// so the raw value never reaches the buffer.
     bound: Bound,
+    /// `Some` when reading a variant instead of writing ([`sample_rate_of`]): the variant index handed over.
+    probe: Option<Option<usize>>,
 }
 
 impl Encoder<'_> {
@@ -123,6 +174,10 @@ impl Encoder<'_> {
 
     #[inline]
     pub(crate) fn write_variant(&mut self, meta: &'static EnumMeta, index: usize) {
+        if let Some(probe) = &mut self.probe {
+            *probe = Some(index);
+            return;
+        }
         match meta.variants().get(index) {
             Some(variant) => {
                 self.buf.push('"');
@@ -163,8 +218,92 @@ impl Encoder<'_> {
         self.buf.push(']');
     }
 
+    /// Writes `{"Variant": value, ...}`. As with a set, a derived enum's `Ord` gives strictly increasing indices;
+    /// anything else is put in declaration order, each key once (the first value kept).
+    pub(crate) fn write_enum_map<'v, V: Collectable>(
+        &mut self,
+        meta: &'static EnumMeta,
+        entries: impl Iterator<Item = (usize, &'v V)> + Clone,
+    ) {
+        let mut previous: Option<usize> = None;
+        let in_order = entries.clone().all(|(index, _)| {
+            let increasing = previous.is_none_or(|p| p < index);
+            previous = Some(index);
+            increasing
+        });
+        if in_order {
+            self.write_map_entries(meta, entries);
+        } else {
+            let mut sorted: Vec<(usize, &V)> = entries.collect();
+            // Stable: the first value of a repeated key stays first, and `dedup_by_key` keeps it.
+            sorted.sort_by_key(|(index, _)| *index);
+            sorted.dedup_by_key(|(index, _)| *index);
+            self.write_map_entries(meta, sorted.into_iter());
+        }
+    }
+
+    fn write_map_entries<'v, V: Collectable>(
+        &mut self,
+        meta: &'static EnumMeta,
+        entries: impl Iterator<Item = (usize, &'v V)>,
+    ) {
+        self.buf.push('{');
+        for (i, (index, value)) in entries.enumerate() {
+            if i > 0 {
+                self.buf.push(',');
+            }
+            self.write_variant(meta, index);
+            self.buf.push(':');
+            value.encode(self);
+        }
+        self.buf.push('}');
+    }
+
+    pub(crate) fn write_flow_id(&mut self, id: &FlowId) {
+        match id.bytes() {
+            Some(bytes) => {
+                self.buf.push('"');
+                // Writing to a `String` cannot fail.
+                let _ = crate::hex::write(self.buf, bytes);
+                self.buf.push('"');
+            }
+            None => self.fail(EncodeProblem::NoRandomness),
+        }
+    }
+
     pub(crate) fn write_group(&mut self, meta: &'static GroupMeta, visit: impl FnOnce(&mut Fields<'_>)) {
         self.write_fields(meta.fields(), meta.bounds(), visit);
+    }
+
+    /// Writes a union's value: `{"kind": "<variant>", <the variant's group fields>}`.
+    pub(crate) fn write_union(&mut self, meta: &'static UnionMeta, visit: impl FnOnce(&mut UnionVariant<'_, '_>)) {
+        let start = self.buf.len();
+        let mut variant = UnionVariant::new(self, meta);
+        visit(&mut variant);
+        if !variant.written() {
+            self.buf.truncate(start);
+            self.buf.push_str("{}");
+            self.fail(EncodeProblem::MissingField { field: crate::union::UNION_TAG });
+        }
+    }
+
+    /// `{"kind":"<tag>"` then the fields, as [`Self::write_group`] writes them.
+    pub(crate) fn write_tagged_fields(
+        &mut self,
+        tag: &'static str,
+        meta: &'static [FieldMeta],
+        bounds: &'static [FieldBound],
+        visit: impl FnOnce(&mut Fields<'_>),
+    ) {
+        self.write_fields_after(Some(tag), meta, bounds, visit);
+    }
+
+    pub(crate) fn fail_kind(&mut self, variant: &'static str) {
+        self.fail(EncodeProblem::KindMismatch { field: variant });
+    }
+
+    pub(crate) fn fail_problem(&mut self, problem: EncodeProblem) {
+        self.fail(problem);
     }
 
     fn write_fields(
@@ -173,9 +312,28 @@ impl Encoder<'_> {
         bounds: &'static [FieldBound],
         visit: impl FnOnce(&mut Fields<'_>),
     ) {
+        self.write_fields_after(None, meta, bounds, visit);
+    }
+
+    /// An object of `meta`'s fields, after the union tag when there is one. The tag's value is a variant name, checked
+    /// at compile time to need no escaping, like every key.
+    fn write_fields_after(
+        &mut self,
+        tag: Option<&'static str>,
+        meta: &'static [FieldMeta],
+        bounds: &'static [FieldBound],
+        visit: impl FnOnce(&mut Fields<'_>),
+    ) {
         self.buf.push('{');
-        let out = Encoder { buf: &mut *self.buf, problem: None, bound: Bound::NONE };
-        let mut fields = Fields { out, meta, bounds, next: 0, wrote_any: false };
+        if let Some(tag) = tag {
+            self.buf.push('"');
+            self.buf.push_str(crate::union::UNION_TAG);
+            self.buf.push_str("\":\"");
+            self.buf.push_str(tag);
+            self.buf.push('"');
+        }
+        let out = Encoder { buf: &mut *self.buf, problem: None, bound: Bound::NONE, probe: None };
+        let mut fields = Fields { out, meta, bounds, next: 0, wrote_any: tag.is_some(), only: None };
         visit(&mut fields);
         if fields.next < meta.len() && fields.out.problem.is_none() {
             fields.out.problem = Some(EncodeProblem::MissingField { field: meta[fields.next].name() });
@@ -202,6 +360,8 @@ pub struct Fields<'a> {
     bounds: &'static [FieldBound],
     next: usize,
     wrote_any: bool,
+    /// `Some(i)` when only field `i` is read, for its variant ([`sample_rate_of`]); nothing is written.
+    only: Option<usize>,
 }
 
 impl Fields<'_> {
@@ -213,8 +373,15 @@ impl Fields<'_> {
             return;
         };
         self.next += 1;
+        if self.only.is_some_and(|only| only != self.next - 1) {
+            return;
+        }
         if !T::KIND.fits(&meta.kind()) {
             self.out.fail(EncodeProblem::KindMismatch { field: meta.name() });
+            return;
+        }
+        if self.only.is_some() {
+            value.encode(&mut self.out);
             return;
         }
         if !value.is_present() {
@@ -278,6 +445,9 @@ pub enum EncodeProblem {
     },
     /// The envelope header's SDK name is not a valid name (take it from a validated `Product`).
     InvalidSdkName,
+    /// A [`FlowId`] was drawn while the operating system gave no randomness; sending it would link unrelated
+    /// flows, so the event is not encoded.
+    NoRandomness,
     /// An enum reported a variant index outside its variant table.
     VariantOutOfRange {
         /// The enum type.
@@ -302,6 +472,12 @@ impl fmt::Display for EncodeError {
             }
             EncodeProblem::VariantOutOfRange { enum_name, index } => {
                 write!(f, "enum `{enum_name}` reported variant index {index}, past its variant table")?;
+            }
+            EncodeProblem::NoRandomness => {
+                return f.write_str(
+                    "a FlowId was drawn when the operating system gave no randomness; the event is not sent rather \
+                     than sent with an id that is not random",
+                );
             }
             EncodeProblem::InvalidSdkName => {
                 return f.write_str("the envelope's SDK name is not a valid name; take it from a validated `Product`");

@@ -53,9 +53,11 @@ pub trait TelemetryEvent: 'static {
     /// How many occurrences per million like this one are sent: the event's
     /// [`sample_rate_per_million`](EventMeta::sample_rate_per_million), or, for an event sampled by value
     /// (`#[telemetry(sample_by = "component")]`), the rate of the variant this occurrence's field holds. The
-    /// client calls it for every occurrence it would send.
+    /// derive writes a direct version; the default reads the variant through [`Self::visit_fields`]. The client
+    /// does not call it (an impl could return any number): it applies [`sample_rate_of`](crate::sample_rate_of),
+    /// which decides from the metadata and the value the visitor hands over.
     #[inline]
     fn sample_rate_per_million(&self) -> u32 {
-        Self::META.sample_rate_per_million()
+        crate::encode::sample_rate_of(self)
     }
 }

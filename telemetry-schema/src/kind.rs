@@ -5,11 +5,13 @@
 //! impl can only send compile-time constants (an index into a `const` table of variant names) or other
 //! collectable values (a group hands its fields to the same visitor as an event).
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 use std::time::Duration;
 
 use crate::encode::{Encoder, Fields};
+use crate::flow::FlowId;
 use crate::meta::{EnumMeta, GroupMeta};
+use crate::union::{TelemetryUnion, UnionMeta};
 use crate::version::Version;
 
 mod sealed {
@@ -27,8 +29,8 @@ mod sealed {
     /// How a derived type is described and written. Private, with its items, so that no crate can add a shape
     /// or give an existing shape a new meaning for its own type: only the two impls below exist.
     #[diagnostic::on_unimplemented(
-        message = "`{Self}` is not a shape of the toolkit for `{T}`: only `EnumShape` and `GroupShape` exist",
-        label = "not `EnumShape` (of a `TelemetryEnum`) or `GroupShape` (of a `TelemetryGroup`)",
+        message = "`{Self}` is not a shape of the toolkit for `{T}`: only `EnumShape`, `GroupShape` and `UnionShape` exist",
+        label = "not `EnumShape` (of a `TelemetryEnum`), `GroupShape` (of a `TelemetryGroup`) or `UnionShape`",
         note = "derive `TelemetryEnum` or `TelemetryGroup` instead of implementing `DerivedKind` by hand"
     )]
     pub trait SealedShape<T: ?Sized> {
@@ -57,6 +59,16 @@ pub enum CollectableKind {
     Group(&'static GroupMeta),
     /// An optional value: the key is omitted when the value is `None`.
     Optional(&'static CollectableKind),
+    /// A `BTreeMap` from the variants of a [`TelemetryEnum`] (its keys) to values of one kind, sent as an object
+    /// keyed by variant names in declaration order. A variant without a value is left out, so the value is never
+    /// an `Option` (that absence would be sent twice over).
+    Map(&'static EnumMeta, &'static CollectableKind),
+    /// A [`FlowId`]: 128 bits of fresh OS randomness, sent as 32 lower-case hex digits, that links the events of
+    /// one flow. The author cannot choose its value, so it carries no author-chosen bits.
+    FlowId,
+    /// An enum whose variants are fieldless or carry one [`TelemetryGroup`] each, sent as an object with the
+    /// variant's name under [`UNION_TAG`](crate::UNION_TAG) and the group's fields beside it.
+    Union(&'static UnionMeta),
 }
 
 impl CollectableKind {
@@ -68,12 +80,31 @@ impl CollectableKind {
     pub(crate) fn fits(&self, expected: &CollectableKind) -> bool {
         use CollectableKind as K;
         match (self, expected) {
-            (K::Bool, K::Bool) | (K::DurationMillis, K::DurationMillis) | (K::Version, K::Version) => true,
+            (K::Bool, K::Bool)
+            | (K::DurationMillis, K::DurationMillis)
+            | (K::Version, K::Version)
+            | (K::FlowId, K::FlowId) => true,
             (K::Count(a), K::Count(b)) => a == b,
             (K::Enum(a), K::Enum(b)) | (K::EnumSet(a), K::EnumSet(b)) => std::ptr::eq(*a, *b) || a == b,
             (K::Group(a), K::Group(b)) => std::ptr::eq(*a, *b) || a == b,
+            (K::Union(a), K::Union(b)) => std::ptr::eq(*a, *b) || a == b,
             (K::Optional(a), K::Optional(b)) => a.fits(b),
+            (K::Map(a, av), K::Map(b, bv)) => (std::ptr::eq(*a, *b) || a == b) && av.fits(bv),
             _ => false,
+        }
+    }
+}
+
+impl CollectableKind {
+    /// The kind a field's bound (`max`, `buckets`, `precision`) applies to: `self` seen through `Option` and
+    /// through a map's values (a bound on a map bounds each value).
+    pub const fn bounded(&self) -> &CollectableKind {
+        let mut kind = self;
+        loop {
+            match kind {
+                CollectableKind::Optional(inner) | CollectableKind::Map(_, inner) => kind = inner,
+                _ => return kind,
+            }
         }
     }
 }
@@ -124,8 +155,8 @@ impl CountWidth {
     message = "`{Self}` cannot be a telemetry field: it is not a collectable kind",
     label = "not a collectable kind",
     note = "a telemetry field may only be: bool; a count (u8, u16, u32, u64, usize); std::time::Duration; \
-            telemetry_schema::Version; an enum deriving `TelemetryEnum`; `Option<T>` or `BTreeSet<E>` of those; \
-            or a struct deriving `TelemetryGroup`",
+            telemetry_schema::Version; telemetry_schema::FlowId; an enum deriving `TelemetryEnum`; `Option<T>` of \
+            those; `BTreeSet<E>` or `BTreeMap<E, T>` keyed by such an enum; or a struct deriving `TelemetryGroup`",
     note = "if `{Self}` is (or contains) your own type: derive `TelemetryEnum` on a fieldless enum, or \
             `TelemetryGroup` on a struct of collectable fields",
     note = "text, paths, addresses, ids, signed or floating-point numbers and collections are refused because \
@@ -219,6 +250,33 @@ impl<E: TelemetryEnum> Collectable for BTreeSet<E> {
     }
 }
 
+/// A map keyed by the variants of a [`TelemetryEnum`]: the keys are a closed set (as in a `BTreeSet`), each with a
+/// value of one collectable kind, sent as `{"Variant": value, ...}` in declaration order. A bound on the field
+/// (`#[telemetry(max = …)]`) bounds every value. The value may not be an `Option` (leave the key out instead).
+impl<E: TelemetryEnum, V: Collectable> sealed::Sealed for BTreeMap<E, V> {}
+impl<E: TelemetryEnum, V: Collectable> Collectable for BTreeMap<E, V> {
+    const KIND: CollectableKind = {
+        assert!(
+            !matches!(V::KIND, CollectableKind::Optional(_)),
+            "telemetry: the value of a telemetry `BTreeMap` cannot be an `Option`: a key without a value is left \
+             out of the map, so `Some(None)` and a missing key would look the same; leave the key out instead"
+        );
+        checked(CollectableKind::Map(E::META_REF, &V::KIND))
+    };
+    fn encode(&self, out: &mut Encoder<'_>) {
+        out.write_enum_map(E::META_REF, self.iter().map(|(key, value)| (key.variant_index(), value)));
+    }
+}
+
+impl sealed::Sealed for FlowId {}
+impl Collectable for FlowId {
+    const KIND: CollectableKind = CollectableKind::FlowId;
+    #[inline]
+    fn encode(&self, out: &mut Encoder<'_>) {
+        out.write_flow_id(self);
+    }
+}
+
 /// A fieldless enum whose variants are documented, closed choices; derive it with `#[derive(TelemetryEnum)]`.
 ///
 /// A value is sent as the name of its variant, looked up by index in the `const` table [`Self::META`]: whatever
@@ -308,6 +366,17 @@ impl<G: TelemetryGroup> sealed::SealedShape<G> for GroupShape {
     #[inline]
     fn encode(value: &G, out: &mut Encoder<'_>) {
         out.write_group(G::META_REF, |fields| value.visit_fields(fields));
+    }
+}
+
+/// The [`DerivedKind::Shape`] of a [`TelemetryUnion`] (an enum deriving `TelemetryEnum` whose variants carry groups).
+#[derive(Debug)]
+pub enum UnionShape {}
+impl<U: TelemetryUnion> sealed::SealedShape<U> for UnionShape {
+    const KIND: CollectableKind = checked(CollectableKind::Union(U::META_REF));
+    #[inline]
+    fn encode(value: &U, out: &mut Encoder<'_>) {
+        out.write_union(U::META_REF, |variant| value.visit(variant));
     }
 }
 

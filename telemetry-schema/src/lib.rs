@@ -1,9 +1,10 @@
 //! Telemetry events that cannot carry personal data, by construction.
 //!
 //! An event is a struct deriving [`TelemetryEvent`]. Every field must be a *collectable kind* — `bool`, an
-//! unsigned count, a [`Duration`](std::time::Duration), a privacy-safe [`Version`], a documented enum deriving
-//! [`TelemetryEnum`], an `Option` or `BTreeSet` of those, or a nested [`TelemetryGroup`] — and the compiler
-//! refuses anything else (`String`, paths, addresses, signed or float numbers, collections…) at the field.
+//! unsigned count, a [`Duration`](std::time::Duration), a privacy-safe [`Version`], a random [`FlowId`], a
+//! documented enum deriving [`TelemetryEnum`], an `Option` of those, a `BTreeSet` of such an enum or a `BTreeMap`
+//! keyed by one, a nested [`TelemetryGroup`], or an enum whose variants carry groups ([`TelemetryUnion`]) — and the
+//! compiler refuses anything else (`String`, paths, addresses, signed or float numbers, collections…) at the field.
 //! Every event, field and variant must have a doc comment: the "what is collected" page is generated from them.
 //!
 //! ```
@@ -66,6 +67,7 @@ mod doc_text;
 mod encode;
 mod envelope;
 mod event;
+mod flow;
 pub mod hex;
 mod kind;
 mod meta;
@@ -73,18 +75,21 @@ mod product;
 mod registry;
 #[cfg(feature = "schema")]
 pub mod schema;
+mod union;
 mod version;
 
 pub use bound::{Bound, FieldBound, Precision, Scale};
 pub use date::Date;
-pub use encode::{EncodeError, EncodeProblem, Encoder, Fields, to_json, write_json};
+pub use encode::{EncodeError, EncodeProblem, Encoder, Fields, sample_rate_of, to_json, write_json};
 pub use envelope::{
     AnonymousId, Arch, BATCH_EVENTS_KEY, Context, ENVELOPE_FIELDS, EnvelopeField, EnvelopeFieldKind, EnvelopeHeader,
     Os, ProjectId, TOOLKIT_VERSION, write_envelope,
 };
 pub use event::TelemetryEvent;
+pub use flow::FlowId;
 pub use kind::{
     Collectable, CollectableKind, CountWidth, DerivedKind, EnumShape, GroupShape, Shape, TelemetryEnum, TelemetryGroup,
+    UnionShape,
 };
 pub use meta::{
     EnumMeta, EventMeta, FieldMeta, GroupMeta, HIDDEN_CHARACTERS, MAX_GROUP_DEPTH, MAX_NAME_LEN, MetaError,
@@ -97,6 +102,7 @@ pub use product::{
 };
 pub use registry::{DuplicateEvent, RegisteredEvent, RegistryError, SourceLocation, events, sorted_and_unique};
 pub use telemetry_derive::{TelemetryEnum, TelemetryEvent, TelemetryGroup, telemetry_enum_from_list};
+pub use union::{TelemetryUnion, UNION_TAG, UnionMeta, UnionVariant, UnionVariantMeta};
 pub use version::{MAX_COMPONENT, PreRelease, PreTag, Version, VersionError, VersionProblem};
 
 /// Implements `Decode` for a derived enum, group or event (see `telemetry_schema::decode`, feature `serde`).
@@ -127,6 +133,20 @@ pub mod __private {
 
     /// The derive's check of a `BTreeSet<E>` field's element, spanned at `E`.
     pub const fn set_element<E: SetElement>() {}
+
+    /// What the key of a `BTreeMap` field needs: a `TelemetryEnum` (the keys are a closed set of documented
+    /// names) that is `Ord`. The derive checks it at the key (see [`map_key`]).
+    #[diagnostic::on_unimplemented(
+        message = "`{Self}` cannot be the key of a telemetry `BTreeMap`: a key must be a `TelemetryEnum` that is `Ord`",
+        label = "not a `TelemetryEnum` with `Ord`",
+        note = "the keys of a telemetry map are a closed set of documented names: derive `Clone, Copy, PartialEq, \
+                Eq, PartialOrd, Ord, TelemetryEnum` on a fieldless enum of the known keys and use it as the key"
+    )]
+    pub trait MapKey {}
+    impl<T: crate::TelemetryEnum + Ord> MapKey for T {}
+
+    /// The derive's check of a `BTreeMap<K, V>` field's key, spanned at `K`.
+    pub const fn map_key<K: MapKey>() {}
     #[cfg(feature = "serde")]
     pub use serde;
 
@@ -149,10 +169,7 @@ pub mod __private {
     /// The derive's compile-time check of a field's bound against the field's kind (which only the compiler
     /// knows: aliases and macro-made types are seen through). Emitted only for bounded fields, at the attribute.
     pub const fn check_bound(kind: CollectableKind, bound: Bound, written_for: BoundFor) {
-        let mut inner = &kind;
-        while let CollectableKind::Optional(next) = inner {
-            inner = next;
-        }
+        let inner = kind.bounded();
         match (written_for, inner) {
             (BoundFor::Count, CollectableKind::Count(_))
             | (BoundFor::Duration, CollectableKind::DurationMillis)
@@ -176,6 +193,9 @@ pub mod __private {
             }
             (_, CollectableKind::Bool) => {
                 panic!("telemetry: `max` and `buckets` bound counts and durations; a bool is already one bit")
+            }
+            (_, CollectableKind::FlowId) => {
+                panic!("telemetry: `max` and `buckets` bound counts and durations; a flow id is random, not a number")
             }
             (_, CollectableKind::Enum(_) | CollectableKind::EnumSet(_)) => panic!(
                 "telemetry: `max` and `buckets` bound counts and durations; an enum is already bounded by its \

@@ -51,11 +51,17 @@ impl EventMeta {
         }
     }
 
-    /// Sends only this many occurrences per million (`#[telemetry(sample_rate = 0.1)]` is 100 000).
+    /// Sends only this many occurrences per million (`#[telemetry(sample_rate = 0.1)]` is 100 000). Refused at
+    /// compile time (in a `const`) after [`Self::with_sample_by`], as that refuses an event-wide rate before it.
     pub const fn with_sample_rate_per_million(self, per_million: u32) -> Self {
         assert!(
             per_million >= 1 && per_million <= 1_000_000,
             "telemetry: a sample rate is between 1 and 1 000 000 per million"
+        );
+        assert!(
+            self.sample_by.is_none(),
+            "telemetry: an event sampled by value (`sample_by`) cannot also have an event-wide `sample_rate`: give \
+             each variant its rate"
         );
         Self { sample_per_million: per_million, ..self }
     }
@@ -144,7 +150,7 @@ impl EventMeta {
 
     /// How many occurrences per million are sent; 1 000 000 (the default) sends every one. With
     /// [`Self::sample_by`], the rate depends on the value and this is 1 000 000: see
-    /// [`TelemetryEvent::sample_rate_per_million`](crate::TelemetryEvent::sample_rate_per_million).
+    /// [`sample_rate_of`](crate::sample_rate_of), which the client applies.
     pub const fn sample_rate_per_million(&self) -> u32 {
         self.sample_per_million
     }
@@ -199,7 +205,9 @@ impl EventMeta {
     /// The information bound of the event: `log2` of the number of distinct payloads its type allows, after
     /// every field's [`Bound`]. A bool is 1 bit, an enum of n variants `log2 n`, a set of n variants n, an
     /// `Option<T>` `log2(|T| + 1)`, a group the sum of its fields, a count or a duration `log2` of the number of
-    /// values it can be sent as, a version by its grammar. At most 2^bits different payloads can be sent, so this
+    /// values it can be sent as, a version by its grammar, a map over n variants `n * log2(|V| + 1)` (each key
+    /// absent or holding a value), a [`FlowId`](crate::FlowId) 0 (its value is random: it links the events of one
+    /// flow, and the author chooses none of its bits). At most 2^bits different payloads can be sent, so this
     /// is how much one event can say. A `const fn`: free at run time, and checkable at compile time
     /// (`#[telemetry(max_bits = N)]`).
     ///
@@ -465,8 +473,8 @@ impl GroupMeta {
     }
 }
 
-/// How deep groups may nest: a group in a group in … an event, at most this many levels. A deeper chain is
-/// refused like a cycle (a `static` group whose field points back at itself), which it cannot be told from.
+/// How deep groups (and maps) may nest: a group in a group in … an event, at most this many levels. A deeper chain
+/// is refused like a cycle (a `static` group whose field points back at itself), which it cannot be told from.
 pub const MAX_GROUP_DEPTH: usize = 8;
 
 const HIDDEN_IN_DOC: &str = "telemetry: a doc comment contains an invisible or direction-changing character (a \
@@ -504,6 +512,11 @@ pub enum MetaProblem {
     NoVariants,
     /// `Optional(Optional(..))`: `None` and `Some(None)` would look the same on the wire.
     OptionalOfOptional,
+    /// `Map(_, Optional(..))`: a key holding `None` and a missing key would look the same on the wire.
+    OptionalMapValue,
+    /// A group carried by a union's variant has a field named [`UNION_TAG`](crate::UNION_TAG): the key would be
+    /// sent twice.
+    TagCollision,
     /// Groups nested more than [`MAX_GROUP_DEPTH`] deep, or a group that contains itself.
     TooDeep,
     /// An empty or blank doc.
@@ -556,8 +569,17 @@ impl MetaProblem {
                 "telemetry: refused metadata: an optional optional value cannot be sent: `None` and `Some(None)` \
                  would look the same"
             }
+            Self::TagCollision => {
+                "telemetry: a group carried by a variant of a telemetry enum cannot have a field named `kind`: the \
+                 variant's name is sent under that key; rename the field (`#[telemetry(rename = \"...\")]`)"
+            }
+            Self::OptionalMapValue => {
+                "telemetry: refused metadata: the value of a map cannot be optional: a key holding `None` and a \
+                 missing key would look the same"
+            }
             Self::TooDeep => {
-                "telemetry: refused metadata: groups nested more than 8 deep, or a group that contains itself"
+                "telemetry: refused metadata: groups and maps nested more than 8 deep, or a group that contains itself \
+                 (or a map whose values do)"
             }
             Self::BlankDoc => "telemetry: refused metadata: every event, field, enum, variant and group needs a doc",
             Self::HiddenCharacter(_) => HIDDEN_IN_DOC,
@@ -766,8 +788,28 @@ const fn check_kind(kind: &CollectableKind, depth: usize, docs: bool) -> Result<
         CollectableKind::Bool
         | CollectableKind::Count(_)
         | CollectableKind::DurationMillis
-        | CollectableKind::Version => Ok(()),
+        | CollectableKind::Version
+        | CollectableKind::FlowId => Ok(()),
         CollectableKind::Enum(meta) | CollectableKind::EnumSet(meta) => check_enum(meta, docs),
+        CollectableKind::Union(meta) => {
+            if depth >= MAX_GROUP_DEPTH {
+                return fail(MetaProblem::TooDeep, meta.name());
+            }
+            check!(check_union(meta, depth, docs));
+            Ok(())
+        }
+        // A map's values are a level deeper, like a group's fields: a `static` map kind whose value points back
+        // at itself is refused as too deep instead of recursing forever.
+        CollectableKind::Map(meta, value) => {
+            if depth >= MAX_GROUP_DEPTH {
+                return fail(MetaProblem::TooDeep, meta.name);
+            }
+            check!(check_enum(meta, docs));
+            match value {
+                CollectableKind::Optional(_) => fail(MetaProblem::OptionalMapValue, meta.name),
+                _ => check_kind(value, depth + 1, docs),
+            }
+        }
         CollectableKind::Group(meta) => {
             if depth >= MAX_GROUP_DEPTH {
                 return fail(MetaProblem::TooDeep, meta.name);
@@ -785,6 +827,50 @@ const fn check_kind(kind: &CollectableKind, depth: usize, docs: bool) -> Result<
             _ => check_kind(inner, depth, docs),
         },
     }
+}
+
+/// Names, docs and uniqueness of a union's variants, no group field named [`UNION_TAG`](crate::UNION_TAG), and each
+/// group as a group one level deeper.
+const fn check_union(meta: &crate::union::UnionMeta, depth: usize, docs: bool) -> Result<(), MetaError> {
+    if !is_valid_name(meta.name()) {
+        return fail(MetaProblem::InvalidName, meta.name());
+    }
+    let variants = meta.variants();
+    if variants.is_empty() {
+        return fail(MetaProblem::NoVariants, meta.name());
+    }
+    if docs {
+        check!(check_doc(meta.doc(), meta.name()));
+    }
+    let mut i = 0;
+    while i < variants.len() {
+        let name = variants[i].name();
+        if !is_valid_name(name) {
+            return fail(MetaProblem::InvalidName, name);
+        }
+        if docs {
+            check!(check_doc(variants[i].doc(), name));
+        }
+        let mut j = i + 1;
+        while j < variants.len() {
+            if str_eq(name, variants[j].name()) {
+                return fail(MetaProblem::DuplicateName, name);
+            }
+            j += 1;
+        }
+        if let Some(group) = variants[i].group() {
+            let mut f = 0;
+            while f < group.fields().len() {
+                if str_eq(group.fields()[f].name, crate::union::UNION_TAG) {
+                    return fail(MetaProblem::TagCollision, group.name());
+                }
+                f += 1;
+            }
+            check!(check_kind(&CollectableKind::Group(group), depth + 1, docs));
+        }
+        i += 1;
+    }
+    Ok(())
 }
 
 const fn check_enum(meta: &EnumMeta, docs: bool) -> Result<(), MetaError> {

@@ -495,16 +495,14 @@ fn object_schema(schema: &mut Map<String, Value>, fields: &[FieldMeta], bounds: 
 }
 
 fn field_schema(field: &FieldMeta, bound: &Bound, defs: &mut Defs) -> Map<String, Value> {
-    let mut schema = kind_schema(&field.kind(), defs);
-    let mut kind = field.kind();
-    while let CollectableKind::Optional(inner) = kind {
-        kind = *inner;
-    }
-    bound_schema(&mut schema, &kind, bound);
+    let schema_kind = field.kind();
+    let mut schema = bounded_kind_schema(&schema_kind, bound, defs);
+    let kind = *schema_kind.bounded();
     let mut description = match kind {
         CollectableKind::DurationMillis => {
             format!("{} Sent as a whole number of milliseconds.", field.doc().trim_end())
         }
+        CollectableKind::FlowId => format!("{} {FLOW_ID_DESCRIPTION}", field.doc().trim_end()),
         _ => field.doc().to_owned(),
     };
     if let Some(bound) = bound.describe(&kind) {
@@ -540,6 +538,35 @@ fn bound_schema(schema: &mut Map<String, Value>, kind: &CollectableKind, bound: 
     }
 }
 
+/// What the schema says of every flow id, after the field's doc.
+const FLOW_ID_DESCRIPTION: &str = "A random id (128 bits the client drew from the operating system, in hex) that \
+                                   links the events of one flow; the program cannot choose its value.";
+
+/// The schema of a value of `kind`, with `bound` applied where it bounds (the value itself, or each value of a
+/// map, seen through `Option`).
+fn bounded_kind_schema(kind: &CollectableKind, bound: &Bound, defs: &mut Defs) -> Map<String, Value> {
+    match kind {
+        CollectableKind::Optional(inner) => bounded_kind_schema(inner, bound, defs),
+        CollectableKind::Map(meta, value) => map_schema(meta, bounded_kind_schema(value, bound, defs), defs),
+        _ => {
+            let mut schema = kind_schema(kind, defs);
+            bound_schema(&mut schema, kind, bound);
+            schema
+        }
+    }
+}
+
+/// An object whose keys are variant names of `meta` (each at most once: JSON objects have unique keys, and the
+/// validators refuse a repeated one) and whose values match `value`.
+fn map_schema(meta: &'static EnumMeta, value: Map<String, Value>, defs: &mut Defs) -> Map<String, Value> {
+    object(json!({
+        "type": "object",
+        "propertyNames": {"$ref": defs.enum_ref(meta)},
+        "additionalProperties": Value::Object(value),
+        "maxProperties": meta.variants().len(),
+    }))
+}
+
 fn kind_schema(kind: &CollectableKind, defs: &mut Defs) -> Map<String, Value> {
     match kind {
         CollectableKind::Bool => object(json!({"type": "boolean"})),
@@ -558,6 +585,12 @@ fn kind_schema(kind: &CollectableKind, defs: &mut Defs) -> Map<String, Value> {
         CollectableKind::Group(meta) => object(json!({"$ref": defs.group_ref(meta)})),
         // The key is left out for `None`: `null` is never sent, so it is not accepted either.
         CollectableKind::Optional(inner) => kind_schema(inner, defs),
+        CollectableKind::Map(meta, value) => {
+            let value = kind_schema(value, defs);
+            map_schema(meta, value, defs)
+        }
+        CollectableKind::FlowId => hex_string(32),
+        CollectableKind::Union(meta) => object(json!({"$ref": defs.union_ref(meta)})),
     }
 }
 
@@ -568,6 +601,7 @@ struct Defs {
     entries: BTreeMap<String, Value>,
     enums: Vec<(&'static EnumMeta, String)>,
     groups: Vec<(&'static GroupMeta, String)>,
+    unions: Vec<(&'static crate::union::UnionMeta, String)>,
 }
 
 impl Defs {
@@ -599,6 +633,37 @@ impl Defs {
         schema.insert("description".into(), meta.doc().into());
         object_schema(&mut schema, meta.fields(), meta.bounds(), self);
         self.entries.insert(key.clone(), Value::Object(schema));
+        format!("#/$defs/{key}")
+    }
+
+    /// A union: `oneOf` a closed object per variant, holding its name under the tag (a `const`) and its group's
+    /// fields. Exactly one branch matches a valid value, since the tags differ.
+    fn union_ref(&mut self, meta: &'static crate::union::UnionMeta) -> String {
+        if let Some((_, key)) = self.unions.iter().find(|(m, _)| *m == meta) {
+            return format!("#/$defs/{key}");
+        }
+        let key = self.free_key(meta.name());
+        self.entries.insert(key.clone(), Value::Null);
+        self.unions.push((meta, key.clone()));
+        let tag = crate::union::UNION_TAG;
+        let mut branches = Vec::new();
+        for variant in meta.variants() {
+            let mut branch = Map::new();
+            branch.insert("description".into(), variant.doc().into());
+            let (fields, bounds) = variant.group().map_or((&[][..], &[][..]), |g| (g.fields(), g.bounds()));
+            object_schema(&mut branch, fields, bounds, self);
+            if let Some(Value::Object(properties)) = branch.get_mut("properties") {
+                properties.insert(tag.into(), json!({"const": variant.name()}));
+            }
+            if let Some(Value::Array(required)) = branch.get_mut("required") {
+                required.insert(0, tag.into());
+            }
+            branches.push(Value::Object(branch));
+        }
+        self.entries.insert(
+            key.clone(),
+            json!({"title": meta.name(), "description": meta.doc(), "type": "object", "oneOf": branches}),
+        );
         format!("#/$defs/{key}")
     }
 

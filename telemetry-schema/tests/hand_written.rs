@@ -371,3 +371,94 @@ fn a_group_with_the_same_structure_as_the_documented_one_is_accepted() {
         r#"{"props":{"dark_mode":true}}"#
     );
 }
+
+/// What a failure reports.
+#[derive(telemetry_schema::TelemetryGroup)]
+struct Reason {
+    /// Whether it was retried.
+    retried: bool,
+}
+
+/// Another group with the same shape but other metadata.
+#[derive(telemetry_schema::TelemetryGroup)]
+struct Other {
+    /// Whether it was retried.
+    retried: bool,
+}
+
+/// A hand-written union whose `visit` does whatever its `Misuse` says: only declared variants with their declared
+/// groups reach the wire; anything else is an encode error.
+enum Misuse {
+    Fine,
+    FineWithGroup,
+    GroupOnFieldless,
+    OtherGroup,
+    PastTheTable,
+    Nothing,
+    Twice,
+}
+
+const OUTCOME: telemetry_schema::UnionMeta = telemetry_schema::UnionMeta::new(
+    "Outcome",
+    "How it ended.",
+    &[
+        telemetry_schema::UnionVariantMeta::new("Done", "It worked.", None),
+        telemetry_schema::UnionVariantMeta::new(
+            "Failed",
+            "It failed.",
+            Some(<Reason as telemetry_schema::TelemetryGroup>::META_REF),
+        ),
+    ],
+);
+
+impl telemetry_schema::TelemetryUnion for Misuse {
+    const META: telemetry_schema::UnionMeta = OUTCOME;
+    fn visit(&self, variant: &mut telemetry_schema::UnionVariant<'_, '_>) {
+        let reason = Reason { retried: true };
+        match self {
+            Self::Fine => variant.fieldless(0),
+            Self::FineWithGroup => variant.with_group(1, &reason),
+            Self::GroupOnFieldless => variant.with_group(0, &reason),
+            Self::OtherGroup => variant.with_group(1, &Other { retried: true }),
+            Self::PastTheTable => variant.fieldless(7),
+            Self::Nothing => {}
+            Self::Twice => {
+                variant.fieldless(0);
+                variant.fieldless(0);
+            }
+        }
+    }
+}
+
+impl DerivedKind for Misuse {
+    type Shape = telemetry_schema::UnionShape;
+}
+
+struct Ended {
+    outcome: Misuse,
+}
+
+impl TelemetryEvent for Ended {
+    const META: EventMeta = EventMeta::new(
+        "ENDED",
+        1,
+        "A hand-written event with a union.",
+        &[FieldMeta::new("outcome", "How it ended.", CollectableKind::Union(&OUTCOME))],
+    );
+    fn visit_fields(&self, fields: &mut Fields<'_>) {
+        fields.field(&self.outcome);
+    }
+}
+
+#[test]
+fn a_hand_written_union_sends_only_declared_variants_with_their_declared_groups() {
+    let json = |outcome| to_json(&Ended { outcome });
+    assert_eq!(json(Misuse::Fine).unwrap(), r#"{"outcome":{"kind":"Done"}}"#);
+    assert_eq!(json(Misuse::FineWithGroup).unwrap(), r#"{"outcome":{"kind":"Failed","retried":true}}"#);
+    let problem = |outcome| json(outcome).unwrap_err().problem().clone();
+    assert_eq!(problem(Misuse::GroupOnFieldless), EncodeProblem::KindMismatch { field: "Done" });
+    assert_eq!(problem(Misuse::OtherGroup), EncodeProblem::KindMismatch { field: "Failed" });
+    assert_eq!(problem(Misuse::PastTheTable), EncodeProblem::VariantOutOfRange { enum_name: "Outcome", index: 7 });
+    assert_eq!(problem(Misuse::Nothing), EncodeProblem::MissingField { field: "kind" });
+    assert_eq!(problem(Misuse::Twice), EncodeProblem::ExtraField { expected: 1 });
+}

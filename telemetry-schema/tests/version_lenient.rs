@@ -90,6 +90,16 @@ fn real_version_strings_reduce_as_documented() {
         ("1.0.0-feature-login", Some("1.0.0-pre"), "a branch in the tail is not sent"),
         ("1.0.0-devtools", Some("1.0.0-pre"), "a word that starts with a tag is not that tag"),
         ("1.0.0-rc.20260821144439", Some("1.0.0-rc"), "a pre-release number above nine digits is dropped"),
+        // A count of pre-releases has a few digits; more are a date, a timestamp or a hash fragment.
+        ("1.0.0-rc.9999", Some("1.0.0-rc.9999"), "a four-digit pre-release count is kept"),
+        ("1.0.0-rc.00012", Some("1.0.0-rc.12"), "leading zeros do not count as digits"),
+        ("19.0.0-rc.66855", Some("19.0.0-rc"), "five digits are a hash fragment, not a count"),
+        ("19.0.0-rc-66855", Some("19.0.0-rc"), "five digits are a hash fragment, not a count"),
+        ("5.4.0-dev.20231215", Some("5.4.0-dev"), "a TypeScript nightly's date is dropped"),
+        ("0.0.0-canary-20241106", Some("0.0.0-canary"), "a canary's date is dropped"),
+        ("23.0.0-nightly20241106", Some("23.0.0-nightly"), "a date glued to the tag is dropped"),
+        ("1.0.0-canary.241106", Some("1.0.0-canary"), "a six-digit date is dropped"),
+        ("1.0.0-beta.174180308", Some("1.0.0-beta"), "a nine-digit number is not a count"),
         ("1.2.3.4", None, "four numbers are not SemVer"),
         ("10.0.19045.1234", None, "a Windows build number is not SemVer"),
         ("1.2.20241106093000", None, "a component above nine digits"),
@@ -127,6 +137,27 @@ fn the_reduced_pre_release_has_the_expected_parts() {
     assert_eq!(version, Version::new(15, 0, 0).with_pre_release(PreRelease::new(PreTag::Canary, Some(52))));
     let version = Version::parse_lenient("19.0.0-rc-66855b96-20241106").unwrap();
     assert_eq!(version.pre_release(), Some(PreRelease::new(PreTag::Rc, None)));
+}
+
+/// The class of a date or a hash fragment in the pre-release number: whatever the text, a number kept after the
+/// tag has at most four digits, like the counts real pre-releases carry (`canary.207`, `beta.12`).
+#[test]
+fn a_kept_pre_release_number_is_a_count_of_at_most_four_digits() {
+    use proptest::strategy::ValueTree;
+    use proptest::test_runner::TestRunner;
+    let mut runner = TestRunner::deterministic();
+    let strategy = (select(&["rc", "canary", "Beta", "nightly"]), select(&[".", "-", ""]), "[0-9]{1,12}");
+    for _ in 0..4_000 {
+        let (tag, sep, digits) = strategy.new_tree(&mut runner).unwrap().current();
+        let text = format!("1.0.0-{tag}{sep}{digits}");
+        let version = Version::parse_lenient(&text).unwrap();
+        let pre = version.pre_release().unwrap();
+        let significant = digits.trim_start_matches('0').len();
+        match pre.number() {
+            Some(number) => assert!(number <= 9_999 && significant <= 4, "{text:?} kept {number}"),
+            None => assert!(significant > 4, "{text:?} dropped a count of {significant} digits"),
+        }
+    }
 }
 
 /// Every known tag is read whatever its case, with and without a number.
@@ -229,11 +260,18 @@ proptest! {
         assert_nothing_leaks(&String::from_utf8_lossy(&bytes))?;
     }
 
-    /// Lenient parsing extends strict parsing: whatever the strict parser accepts means the same here.
+    /// Lenient parsing extends strict parsing: whatever the strict parser accepts means the same here, except a
+    /// pre-release number of more than four digits, which the lenient parser drops (keeping the tag).
     #[test]
     fn strictly_valid_text_means_the_same(input in prop_oneof![strict_text(), version_like()]) {
         if let Ok(strict) = Version::parse(&input) {
-            prop_assert_eq!(Version::parse_lenient(&input), Some(strict));
+            let expected = match strict.pre_release() {
+                Some(pre) if pre.number().is_some_and(|n| n > 9_999) => Version::new(
+                    strict.major(), strict.minor(), strict.patch(),
+                ).with_pre_release(PreRelease::new(pre.tag(), None)),
+                _ => strict,
+            };
+            prop_assert_eq!(Version::parse_lenient(&input), Some(expected));
         }
     }
 }

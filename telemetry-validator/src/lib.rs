@@ -532,6 +532,8 @@ impl Shapes {
             if closed {
                 let listed = map.get("properties").and_then(Value::as_object).map_or(0, serde_json::Map::len);
                 widen(&mut self.max_object_len, listed as u64);
+            } else if let Some(max) = map_max_properties(map) {
+                widen(&mut self.max_object_len, max as u64);
             } else {
                 self.max_object_len = None;
             }
@@ -592,12 +594,18 @@ fn containers(schema: &Value, root: &Value, depth: usize) -> Option<usize> {
             .is_some_and(|ty| ty == name || ty.as_array().is_some_and(|types| types.iter().any(|t| t == name)))
     };
     if says_type("object") || map.contains_key("properties") {
-        if map.get("additionalProperties") != Some(&Value::Bool(false)) {
-            return None;
-        }
-        count = 1;
-        for property in map.get("properties").and_then(Value::as_object).into_iter().flat_map(|p| p.values()) {
-            count = count.checked_add(containers(property, root, depth + 1)?)?;
+        if let Some(max) = map_max_properties(map) {
+            // A map keyed by an enum: at most `maxProperties` values, each of the `additionalProperties` schema.
+            let per_value = containers(map.get("additionalProperties")?, root, depth + 1)?;
+            count = max.checked_mul(per_value)?.checked_add(1)?;
+        } else {
+            if map.get("additionalProperties") != Some(&Value::Bool(false)) {
+                return None;
+            }
+            count = 1;
+            for property in map.get("properties").and_then(Value::as_object).into_iter().flat_map(|p| p.values()) {
+                count = count.checked_add(containers(property, root, depth + 1)?)?;
+            }
         }
     }
     if says_type("array") || map.contains_key("items") {
@@ -610,7 +618,8 @@ fn containers(schema: &Value, root: &Value, depth: usize) -> Option<usize> {
     }
     for (keyword, value) in map {
         match keyword.as_str() {
-            "properties" | "additionalProperties" | "items" => {}
+            // `propertyNames` only constrains key strings; `maxProperties` was read above.
+            "properties" | "additionalProperties" | "items" | "propertyNames" | "maxProperties" => {}
             "$ref" => {
                 let name = value.as_str()?.strip_prefix("#/$defs/")?;
                 let target = root.get("$defs")?.get(name)?;
@@ -628,6 +637,19 @@ fn containers(schema: &Value, root: &Value, depth: usize) -> Option<usize> {
         }
     }
     Some(count)
+}
+
+/// The `maxProperties` of a map the toolkit's renderer writes (a `BTreeMap` keyed by an enum): an object with no
+/// `properties`, its keys limited by `propertyNames`, its values by an `additionalProperties` schema, and at most
+/// `maxProperties` of them. `None` for any other object schema.
+fn map_max_properties(map: &serde_json::Map<String, Value>) -> Option<usize> {
+    if map.contains_key("properties") || map.contains_key("patternProperties") || !map.contains_key("propertyNames") {
+        return None;
+    }
+    if !map.get("additionalProperties").is_some_and(Value::is_object) {
+        return None;
+    }
+    usize::try_from(map.get("maxProperties")?.as_u64()?).ok()
 }
 
 fn widen(longest: &mut Option<usize>, candidate: u64) {
@@ -923,12 +945,48 @@ fn expected(error: &ValidationError<'_>) -> String {
                 .collect();
             match consts {
                 Some(names) if !names.is_empty() => format!("one of {}", names.join(", ")),
-                _ => error.to_string(),
+                _ => union_expected(error, context).unwrap_or_else(|| error.to_string()),
             }
         }
         ValidationErrorKind::UniqueItems => "an array without repeated items".to_owned(),
         ValidationErrorKind::MaxItems { limit } => format!("an array of at most {limit} items"),
+        // A map keyed by an enum: its keys are the enum's names, each at most once.
+        ValidationErrorKind::MaxProperties { limit } => format!("an object of at most {limit} properties"),
+        ValidationErrorKind::PropertyNames { error } => format!("property names that are each {}", expected(error)),
         _ => error.to_string(),
+    }
+}
+
+/// What a tagged union wanted (an enum whose variants carry groups: `oneOf` a closed object per case, each with
+/// its case name as a `const` under the tag, `telemetry_schema::UNION_TAG`): the tag's allowed names when no case
+/// matched the tag, else what the named case's fields wanted. `None` for any other `oneOf`.
+fn union_expected(error: &ValidationError<'_>, context: &[Vec<ValidationError<'_>>]) -> Option<String> {
+    let tag_path = format!("{}/{}", error.instance_path().as_str(), telemetry_schema::UNION_TAG);
+    let mut names = Vec::new();
+    let mut named_case = None;
+    for branch in context {
+        let tag_error = branch.iter().find_map(|e| match e.kind() {
+            ValidationErrorKind::Constant { expected_value } if e.instance_path().as_str() == tag_path => {
+                Some(expected_value.to_string())
+            }
+            _ => None,
+        });
+        match tag_error {
+            Some(name) => names.push(name),
+            None => named_case = Some(branch),
+        }
+    }
+    let tag = telemetry_schema::UNION_TAG;
+    match named_case {
+        // The tag names this case (or is missing, which every case requires): what this case wanted.
+        Some(branch) => {
+            let first = branch.first()?;
+            let at = first.instance_path().as_str().strip_prefix(error.instance_path().as_str()).unwrap_or("");
+            let at = if at.is_empty() { String::new() } else { format!(" at {at}") };
+            Some(format!("{}{at}", expected(first)))
+        }
+        None if !names.is_empty() => Some(format!("an object whose {tag:?} is one of {}", names.join(", "))),
+        None => None,
     }
 }
 
@@ -977,6 +1035,50 @@ impl Report {
             Ok(())
         } else {
             Err(Rejection { problems: self.problems, unreported: self.unreported })
+        }
+    }
+}
+
+#[cfg(test)]
+mod map_shape_tests {
+    use serde_json::json;
+
+    use super::*;
+
+    fn map_of_groups() -> Value {
+        json!({
+            "type": "object",
+            "propertyNames": {"$ref": "#/$defs/Provider"},
+            "additionalProperties": {
+                "type": "object",
+                "properties": {"on": {"type": "boolean"}},
+                "required": ["on"],
+                "additionalProperties": false
+            },
+            "maxProperties": 3
+        })
+    }
+
+    #[test]
+    fn a_map_keyed_by_an_enum_has_a_container_and_member_limit() {
+        let root = json!({"$defs": {"Provider": {"type": "string", "enum": ["A", "B", "C"]}}});
+        // The map itself, and at most 3 group values.
+        assert_eq!(containers(&map_of_groups(), &root, 0), Some(4));
+        let mut shapes = Shapes { max_array_len: Some(0), max_object_len: Some(0), max_containers: None };
+        shapes.walk(&map_of_groups());
+        assert_eq!(shapes.max_object_len, Some(3));
+    }
+
+    #[test]
+    fn an_object_open_to_any_key_has_no_limit() {
+        let root = json!({});
+        for without in ["propertyNames", "maxProperties"] {
+            let mut open = map_of_groups();
+            open.as_object_mut().unwrap().remove(without);
+            assert_eq!(containers(&open, &root, 0), None, "without {without}");
+            let mut shapes = Shapes { max_array_len: Some(0), max_object_len: Some(0), max_containers: None };
+            shapes.walk(&open);
+            assert_eq!(shapes.max_object_len, None, "without {without}");
         }
     }
 }

@@ -1,4 +1,5 @@
-//! ClickHouse through its HTTP interface: `INSERT … FORMAT JSONEachRow`, one request per table per group.
+//! ClickHouse through its HTTP interface: `INSERT … FORMAT JSONEachRow`, one request per table per group, the
+//! tables' requests sent at once.
 //!
 //! ClickHouse has no transactions and no unique key, so "a retried batch counts once" rests on three things:
 //!
@@ -11,7 +12,8 @@
 //! 3. **`ReplacingMergeTree` as the backstop.** The rows a batch writes twice (a retry racing its first attempt
 //!    on another collector, or a retry after a half-written group) have the same sorting key, `(received_at,
 //!    install_id, batch_id, row_index)`, so they collapse when ClickHouse merges parts, and `SELECT … FINAL` (what
-//!    `report` reads) counts them once already. The one case left: the two copies were received in different
+//!    `report` reads) counts them once already. `quarantine` collapses the same way, by batch, place in the
+//!    batch and a hash of the bytes. The one case left: the two copies were received in different
 //!    `--time-granularity` periods (a retry across the hour), which then stay two rows; the `batches` table says
 //!    so (`SELECT batch_id FROM batches GROUP BY batch_id HAVING count() > 1`).
 //!
@@ -131,6 +133,41 @@ impl ClickhouseStore {
     }
 }
 
+impl ClickhouseStore {
+    /// A store created before `quarantine` collapsed retried rows has it as a plain `MergeTree` (an engine cannot
+    /// be changed in place): its rows are copied into a collapsing table, which takes its name, and the old table
+    /// is kept as `quarantine_before_dedup` (nothing is dropped).
+    fn migrate_quarantine(&self, changes: &mut Vec<String>) -> Result<(), StoreError> {
+        let engine = self.query(&format!(
+            "SELECT engine FROM system.tables WHERE database = currentDatabase() AND name = {} FORMAT TabSeparated",
+            quote_text_in(Dialect::Clickhouse, QUARANTINE_TABLE)
+        ))?;
+        if engine.trim() != "MergeTree" {
+            return Ok(());
+        }
+        let staging = format!("{QUARANTINE_TABLE}_dedup");
+        let kept = format!("{QUARANTINE_TABLE}_before_dedup");
+        let create = ddl::fixed_tables(Dialect::Clickhouse)
+            .into_iter()
+            .find(|statement| statement.contains(&format!(" {QUARANTINE_TABLE} (")))
+            .ok_or_else(|| StoreError("clickhouse: no quarantine table in the DDL".into()))?
+            .replacen(&format!(" {QUARANTINE_TABLE} ("), &format!(" {staging} ("), 1);
+        let columns = "received_at, batch_id, event_index, event, reason, problems, body, body_size";
+        // A copy left by a migration that stopped half-way is partial: start it again.
+        self.query(&format!("DROP TABLE IF EXISTS {staging}"))?;
+        self.query(&create)?;
+        self.query(&format!(
+            "INSERT INTO {staging} ({columns}, {ROW_INDEX_COLUMN}) SELECT {columns}, \
+             toUInt32(rowNumberInAllBlocks()) FROM {QUARANTINE_TABLE}"
+        ))?;
+        self.query(&format!("RENAME TABLE {QUARANTINE_TABLE} TO {kept}, {staging} TO {QUARANTINE_TABLE}"))?;
+        changes.push(format!(
+            "table {QUARANTINE_TABLE}: now a ReplacingMergeTree (rows copied; the old table kept as {kept})"
+        ));
+        Ok(())
+    }
+}
+
 impl Store for ClickhouseStore {
     fn migrate(&mut self, model: &Model) -> Result<Vec<String>, StoreError> {
         let dialect = Dialect::Clickhouse;
@@ -139,6 +176,7 @@ impl Store for ClickhouseStore {
         for statement in ddl::fixed_tables(dialect) {
             self.query(&statement)?;
         }
+        self.migrate_quarantine(&mut changes)?;
         for table in &model.tables {
             let existing = self.query(&format!(
                 "SELECT name, type FROM system.columns WHERE database = currentDatabase() AND table = {} FORMAT \
@@ -251,7 +289,7 @@ impl Store for ClickhouseStore {
                 }
                 let _ = writeln!(out, "\"{ROW_INDEX_COLUMN}\":{index}}}");
             }
-            for row in &batch.quarantine {
+            for (index, row) in batch.quarantine.iter().enumerate() {
                 let line = serde_json::json!({
                     "received_at": batch.received_at,
                     "batch_id": row.batch_id,
@@ -263,6 +301,7 @@ impl Store for ClickhouseStore {
                     // but JSONEachRow carries text).
                     "body": String::from_utf8_lossy(&row.bytes),
                     "body_size": row.size,
+                    "row_index": index,
                 });
                 let _ = writeln!(quarantine, "{line}");
             }
@@ -280,13 +319,35 @@ impl Store for ClickhouseStore {
             }
             outcomes.push(CommitOutcome::Stored { stored: batch.rows.len(), quarantined: batch.quarantine.len() });
         }
-        for ((name, _), rows) in self.tables.iter().zip(per_table) {
-            if !rows.is_empty() {
-                self.run(&format!("INSERT INTO {name} FORMAT JSONEachRow"), Some(rows), true)?;
-            }
-        }
+        // The event tables' and the quarantine's inserts are independent: sent at once, one connection each, so
+        // the group costs the slowest insert rather than their sum. Each is whole or refused (one part per
+        // insert); if any fails, the group is answered 503 and no `batches` row is written, so the retry writes
+        // the batch again and the sorting key collapses what the failed attempt left.
+        let mut inserts: Vec<(String, String)> = self
+            .tables
+            .iter()
+            .zip(per_table)
+            .filter(|(_, rows)| !rows.is_empty())
+            .map(|((name, _), rows)| (format!("INSERT INTO {name} FORMAT JSONEachRow"), rows))
+            .collect();
         if !quarantine.is_empty() {
-            self.run(&format!("INSERT INTO {QUARANTINE_TABLE} FORMAT JSONEachRow"), Some(quarantine), true)?;
+            inserts.push((format!("INSERT INTO {QUARANTINE_TABLE} FORMAT JSONEachRow"), quarantine));
+        }
+        let store = &*self;
+        let results: Vec<Result<String, StoreError>> = std::thread::scope(|scope| {
+            let handles: Vec<_> = inserts
+                .into_iter()
+                .map(|(query, rows)| scope.spawn(move || store.run(&query, Some(rows), true)))
+                .collect();
+            handles
+                .into_iter()
+                .map(|handle| {
+                    handle.join().unwrap_or_else(|_| Err(StoreError("clickhouse: an insert thread panicked".into())))
+                })
+                .collect()
+        });
+        for result in results {
+            result?;
         }
         // Last: the mark that these batches are whole.
         if !marks.is_empty() {

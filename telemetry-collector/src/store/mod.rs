@@ -120,6 +120,32 @@ pub trait Store: Send {
     fn check(&mut self) -> Result<(), StoreError>;
 }
 
+/// Quarantines an event the table refused: its values as JSON (the envelope's bytes are not kept past
+/// validation), and the store's message.
+pub(crate) fn store_refused(batch: &PreparedBatch, row: &EventRow, message: String) -> QuarantineRow {
+    let values: Vec<serde_json::Value> = row
+        .values
+        .iter()
+        .map(|value| match value {
+            SqlValue::Null => serde_json::Value::Null,
+            SqlValue::Integer(n) => (*n).into(),
+            SqlValue::Text(text) => text.clone().into(),
+            SqlValue::BatchId => batch.batch_id.clone().into(),
+        })
+        .collect();
+    let bytes = serde_json::to_vec(&values).unwrap_or_default();
+    let problems = serde_json::json!([{"pointer": "", "kind": "store_rejected", "expected": message}]).to_string();
+    QuarantineRow {
+        batch_id: batch.batch_id.clone(),
+        event_index: None,
+        event: None,
+        reason: crate::validate::Reason::StoreRejected.label(),
+        problems,
+        size: bytes.len(),
+        bytes,
+    }
+}
+
 /// Where to store, parsed from `--store`. Its `Debug` hides a password in the URL.
 #[derive(Clone, PartialEq, Eq)]
 pub enum StoreUrl {

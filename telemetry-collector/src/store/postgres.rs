@@ -16,7 +16,7 @@ use std::time::Duration;
 
 use postgres::{Client, NoTls};
 
-use super::{CommitOutcome, PreparedBatch, SqlValue, Store, StoreError};
+use super::{CommitOutcome, EventRow, PreparedBatch, QuarantineRow, SqlValue, Store, StoreError};
 use crate::ddl::{self, BATCHES_TABLE, Dialect, QUARANTINE_TABLE, TABLES_TABLE, quote_ident, quote_text};
 use crate::model::{Column, ColumnType, Model};
 
@@ -284,8 +284,9 @@ fn commit(
         }
     }
     let mut rows_by_table: HashMap<usize, String> = HashMap::new();
-    let mut quarantine = String::new();
     let mut outcomes = Vec::with_capacity(batches.len());
+    // The batches to write, with the index of their outcome.
+    let mut new_batches: Vec<(usize, &PreparedBatch)> = Vec::new();
     for batch in batches {
         // `remove`: the same batch twice in one group is stored once.
         if let Some(batch_id) = &batch.batch_id
@@ -296,18 +297,69 @@ fn commit(
         }
         let batch_id = batch.batch_id.as_deref().unwrap_or_default();
         for row in &batch.rows {
-            let (_, _, columns) = tables.get(row.table).ok_or_else(|| StoreError("row for an unknown table".into()))?;
             let out = rows_by_table.entry(row.table).or_default();
-            out.push_str(if out.is_empty() { "(" } else { ", (" });
-            for (i, (column, value)) in columns.iter().zip(&row.values).enumerate() {
-                if i > 0 {
-                    out.push_str(", ");
-                }
-                literal(out, column, value, batch_id);
-            }
-            out.push(')');
+            out.push_str(if out.is_empty() { "" } else { ", " });
+            row_literal(out, tables, row, batch_id)?;
         }
-        for row in &batch.quarantine {
+        new_batches.push((outcomes.len(), batch));
+        outcomes.push(CommitOutcome::Stored { stored: batch.rows.len(), quarantined: batch.quarantine.len() });
+    }
+    let mut sql = String::new();
+    let mut indexes: Vec<&usize> = rows_by_table.keys().collect();
+    indexes.sort();
+    for index in indexes {
+        let (name, columns, _) = &tables[*index];
+        let _ = writeln!(sql, "INSERT INTO {name} ({columns}) VALUES {};", rows_by_table[index]);
+    }
+    // Refused by a table (a value its constraint does not allow): quarantined, as SQLite does.
+    let mut refused: Vec<Vec<QuarantineRow>> = vec![Vec::new(); new_batches.len()];
+    if !sql.is_empty() {
+        tx.batch_execute(&format!("SAVEPOINT group_rows;\n{sql}")).or_else(|error| {
+            if !refused_value(&error) {
+                return Err(err("insert the events")(error));
+            }
+            // One value refused the whole statement: undo it, and insert the group row by row, each in its own
+            // savepoint, quarantining the rows refused (rare: the schema and the table disagree).
+            tx.batch_execute("ROLLBACK TO SAVEPOINT group_rows").map_err(err("roll back the group's rows"))?;
+            for ((_, batch), refused) in new_batches.iter().zip(refused.iter_mut()) {
+                let batch_id = batch.batch_id.as_deref().unwrap_or_default();
+                for row in &batch.rows {
+                    let (name, columns, _) = &tables[row.table];
+                    let mut values = String::new();
+                    row_literal(&mut values, tables, row, batch_id)?;
+                    let insert = format!(
+                        "SAVEPOINT one_row; INSERT INTO {name} ({columns}) VALUES {values}; \
+                                          RELEASE SAVEPOINT one_row"
+                    );
+                    if let Err(error) = tx.batch_execute(&insert) {
+                        if !refused_value(&error) {
+                            return Err(err("insert an event")(error));
+                        }
+                        tx.batch_execute("ROLLBACK TO SAVEPOINT one_row").map_err(err("roll back a row"))?;
+                        let message =
+                            error.as_db_error().map_or_else(|| error.to_string(), |db| db.message().to_owned());
+                        refused.push(super::store_refused(batch, row, message));
+                    }
+                }
+            }
+            Ok(())
+        })?;
+    }
+    let mut quarantine = String::new();
+    for ((index, batch), refused) in new_batches.iter().zip(&refused) {
+        if !refused.is_empty() {
+            let (stored, quarantined) = (batch.rows.len() - refused.len(), batch.quarantine.len() + refused.len());
+            outcomes[*index] = CommitOutcome::Stored { stored, quarantined };
+            if let Some(batch_id) = &batch.batch_id {
+                tx.batch_execute(&format!(
+                    "UPDATE {BATCHES_TABLE} SET stored_count = {stored}, quarantined_count = {quarantined} WHERE \
+                     batch_id = {}",
+                    text(batch_id)
+                ))
+                .map_err(err("update a batch"))?;
+            }
+        }
+        for row in batch.quarantine.iter().chain(refused) {
             quarantine.push_str(if quarantine.is_empty() { "(" } else { ", (" });
             let optional = |value: Option<String>| value.map_or_else(|| "NULL".to_owned(), |v| text(&v));
             let mut hex = String::with_capacity(row.bytes.len() * 2);
@@ -326,27 +378,41 @@ fn commit(
                 row.size
             );
         }
-        outcomes.push(CommitOutcome::Stored { stored: batch.rows.len(), quarantined: batch.quarantine.len() });
-    }
-    let mut sql = String::new();
-    let mut indexes: Vec<&usize> = rows_by_table.keys().collect();
-    indexes.sort();
-    for index in indexes {
-        let (name, columns, _) = &tables[*index];
-        let _ = writeln!(sql, "INSERT INTO {name} ({columns}) VALUES {};", rows_by_table[index]);
     }
     if !quarantine.is_empty() {
-        let _ = writeln!(
-            sql,
+        tx.batch_execute(&format!(
             "INSERT INTO {QUARANTINE_TABLE} (received_at, batch_id, event_index, event, reason, problems, body, \
              body_size) VALUES {quarantine};"
-        );
-    }
-    if !sql.is_empty() {
-        tx.batch_execute(&sql).map_err(err("insert the events"))?;
+        ))
+        .map_err(err("insert into quarantine"))?;
     }
     tx.commit().map_err(err("commit"))?;
     Ok(outcomes)
+}
+
+/// `(v1, v2, …)`: one row's values as literals.
+fn row_literal(
+    out: &mut String,
+    tables: &[(String, String, Vec<Column>)],
+    row: &EventRow,
+    batch_id: &str,
+) -> Result<(), StoreError> {
+    let (_, _, columns) = tables.get(row.table).ok_or_else(|| StoreError("row for an unknown table".into()))?;
+    out.push('(');
+    for (i, (column, value)) in columns.iter().zip(&row.values).enumerate() {
+        if i > 0 {
+            out.push_str(", ");
+        }
+        literal(out, column, value, batch_id);
+    }
+    out.push(')');
+    Ok(())
+}
+
+/// Whether PostgreSQL refused a value (SQLSTATE class 22, data exception, or 23, integrity constraint
+/// violation) rather than failed.
+fn refused_value(error: &postgres::Error) -> bool {
+    error.code().is_some_and(|state| state.code().starts_with("22") || state.code().starts_with("23"))
 }
 
 #[cfg(test)]

@@ -14,7 +14,7 @@ use std::time::Duration;
 use rusqlite::types::{ToSqlOutput, ValueRef};
 use rusqlite::{Connection, ErrorCode, OptionalExtension, ToSql, TransactionBehavior, params};
 
-use super::{CommitOutcome, PreparedBatch, QuarantineRow, SqlValue, Store, StoreError};
+use super::{CommitOutcome, PreparedBatch, SqlValue, Store, StoreError};
 use crate::ddl::{self, BATCHES_TABLE, Dialect, TABLES_TABLE, quote_ident};
 use crate::model::Model;
 
@@ -213,7 +213,7 @@ impl Store for SqliteStore {
                     Err(rusqlite::Error::SqliteFailure(failure, message))
                         if failure.code == ErrorCode::ConstraintViolation =>
                     {
-                        refused.push(store_refused(batch, row, message.unwrap_or_default()));
+                        refused.push(super::store_refused(batch, row, message.unwrap_or_default()));
                     }
                     Err(error) => return Err(err("insert an event")(error)),
                 }
@@ -254,32 +254,6 @@ impl Store for SqliteStore {
 
     fn check(&mut self) -> Result<(), StoreError> {
         self.conn.query_row("SELECT 1", [], |_| Ok(())).map_err(err("check"))
-    }
-}
-
-/// Quarantines an event the table refused: its values as JSON (the envelope's bytes are not kept past
-/// validation), and SQLite's message.
-fn store_refused(batch: &PreparedBatch, row: &super::EventRow, message: String) -> QuarantineRow {
-    let values: Vec<serde_json::Value> = row
-        .values
-        .iter()
-        .map(|value| match value {
-            SqlValue::Null => serde_json::Value::Null,
-            SqlValue::Integer(n) => (*n).into(),
-            SqlValue::Text(text) => text.clone().into(),
-            SqlValue::BatchId => batch.batch_id.clone().into(),
-        })
-        .collect();
-    let bytes = serde_json::to_vec(&values).unwrap_or_default();
-    let problems = serde_json::json!([{"pointer": "", "kind": "store_rejected", "expected": message}]).to_string();
-    QuarantineRow {
-        batch_id: batch.batch_id.clone(),
-        event_index: None,
-        event: None,
-        reason: crate::validate::Reason::StoreRejected.label(),
-        problems,
-        size: bytes.len(),
-        bytes,
     }
 }
 

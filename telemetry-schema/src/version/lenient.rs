@@ -19,11 +19,12 @@ impl Version {
     /// | A range that names its lowest version, `^`, `~`, `=` or `>=` (a space may follow), becomes that version | `^15.1.0`, `~1.2`, `>= 1.0.0` | `15.1.0`, `1.2.0`, `1.0.0` |
     /// | Any other range is `None`: it does not name one version (`>`, `<`, `<=`, `~>`, `||`, a space, `x`, `*`) | `<2.0.0`, `1.x`, `>=1 <2` | `None` |
     /// | Build metadata `+…` (SemVer's characters `0-9A-Za-z.-`) is dropped | `1.2.3+build.5` | `1.2.3` |
-    /// | A known tag leading the pre-release keeps one number when exactly one follows (after `.`, `-` or nothing) | `15.0.0-canary.52`, `1.0.0-RC1` | `15.0.0-canary.52`, `1.0.0-rc.1` |
+    /// | A known tag leading the pre-release keeps one number (of at most four digits) when exactly one follows (after `.`, `-` or nothing) | `15.0.0-canary.52`, `1.0.0-RC1` | `15.0.0-canary.52`, `1.0.0-rc.1` |
     /// | A known tag followed by anything else keeps the tag only: the hash, date or timestamp is dropped | `6.29.4-canary.v20260821144439`, `19.0.0-rc-66855b96-20241106` | `6.29.4-canary`, `19.0.0-rc` |
     /// | Otherwise the first identifier that is a known tag, or a known tag followed by digits, gives the tag | `21.0.0-v8-canary2023abc` | `21.0.0-canary` |
     /// | A pre-release with no known tag becomes `pre`: it stays a pre-release, its words are not sent | `0.0.0-experimental-3ad2e1b-20241106`, `1.0.0-jane.doe` | `0.0.0-pre` |
-    /// | A number above [`MAX_COMPONENT`] (nine digits) makes a version component `None`, a pre-release number dropped | `1.2.20241106093000`, `1.0.0-rc.20260821144439` | `None`, `1.0.0-rc` |
+    /// | A number above [`MAX_COMPONENT`] (nine digits) makes a version component `None` | `1.2.20241106093000` | `None` |
+    /// | A pre-release number of more than four digits is a date, a timestamp or a hash fragment, not a count: it is dropped, the tag kept | `5.4.0-dev.20231215`, `19.0.0-rc.66855`, `1.0.0-rc.20260821144439` | `5.4.0-dev`, `19.0.0-rc`, `1.0.0-rc` |
     /// | Only ASCII digits are numbers (`١.٢.٣` or full-width digits are `None`) | `١.٢.٣` | `None` |
     /// | Four or more numbers are `None` (not a SemVer version) | `10.0.19045.1234` | `None` |
     /// | Anything else is `None`: an empty text, a tag or dist-tag, a protocol, a path, a URL | `latest`, `workspace:*`, `file:../x`, `github:a/b#v1.2.3` | `None` |
@@ -127,11 +128,12 @@ fn tag_of_identifier(identifier: &str) -> Option<(PreTag, Option<&str>)> {
     })
 }
 
-/// Reduces a pre-release tail (`[0-9A-Za-z.-]+`) to a known tag and at most one number.
+/// Reduces a pre-release tail (`[0-9A-Za-z.-]+`) to a known tag and at most one number. One pass, nothing
+/// allocated, however many identifiers the tail has.
 fn reduce_pre_release(tail: &str) -> PreRelease {
-    let identifiers: Vec<&str> = tail.split(['.', '-']).collect();
+    let mut identifiers = tail.split(['.', '-']);
     let Some((position, tag, glued)) =
-        identifiers.iter().enumerate().find_map(|(i, id)| tag_of_identifier(id).map(|(tag, glued)| (i, tag, glued)))
+        identifiers.by_ref().enumerate().find_map(|(i, id)| tag_of_identifier(id).map(|(tag, glued)| (i, tag, glued)))
     else {
         return PreRelease { tag: PreTag::Pre, number: None };
     };
@@ -140,12 +142,17 @@ fn reduce_pre_release(tail: &str) -> PreRelease {
     let number_text = if position != 0 {
         None
     } else {
-        match (glued, &identifiers[1..]) {
-            (Some(digits), []) => Some(digits),
-            (None, [digits]) => Some(*digits),
+        match (glued, identifiers.next(), identifiers.next()) {
+            (Some(digits), None, _) => Some(digits),
+            (None, Some(digits), None) => Some(digits),
             _ => None,
         }
     };
-    let number = number_text.and_then(lenient_number);
+    let number = number_text.and_then(lenient_number).filter(|&n| n <= MAX_PRE_RELEASE_COUNT);
     PreRelease { tag, number }
 }
+
+/// The largest pre-release number kept: real counts have a few digits (`canary.207`, `beta.12`), while the
+/// numbers of five digits or more found after a tag are dates (`dev.20231215`), times or hash fragments
+/// (`rc-66855…`), which would tell which private build or day a program runs.
+const MAX_PRE_RELEASE_COUNT: u32 = 9_999;

@@ -1,0 +1,95 @@
+//! [`FlowId`]: a random id that links the events of one flow (an upgrade, a run, a span), which its author
+//! cannot choose.
+
+use std::fmt;
+
+/// A random correlation id: 128 bits the operating system's random source draws when [`FlowId::new`] is called,
+/// sent as 32 lower-case hex digits. Several events that carry the same `FlowId` belong to one flow (the steps of
+/// an upgrade, the phases of one run), so a dashboard can join them; nothing else can be read from it.
+///
+/// `new` is the only way an SDK makes one: there is no `From`, `Default`, parser or byte constructor, so an author
+/// cannot put a user name, a hash of a path or a counter into an id. (The strict decode behind the `serde`
+/// feature reads ids received by a server; an SDK that sends events does not enable it, and using it to build an
+/// id to send would be deliberate misuse, not a slip the types let through.) That is why the toolkit counts
+/// it as 0 author-chosen bits in an event's information bound (`payload_bits`), while the page names it as an id
+/// that links the events of one flow. A fresh id per flow also means two flows (or two runs) cannot be linked
+/// unless the program hands the same value to both.
+///
+/// ```
+/// use telemetry_schema::{FlowId, TelemetryEvent, to_json};
+///
+/// /// Sent when an upgrade starts.
+/// #[derive(TelemetryEvent)]
+/// struct UpgradeStarted {
+///     /// Links this event with the upgrade's `UPGRADE_FINISHED`.
+///     upgrade: FlowId,
+/// }
+///
+/// let upgrade = FlowId::new();
+/// let json = to_json(&UpgradeStarted { upgrade }).unwrap();
+/// assert_eq!(json.len(), r#"{"upgrade":""}"#.len() + 32);
+/// assert_ne!(FlowId::new(), upgrade, "each call draws a new id");
+/// ```
+///
+/// An id cannot be built from data the author chose:
+///
+/// ```compile_fail
+/// let id = telemetry_schema::FlowId::from([0u8; 16]);
+/// ```
+#[derive(Clone, Copy, PartialEq, Eq, Hash)]
+pub struct FlowId(
+    /// `None` when the operating system gave no randomness (it practically never refuses): an event holding such
+    /// an id is not encoded, rather than sent with a fixed id that would link every flow.
+    Option<[u8; 16]>,
+);
+
+impl FlowId {
+    /// Draws a fresh id from the operating system's random source. Never panics: if the OS refuses randomness,
+    /// the id is marked as missing and an event holding it fails to encode (the client drops it) instead of
+    /// carrying a value that is not random.
+    #[must_use]
+    #[allow(clippy::new_without_default)] // a `Default` would look like a fixed value; `new` is the only way in
+    pub fn new() -> Self {
+        let mut bytes = [0u8; 16];
+        Self(getrandom::fill(&mut bytes).ok().map(|()| bytes))
+    }
+
+    /// The 16 random bytes, or `None` if the OS gave no randomness when the id was drawn.
+    pub(crate) fn bytes(&self) -> Option<&[u8; 16]> {
+        self.0.as_ref()
+    }
+
+    /// An id received on the wire (the strict decode, for servers): 32 lower-case hex digits.
+    #[cfg(feature = "serde")]
+    pub(crate) fn parse_wire(text: &str) -> Option<Self> {
+        crate::hex::decode::<16>(text).map(|bytes| Self(Some(bytes)))
+    }
+}
+
+impl fmt::Display for FlowId {
+    /// The 32 hex digits sent on the wire, or `(no randomness)`.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match &self.0 {
+            Some(bytes) => crate::hex::write(f, bytes),
+            None => f.write_str("(no randomness)"),
+        }
+    }
+}
+
+impl fmt::Debug for FlowId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "FlowId({self})")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn each_new_id_is_drawn_fresh() {
+        let ids: std::collections::HashSet<FlowId> = (0..1000).map(|_| FlowId::new()).collect();
+        assert_eq!(ids.len(), 1000);
+        assert!(ids.iter().all(|id| id.bytes().is_some()));
+    }
+}
