@@ -184,14 +184,6 @@ fn resolve(path: &str) -> PathBuf {
     }
 }
 
-/// `path` made absolute against the working directory, where a relative path is read from.
-fn absolute(path: &Path) -> PathBuf {
-    if path.is_absolute() {
-        return path.to_owned();
-    }
-    std::env::current_dir().map_or_else(|_| path.to_owned(), |dir| dir.join(path))
-}
-
 /// The `#[telemetry(crate = "...")]` path among the attributes, for the derive's own path.
 fn crate_path(attrs: &[Attribute]) -> syn::Result<TokenStream> {
     let mut found = None;
@@ -261,11 +253,7 @@ pub(crate) fn expand(input: ListInput) -> TokenStream {
             #variant,
         }
     });
-    // `include_bytes!` resolves a relative path against the calling file's directory, but `resolve` may return a
-    // path relative to the compiler's working directory (Cargo passes a workspace member's files as
-    // `member/src/lib.rs`), which was joined again: `member/src/member/src/../lists/x.txt`. The file was just read
-    // through `path`, so the working directory makes it absolute.
-    let tracked = absolute(&path).to_string_lossy().into_owned();
+    let tracked = path.to_string_lossy().into_owned();
     quote! {
         #(#attrs)*
         #[derive(
@@ -290,15 +278,6 @@ pub(crate) fn expand(input: ListInput) -> TokenStream {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn a_relative_list_path_is_tracked_from_the_working_directory() {
-        let relative = Path::new("member/src/../lists/values.txt");
-        let tracked = absolute(relative);
-        assert!(tracked.is_absolute(), "{}", tracked.display());
-        assert_eq!(tracked, std::env::current_dir().unwrap().join(relative));
-        assert_eq!(absolute(&tracked), tracked, "an absolute path is kept");
-    }
 
     #[test]
     fn identifiers_map_every_punctuation_to_a_word_boundary() {
