@@ -11,7 +11,7 @@
 //! plugins, trusted origins, sessions and rate limiting) and leaves out the rest; the README lists what the
 //! rest holds and what of it could not be ported.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 use std::time::Duration;
 
 pub use telemetry_schema::{Arch, Os};
@@ -89,6 +89,31 @@ pub enum SocialProviderId {
     Microsoft,
     /// Twitter / X.
     Twitter,
+}
+
+/// The settings of one configured social provider (`config.socialProviders[]`): only whether each option is
+/// set, as the original sends them.
+#[derive(Debug, Clone, Default, TelemetryGroup)]
+#[telemetry(rename_all = "camelCase")]
+pub struct ProviderSettings {
+    /// Whether a `mapProfileToUser` function is given. Ported directly.
+    pub map_profile_to_user: bool,
+    /// Whether the provider's default scopes are turned off. Ported directly.
+    pub disable_default_scope: bool,
+    /// Whether sign-in with an ID token is turned off. Ported directly.
+    pub disable_id_token_sign_in: bool,
+    /// Whether implicit sign-up is turned off, when set. Ported directly.
+    pub disable_implicit_sign_up: Option<bool>,
+    /// Whether sign-up is turned off, when set. Ported directly.
+    pub disable_sign_up: Option<bool>,
+    /// Whether a `getUserInfo` function is given. Ported directly.
+    pub get_user_info: bool,
+    /// Whether the user's info is overwritten at each sign-in. Ported directly.
+    pub override_user_info_on_sign_in: bool,
+    /// Whether a `verifyIdToken` function is given. Ported directly.
+    pub verify_id_token: bool,
+    /// Whether a `refreshAccessToken` function is given. Ported directly.
+    pub refresh_access_token: bool,
 }
 
 /// A plugin shipped with Better Auth, by its id.
@@ -201,10 +226,11 @@ pub struct AuthConfig {
     pub adapter: Option<AuthAdapter>,
     /// Email and password options. Ported directly.
     pub email_and_password: EmailAndPassword,
-    /// Which social providers are configured. Acceptable loss: the original sends one object per provider
-    /// with its id, 9 yes/no settings and its `prompt` and `scope` (free text: OAuth scopes and prompts the
-    /// application chooses); the port sends the ids of the providers Better Auth ships.
-    pub social_providers: BTreeSet<SocialProviderId>,
+    /// The configured social providers and their settings, keyed by provider. Acceptable loss: the original
+    /// sends a list of objects, each with the provider's id, the same 9 settings and its `prompt` and `scope`
+    /// (free text: the OAuth prompt and scopes the application chooses), which are dropped; a provider Better
+    /// Auth does not ship has no key.
+    pub social_providers: BTreeMap<SocialProviderId, ProviderSettings>,
     /// The plugins shipped with Better Auth that are in use. Acceptable loss: the original sends every
     /// plugin's id, including the ids of the application's own plugins (free text).
     pub plugins: BTreeSet<AuthPlugin>,
@@ -459,7 +485,13 @@ pub fn example() -> Init {
                 send_reset_password: true,
                 auto_sign_in: true,
             },
-            social_providers: BTreeSet::from([SocialProviderId::Github, SocialProviderId::Google]),
+            social_providers: BTreeMap::from([
+                (SocialProviderId::Github, ProviderSettings::default()),
+                (
+                    SocialProviderId::Google,
+                    ProviderSettings { map_profile_to_user: true, ..ProviderSettings::default() },
+                ),
+            ]),
             plugins: ["two-factor", "organization", "acme-audit-log"]
                 .into_iter()
                 .filter_map(AuthPlugin::from_id)
