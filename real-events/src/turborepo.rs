@@ -5,11 +5,11 @@
 //! "key", "value", "parent_id"}}` object per key), `crates/turborepo-lib/src/cli/mod.rs` and
 //! `crates/turborepo-lib/src/run/builder.rs` (which keys a run tracks). A run sends about ten such objects, each
 //! a key and a string value, linked by random UUIDs; the port sends one event when the run ends, with a field
-//! per key. Of the 11 fields (9 keys and the two ids), 6 are ported directly (`execution`, `turbo_version`,
-//! `is_linked`, `ci`, `run_type`, `daemon_status`), 1 with an acceptable loss (`remote_cache_url`), 2 move to
-//! the toolkit's envelope (`platform`, `cpu_count`) and 2 are dropped (`id`, `parent_id`).
+//! per key. Of the 11 fields (9 keys and the two ids), 6 are ported directly (`id`, `execution`,
+//! `turbo_version`, `is_linked`, `run_type`, `daemon_status`), 2 with an acceptable loss (`remote_cache_url`,
+//! `ci`), 2 move to the toolkit's envelope (`platform`, `cpu_count`) and 1 is dropped (`parent_id`).
 
-use telemetry_schema::{TelemetryEnum, TelemetryEvent, Version};
+use telemetry_schema::{FlowId, TelemetryEnum, TelemetryEvent, Version};
 
 /// How the run ended.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, TelemetryEnum)]
@@ -68,12 +68,14 @@ pub enum DaemonStatus {
 }
 
 /// Sent when `turbo run` ends, with how it went and how the repository is set up. Dropped from the original:
-/// `id` and `parent_id`, the random UUIDs that link a run's key/value events (the port sends one event, and the
-/// toolkit's envelope has a session id shared by the process's events). The platform and the CPU count are
-/// sent by the envelope.
+/// `parent_id`, which links a run's key/value events to the command's (the port sends one event). The platform
+/// and the CPU count are sent by the envelope.
 #[derive(Debug, Clone, TelemetryEvent)]
 #[telemetry(name = "TURBO_RUN", version = 1)]
 pub struct TurboRun {
+    /// The run's random id, drawn when the run starts. Ported directly: the original's `id` is a fresh random
+    /// UUID per run too; it lets per-task events (Turborepo's `task` events, not ported here) name their run.
+    pub run_id: FlowId,
     /// How the run ended. Ported directly: the original sends `execution` `started` first and `succeeded` or
     /// `failed` last; the port is sent once, at the end.
     pub execution: Execution,
@@ -94,9 +96,10 @@ pub struct TurboRun {
 }
 
 /// The original's example (`README.md`, "Real events"), ported: a run in GitHub Actions against a self-hosted
-/// remote cache.
+/// remote cache. Its `run_id` is new on every call.
 pub fn example() -> TurboRun {
     TurboRun {
+        run_id: FlowId::new(),
         execution: Execution::Succeeded,
         turbo_version: Version::parse_lenient("2.3.4-canary.2"),
         is_linked: true,
