@@ -110,3 +110,23 @@ fn sign_in_and_sign_up_mounts_are_always_sent_and_the_others_one_in_ten() {
         assert_eq!(rate(other), 100_000, "{other:?}");
     }
 }
+
+#[test]
+fn a_run_sends_its_outcome_as_a_tagged_union_with_the_failures_only_when_it_failed() {
+    use std::collections::BTreeSet;
+
+    use real_events::turborepo::{Execution, RunFailure, TrackedError};
+
+    let with =
+        |execution| to_json(&real_events::turborepo::TurboRun { execution, ..real_events::turborepo::example() });
+    let succeeded = with(Execution::Succeeded).unwrap();
+    assert!(succeeded.contains(r#""execution":{"kind":"succeeded"}"#), "{succeeded}");
+    let errors = BTreeSet::from([TrackedError::DaemonFailedToMarkOutputsAsCached, TrackedError::UnknownChildExit]);
+    let failed = with(Execution::Failed(RunFailure { errors })).unwrap();
+    assert!(
+        failed.contains(
+            r#""execution":{"kind":"failed","errors":["daemon/failed_to_mark_outputs_as_cached","unknown_child_exit"]}"#
+        ),
+        "{failed}"
+    );
+}
