@@ -7,8 +7,8 @@
 //! Each event's own doc comment lists what was dropped. The README's "Real events" section shows, per program,
 //! the JSON the original sends beside the JSON the port sends (its test keeps the two in step with this code).
 //!
-//! Some fields use the closest kind the toolkit has today; `PENDING.md` in this crate lists the ones that
-//! should move to a kind of issue 14 once it lands.
+//! `PENDING.md` in this crate records which fields moved to the kinds issue 14 added (maps keyed by an enum,
+//! flow ids, lenient versions, wider wire names, list enums, tagged unions, sampling by value) and what is left.
 //!
 //! Every module has an `example()` that builds the event from the values of the original's example, through the
 //! same small conversions a port would run.
