@@ -315,10 +315,6 @@ fn a_writer_thread_that_died_makes_healthz_unhealthy() {
 }
 
 #[test]
-#[ignore = "open: a request holds its --max-in-flight permit while its body trickles in (up to --body-timeout), so \
-            32 connections sending a byte now and then answer every other client 503 for 10 s at a time, again and \
-            again; the permit bounds memory, so the fix (a minimum body rate, or a byte budget instead of a count) \
-            is a design choice"]
 fn slow_bodies_do_not_shut_out_other_clients() {
     use std::io::Write as _;
     let dir = temp_dir("slow-bodies");
@@ -335,4 +331,57 @@ fn slow_bodies_do_not_shut_out_other_clients() {
     let response = post(collector.addr, body.as_bytes());
     drop(slow);
     assert_eq!(response.status, 200, "{}", String::from_utf8_lossy(&response.body));
+}
+
+#[test]
+fn a_body_slower_than_the_minimum_rate_gets_408_long_before_the_body_timeout() {
+    use std::io::Write as _;
+    let dir = temp_dir("min-rate");
+    let collector = start(&dir, &["--min-body-rate", "100", "--body-timeout", "60s"]);
+    let mut stream = std::net::TcpStream::connect(collector.addr).unwrap();
+    stream.set_read_timeout(Some(Duration::from_secs(20))).unwrap();
+    stream.write_all(b"POST /v1/batch HTTP/1.1\r\nHost: x\r\nContent-Length: 1000\r\n\r\n{").unwrap();
+    let started = std::time::Instant::now();
+    // A byte every 200 ms is 5 bytes/s: past the first second, the average falls under 100 bytes/s.
+    let trickle = std::thread::spawn({
+        let mut stream = stream.try_clone().unwrap();
+        move || {
+            for _ in 0..50 {
+                std::thread::sleep(Duration::from_millis(200));
+                if stream.write_all(b" ").is_err() {
+                    break;
+                }
+            }
+        }
+    });
+    let response = read_response(&mut stream).unwrap();
+    assert_eq!(response.status, 408, "{}", String::from_utf8_lossy(&response.body));
+    assert_eq!(response.json()["error"], "body_too_slow");
+    let message = response.json()["message"].as_str().unwrap().to_owned();
+    assert!(message.contains("--min-body-rate"), "{message}");
+    assert!(started.elapsed() < Duration::from_secs(10), "answered after {:?}", started.elapsed());
+    drop(stream);
+    trickle.join().unwrap();
+}
+
+#[test]
+fn many_slow_bodies_hold_no_slot_and_a_fast_one_is_stored() {
+    // More slow clients than `--max-in-flight`, the rate check off: a slow body holds only the bytes it sent.
+    use std::io::Write as _;
+    let dir = temp_dir("many-slow");
+    let collector = start(&dir, &["--max-in-flight", "2", "--min-body-rate", "0", "--body-timeout", "30s"]);
+    let slow: Vec<std::net::TcpStream> = (0..16)
+        .map(|_| {
+            let mut stream = std::net::TcpStream::connect(collector.addr).unwrap();
+            stream.write_all(b"POST /v1/batch HTTP/1.1\r\nHost: x\r\nContent-Length: 100000\r\n\r\n{\"batch").unwrap();
+            stream
+        })
+        .collect();
+    std::thread::sleep(Duration::from_millis(300));
+    for n in 0..3 {
+        let body = batch_body(&batch_id(n), &acme_envelopes(&acme_header())[..1]);
+        let response = post(collector.addr, body.as_bytes());
+        assert_eq!(response.status, 200, "{}", String::from_utf8_lossy(&response.body));
+    }
+    drop(slow);
 }
