@@ -426,7 +426,8 @@ fn reserved_table_and_column_names_are_mapped_the_same_way_in_every_dialect() {
     assert!(error.contains("SQLITE_QUERY") && error.contains("EVENT_SQLITE_QUERY"), "{error}");
     // And a payload field `payload_sdk_version` next to `sdk_version`: refused, naming both fields.
     let mut bundle = bundle_with_reserved_names();
-    bundle["$defs"]["SDK_INFO.v1"]["properties"]["payload_sdk_version"] = json!({"type": "boolean", "description": "x"});
+    bundle["$defs"]["SDK_INFO.v1"]["properties"]["payload_sdk_version"] =
+        json!({"type": "boolean", "description": "x"});
     let error = refusal(&bundle);
     assert!(error.contains("/payload/sdk_version") && error.contains("/payload/payload_sdk_version"), "{error}");
 }
