@@ -59,3 +59,65 @@ fn clickhouse_a_group_retried_after_one_insert_failed_counts_once_even_in_a_late
     drop(collector);
     drop_clickhouse(&url);
 }
+
+#[test]
+fn postgres_a_connection_lost_while_quarantining_row_by_row_is_a_503_and_quarantines_nothing() {
+    let Some(url) = server_url("TELEMETRY_TEST_POSTGRES_URL", "postgres connection lost row by row") else { return };
+    let url = fresh_postgres(&url, "rtrows");
+    let collector = start_with_store(&url, &[]);
+    let (command, table) = acme("CLI_COMMAND");
+    let mut other: Value = serde_json::from_str(&command).unwrap();
+    other["payload"]["command"] = Value::from("build");
+    let other = other.to_string();
+    let mut client = postgres::Client::connect(&url, postgres::NoTls).unwrap();
+    // The table refuses `deploy` (as a constraint the schema does not know would), and a `build` row loses the
+    // connection (as a server restart or a network cut would): the refusal sends the group row by row, and the
+    // lost connection must then fail the group, not quarantine the good row as refused.
+    client
+        .batch_execute(&format!(
+            "CREATE FUNCTION rt_refuse() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN \
+               IF NEW.command::TEXT = 'deploy' THEN RAISE EXCEPTION 'refused' USING ERRCODE = '23514'; END IF; \
+               IF NEW.command::TEXT = 'build' THEN PERFORM pg_terminate_backend(pg_backend_pid()); END IF; \
+               RETURN NEW; END $$; \
+             CREATE TRIGGER rt BEFORE INSERT ON \"{table}\" FOR EACH ROW EXECUTE FUNCTION rt_refuse();"
+        ))
+        .unwrap();
+    let id = batch_id(0xCD);
+    let body = batch_body(&id, &[command.clone(), other.clone()]);
+    let response = post(collector.addr, body.as_bytes());
+    assert_eq!(response.status, 503, "{}", String::from_utf8_lossy(&response.body));
+    let count = |client: &mut postgres::Client, sql: &str| -> i64 { client.query_one(sql, &[]).unwrap().get(0) };
+    assert_eq!(count(&mut client, "SELECT count(*) FROM quarantine"), 0, "a good row was quarantined");
+    assert_eq!(count(&mut client, "SELECT count(*) FROM batches"), 0);
+
+    // Every row of a group refused: acknowledged, each row quarantined as refused by the store, none stored.
+    client
+        .batch_execute(
+            "CREATE OR REPLACE FUNCTION rt_refuse() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN \
+               RAISE EXCEPTION 'refused' USING ERRCODE = '23514'; END $$;",
+        )
+        .unwrap();
+    let all = batch_id(0xCE);
+    let response = post(collector.addr, batch_body(&all, &[command.clone(), other.clone()]).as_bytes());
+    assert_eq!(response.status, 200, "{}", String::from_utf8_lossy(&response.body));
+    assert_eq!((response.json()["stored"].as_u64(), response.json()["quarantined"].as_u64()), (Some(0), Some(2)));
+    assert_eq!(count(&mut client, &format!("SELECT count(*) FROM \"{table}\"")), 0);
+    assert_eq!(count(&mut client, "SELECT count(*) FROM quarantine WHERE reason = 'store_rejected'"), 2);
+
+    // The table accepts again: the retry of the first batch stores both rows, once.
+    client.batch_execute(&format!("DROP TRIGGER rt ON \"{table}\"")).unwrap();
+    let mut retried = post(collector.addr, body.as_bytes());
+    for _ in 0..20 {
+        if retried.status == 200 {
+            break;
+        }
+        std::thread::sleep(Duration::from_millis(500));
+        retried = post(collector.addr, body.as_bytes());
+    }
+    assert_eq!(retried.status, 200, "{}", String::from_utf8_lossy(&retried.body));
+    assert_eq!(retried.json()["stored"], 2, "{}", retried.json());
+    assert_eq!(count(&mut client, &format!("SELECT count(*) FROM \"{table}\" WHERE batch_id = '{id}'")), 2);
+    drop(client);
+    drop(collector);
+    drop_postgres(&url);
+}
