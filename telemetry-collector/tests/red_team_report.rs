@@ -10,6 +10,9 @@ use std::process::Command;
 use support::warehouse::*;
 use support::*;
 
+/// Drops a test's server database.
+type Cleanup = fn(&str);
+
 fn report_with(store: &str, schemas: &Path, extra: &[&str]) -> Result<String, String> {
     let out = Command::new(env!("CARGO_BIN_EXE_telemetry-collector"))
         .args(["report", "--store", store, "--schemas"])
@@ -44,7 +47,7 @@ fn more_report_connections_than_tables_or_than_the_server_allows_give_the_same_r
     // 50 in CI, 100 by default) refused the 51st and the report failed; a thread per connection besides.
     let dir = temp_dir("report-connections");
     let mut stores = vec![format!("sqlite:{}", dir.join("t.db").display())];
-    let mut drops: Vec<(String, fn(&str))> = Vec::new();
+    let mut drops: Vec<(String, Cleanup)> = Vec::new();
     if let Some(url) = server_url("TELEMETRY_TEST_POSTGRES_URL", "report connections on PostgreSQL") {
         let url = fresh_postgres(&url, "rconn");
         drops.push((url.clone(), drop_postgres));
@@ -146,9 +149,9 @@ fn the_one_scan_report_says_what_a_naive_count_says_in_every_store() {
     std::fs::create_dir_all(&schemas).unwrap();
     std::fs::write(schemas.join("bundle.json"), bundle.to_string()).unwrap();
     let model = Model::from_bundle(&bundle).unwrap();
-    let mut stores = vec![(format!("sqlite:{}", dir.join("t.db").display()), None)];
+    let mut stores: Vec<(String, Option<Cleanup>)> = vec![(format!("sqlite:{}", dir.join("t.db").display()), None)];
     for (var, fresh, drop) in [
-        ("TELEMETRY_TEST_POSTGRES_URL", fresh_postgres as fn(&str, &str) -> String, drop_postgres as fn(&str)),
+        ("TELEMETRY_TEST_POSTGRES_URL", fresh_postgres as fn(&str, &str) -> String, drop_postgres as Cleanup),
         ("TELEMETRY_TEST_CLICKHOUSE_URL", fresh_clickhouse, drop_clickhouse),
     ] {
         if let Some(url) = server_url(var, "the naive report on a server") {
