@@ -78,10 +78,11 @@ use std::collections::{BTreeMap, HashMap};
 use serde_json::Value;
 use telemetry_collector::model::{ColumnType, Model};
 
-/// Every enum of every event renamed `v` → `@t/v.x-1`: variant names with `@`, `/`, `.` and `-`, as issue 14
-/// allows, inside every SQL literal the report writes.
+/// Every enum of every event renamed `v` → `@t/v.x-1'"\`: variant names with `@`, `/`, `.` and `-`, as issue 14
+/// allows, and a quote, a double quote and a backslash, which `is_valid_variant_name` refuses but a hand-edited
+/// `bundle.json` can hold: inside every SQL literal the DDL, the inserts and the report write.
 fn renamed(v: &str) -> String {
-    format!("@t/{v}.x-1")
+    format!("@t/{v}.x-1'\"\\")
 }
 
 fn bundle_with_path_like_variants() -> (Value, HashMap<String, HashMap<String, String>>) {
