@@ -63,11 +63,17 @@ pub struct Config {
     #[arg(long, value_name = "DURATION", default_value = "10s", value_parser = parse_duration, help_heading = "Limits")]
     pub body_timeout: Duration,
 
+    /// Slowest average rate a request body may arrive at, in bytes per second, after its first second; slower
+    /// bodies get 408 (`body_too_slow`). 0 turns the check off (`--body-timeout` still applies).
+    #[arg(long, value_name = "BYTES", default_value_t = 1_024, help_heading = "Limits")]
+    pub min_body_rate: u64,
+
     /// Most open connections; further clients wait in the listen backlog.
     #[arg(long, value_name = "N", default_value_t = 1_024, value_parser = count(), help_heading = "Limits")]
     pub max_connections: usize,
 
-    /// Most requests being read and validated at once; more get 503 with Retry-After.
+    /// Most requests being decompressed, validated and committed at once (a body takes a slot once it has
+    /// arrived); more get 503 with Retry-After. Bodies being read share `--max-in-flight` × `--max-body-bytes`.
     #[arg(long, value_name = "N", default_value_t = 32, value_parser = count(), help_heading = "Limits")]
     pub max_in_flight: usize,
 

@@ -28,6 +28,12 @@ pub const TABLES_TABLE: &str = "collector_tables";
 /// ClickHouse only: the position of the row among the batch's stored events (or among its quarantined rows),
 /// so that the copies of a batch stored twice have the same sorting key and collapse.
 pub const ROW_INDEX_COLUMN: &str = "row_index";
+/// ClickHouse only: the received time of each batch's first attempt, written before its rows, so a retry after a
+/// failed attempt writes its rows with the same time (and so the same sorting key and partition) as the rows the
+/// failed attempt left, and they collapse. One small row per batch, partitioned by month: months older than
+/// clients retry (hours) can be dropped (`ALTER TABLE batch_attempts DROP PARTITION 202601`); the table has no TTL
+/// because the ClickHouse of Debian's package does not parse one.
+pub const ATTEMPTS_TABLE: &str = "batch_attempts";
 
 /// An SQL dialect.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -241,7 +247,8 @@ pub fn fixed_tables(dialect: Dialect) -> Vec<String> {
         // the collector looks a batch up before inserting it, and writes its `batches` row last, as the mark
         // that the batch is whole. `quarantine` collapses the same way: a row's key is the batch, its place among the
         // batch's quarantined rows and a hash of its bytes, so a retried group writes nothing twice (two identical
-        // bodies that are not batches, received in the same period, are one row). Its event tables' columns are read from `system.columns`, so no
+        // bodies that are not batches, received in the same period, are one row). A retry has the received time of
+        // the batch's first attempt (`batch_attempts`), so its rows have the keys of what a failed attempt left. Its event tables' columns are read from `system.columns`, so no
         // `collector_tables`.
         Dialect::Clickhouse => vec![
             format!(
@@ -251,6 +258,11 @@ pub fn fixed_tables(dialect: Dialect) -> Vec<String> {
                  event_count UInt32,\n    \
                  stored_count UInt32,\n    \
                  quarantined_count UInt32\n) ENGINE = ReplacingMergeTree()\nORDER BY batch_id"
+            ),
+            format!(
+                "CREATE TABLE IF NOT EXISTS {ATTEMPTS_TABLE} (\n    \
+                 batch_id String,\n    \
+                 received_at DateTime\n) ENGINE = MergeTree()\nPARTITION BY toYYYYMM(received_at)\nORDER BY batch_id"
             ),
             format!(
                 "CREATE TABLE IF NOT EXISTS {QUARANTINE_TABLE} (\n    \

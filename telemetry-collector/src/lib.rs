@@ -151,6 +151,9 @@ impl Collector {
             writer,
             metrics,
             in_flight: Arc::new(Semaphore::new(config.max_in_flight.max(1))),
+            body_bytes: Arc::new(Semaphore::new(
+                config.max_in_flight.max(1).saturating_mul(config.max_body_bytes).min(Semaphore::MAX_PERMITS),
+            )),
             config,
         });
         tracing::info!(

@@ -49,7 +49,8 @@ enum Command {
         /// Write an HTML page here instead of printing text.
         #[arg(long, value_name = "PATH")]
         html: Option<PathBuf>,
-        /// How many connections read the tables at once (default: the number of CPUs, at most 4).
+        /// How many connections read the tables at once (default: the number of CPUs, at most 4; never more than one
+        /// per table).
         #[arg(long, value_name = "N")]
         connections: Option<std::num::NonZeroUsize>,
     },

@@ -97,12 +97,24 @@ impl fmt::Display for ModelError {
 
 impl std::error::Error for ModelError {}
 
-/// The table name of an event version: `CLI_COMMAND`, 1 → `cli_command_v1`; `cli.start`, 1 → `cli.start_v1`. The
-/// event name is kept as it is but for case (an event name has no `"`, and every statement quotes table names),
-/// so distinct names give distinct tables (`cli.start` and `cli_start` too) except for case, which
-/// [`Model::from_bundle`] refuses.
+/// Prefix of the table of an event whose name starts with `sqlite_` in any case: SQLite keeps such table names
+/// for itself. Every dialect uses the same name, so a report or a query reads one name in every store.
+pub const RESERVED_TABLE_PREFIX: &str = "event_";
+
+/// Prefix of a payload column whose name is one the table already has for itself: [`BATCH_ID_COLUMN`],
+/// [`RECEIVED_AT_COLUMN`], ClickHouse's [`crate::ddl::ROW_INDEX_COLUMN`], or an envelope column (`sdk_version`,
+/// `context_os`, ...). Every other payload column is named by its path alone, so the tables of stores that
+/// exist keep their names.
+pub const RESERVED_COLUMN_PREFIX: &str = "payload_";
+
+/// The table name of an event version: `CLI_COMMAND`, 1 → `cli_command_v1`; `cli.start`, 1 → `cli.start_v1`;
+/// `SQLITE_QUERY`, 1 → `event_sqlite_query_v1` ([`RESERVED_TABLE_PREFIX`]). The event name is kept as it is but
+/// for case (an event name has no `"`, and every statement quotes table names), so distinct names give distinct
+/// tables (`cli.start` and `cli_start` too) except for case and the prefix, which [`Model::from_bundle`] refuses.
 pub fn table_name(event: &str, version: u32) -> String {
-    format!("{}_v{version}", event.to_ascii_lowercase())
+    let name = event.to_ascii_lowercase();
+    let prefix = if name.starts_with("sqlite_") { RESERVED_TABLE_PREFIX } else { "" };
+    format!("{prefix}{name}_v{version}")
 }
 
 impl Model {
@@ -136,8 +148,22 @@ impl Model {
                 },
             ];
             columns.extend(envelope_columns.iter().cloned());
+            let own = columns.len();
             let mut payload = Flattener { resource: schema, resource_key: key, columns: &mut columns };
             payload.object(schema, &["payload".to_owned()], false, &[])?;
+            // A payload column named like one of the table's own (the collector's, ClickHouse's `row_index`, the
+            // envelope's) gets `payload_` in front, the same in every dialect; a field named `payload_...` that
+            // then meets it is refused below like any other pair of fields that share a column.
+            let reserved: Vec<String> = columns[..own]
+                .iter()
+                .map(|column| column.name.to_ascii_lowercase())
+                .chain([crate::ddl::ROW_INDEX_COLUMN.to_owned()])
+                .collect();
+            for column in &mut columns[own..] {
+                if reserved.contains(&column.name.to_ascii_lowercase()) {
+                    column.name = format!("{RESERVED_COLUMN_PREFIX}{}", column.name);
+                }
+            }
             // Compared in lower case: SQLite (and unquoted SQL anywhere) does not tell `is_ci` from `Is_Ci`.
             let mut seen = BTreeMap::new();
             for column in &columns {
@@ -173,7 +199,8 @@ impl Model {
             if let Some(other) = by_name.insert(table.name.as_str(), table) {
                 return Err(ModelError(format!(
                     "events {:?} and {:?} (version {}) would both be stored in the table {:?}: table names are in \
-                     lower case; rename one of the events",
+                     lower case, and those of events named sqlite_... start with \"{RESERVED_TABLE_PREFIX}\"; rename \
+                     one of the events",
                     other.event, table.event, table.version, table.name
                 )));
             }

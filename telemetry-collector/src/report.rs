@@ -762,14 +762,17 @@ pub fn build(query: &mut dyn Query, model: &Model, bundle: &Value) -> Result<Rep
 
 /// Reads the store through `connections` connections at once (the tables are independent: each connection takes
 /// the next one; a server store, or SQLite's readers in WAL mode, answer them side by side) and lays the report
-/// out. The same report as [`build`].
+/// out. The same report as [`build`]. At most one connection per table (and one for the installs) is opened,
+/// whatever `connections` says.
 ///
 /// # Errors
 /// When a connection cannot be opened or a query fails.
 pub fn build_concurrently(url: &StoreUrl, model: &Model, bundle: &Value, connections: usize) -> Result<Report, String> {
-    let queries = (0..connections.max(1)).map(|_| connect(url)).collect::<Result<Vec<_>, _>>()?;
-    let dialect = queries[0].dialect();
-    let jobs = jobs(dialect, model);
+    let jobs = jobs(url.dialect(), model);
+    // A connection per job at most: more would open connections (and threads) that have nothing to read, and a
+    // server refuses them past its own limit.
+    let connections = connections.clamp(1, jobs.len().max(1));
+    let queries = (0..connections).map(|_| connect(url)).collect::<Result<Vec<_>, _>>()?;
     let next = std::sync::atomic::AtomicUsize::new(0);
     let found: Vec<Result<Vec<Found>, String>> = std::thread::scope(|scope| {
         let handles: Vec<_> = queries

@@ -16,11 +16,11 @@ use axum::extract::State;
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
-use http_body_util::{BodyExt as _, LengthLimitError, Limited};
+use http_body_util::BodyExt as _;
 use hyper_util::rt::{TokioIo, TokioTimer};
 use serde_json::{Value, json};
 use tokio::net::TcpListener;
-use tokio::sync::Semaphore;
+use tokio::sync::{OwnedSemaphorePermit, Semaphore};
 use tokio::task::JoinSet;
 
 use crate::config::Config;
@@ -39,8 +39,10 @@ pub struct AppState {
     pub writer: WriterHandle,
     /// Counters.
     pub metrics: Arc<Metrics>,
-    /// Requests being read and validated.
+    /// Requests being decompressed, validated and committed (taken once the body has arrived).
     pub in_flight: Arc<Semaphore>,
+    /// Bytes of bodies being read, shared by every request: `--max-in-flight` × `--max-body-bytes`.
+    pub body_bytes: Arc<Semaphore>,
     /// Settings.
     pub config: Config,
 }
@@ -77,10 +79,81 @@ fn received_at(granularity: Duration) -> i64 {
     i64::try_from(now - now % step).unwrap_or(i64::MAX)
 }
 
+/// The first second of a body is not held to `--min-body-rate` (a connection's first packets, TCP slow start).
+pub const MIN_BODY_RATE_GRACE: Duration = Duration::from_secs(1);
+
+/// Takes `bytes` of the byte budget, in pieces a semaphore call can take.
+fn take_budget(budget: &Arc<Semaphore>, held: &mut Option<OwnedSemaphorePermit>, bytes: usize) -> bool {
+    let mut left = bytes;
+    while left > 0 {
+        let piece = left.min(u32::MAX as usize);
+        let Ok(permit) = Arc::clone(budget).try_acquire_many_owned(piece as u32) else {
+            return false;
+        };
+        match held {
+            Some(held) => held.merge(permit),
+            None => *held = Some(permit),
+        }
+        left -= piece;
+    }
+    true
+}
+
+/// Reads a body as it arrives: each chunk takes its size from the shared byte budget (so memory stays bounded
+/// by `--max-in-flight` × `--max-body-bytes` while a slow body holds only what it has sent), within
+/// `--body-timeout` in all and at `--min-body-rate` on average after [`MIN_BODY_RATE_GRACE`]. The permit returned
+/// holds the body's bytes of the budget.
+async fn read_body(state: &AppState, mut body: Body) -> Result<(Vec<u8>, Option<OwnedSemaphorePermit>), Response> {
+    let limits = state.ingest.limits();
+    let start = tokio::time::Instant::now();
+    let total_deadline = start + state.config.body_timeout;
+    let rate = state.config.min_body_rate;
+    let mut bytes = Vec::new();
+    let mut held = None;
+    loop {
+        // The time by which the next chunk must arrive for the average rate to stay at `rate` or above.
+        let rate_deadline = (rate > 0).then(|| {
+            let allowed = Duration::from_secs_f64((bytes.len() as f64 + 1.0) / rate as f64);
+            start + MIN_BODY_RATE_GRACE + allowed
+        });
+        let deadline = rate_deadline.map_or(total_deadline, |at| at.min(total_deadline));
+        let frame = match tokio::time::timeout_at(deadline, body.frame()).await {
+            Ok(Some(Ok(frame))) => frame,
+            Ok(None) => return Ok((bytes, held)),
+            Ok(Some(Err(_))) => {
+                return Err(refused(state, StatusCode::BAD_REQUEST, "body_read", "the body could not be read".into()));
+            }
+            Err(_) if deadline < total_deadline => {
+                let message = format!(
+                    "the body arrived slower than {rate} bytes per second (--min-body-rate; {} bytes in {:.1} s);                      send it at once",
+                    bytes.len(),
+                    start.elapsed().as_secs_f64()
+                );
+                return Err(refused(state, StatusCode::REQUEST_TIMEOUT, "body_too_slow", message));
+            }
+            Err(_) => {
+                let message = format!(
+                    "the body took longer than {:?} to arrive (--body-timeout; {} bytes received)",
+                    state.config.body_timeout,
+                    bytes.len()
+                );
+                return Err(refused(state, StatusCode::REQUEST_TIMEOUT, "body_timeout", message));
+            }
+        };
+        let Ok(chunk) = frame.into_data() else { continue };
+        if bytes.len() + chunk.len() > limits.max_body_bytes {
+            let message = BodyError::TooLarge { what: "body", limit: limits.max_body_bytes }.to_string();
+            return Err(refused(state, StatusCode::PAYLOAD_TOO_LARGE, "too_large", message));
+        }
+        if !take_budget(&state.body_bytes, &mut held, chunk.len()) {
+            let message = "too many bodies arriving at once; retry later";
+            return Err(unavailable(state, Outcome::Overloaded, "overloaded", message));
+        }
+        bytes.extend_from_slice(&chunk);
+    }
+}
+
 async fn batch(State(state): State<Arc<AppState>>, headers: HeaderMap, body: Body) -> Response {
-    let Ok(_permit) = Arc::clone(&state.in_flight).try_acquire_owned() else {
-        return unavailable(&state, Outcome::Overloaded, "overloaded", "too many requests at once; retry later");
-    };
     let limits = state.ingest.limits();
     let declared = headers
         .get(header::CONTENT_LENGTH)
@@ -95,20 +168,14 @@ async fn batch(State(state): State<Arc<AppState>>, headers: HeaderMap, body: Bod
     let encodings: Vec<&str> =
         headers.get_all(header::CONTENT_ENCODING).iter().map(|value| value.to_str().unwrap_or("(not text)")).collect();
     let encoding = (!encodings.is_empty()).then(|| encodings.join(", "));
-    let read = tokio::time::timeout(state.config.body_timeout, Limited::new(body, limits.max_body_bytes).collect());
-    let bytes = match read.await {
-        Ok(Ok(collected)) => collected.to_bytes(),
-        Ok(Err(error)) if error.downcast_ref::<LengthLimitError>().is_some() => {
-            let message = BodyError::TooLarge { what: "body", limit: limits.max_body_bytes }.to_string();
-            return refused(&state, StatusCode::PAYLOAD_TOO_LARGE, "too_large", message);
-        }
-        Ok(Err(_)) => {
-            return refused(&state, StatusCode::BAD_REQUEST, "body_read", "the body could not be read".into());
-        }
-        Err(_) => {
-            let message = format!("the body took longer than {:?} to arrive", state.config.body_timeout);
-            return refused(&state, StatusCode::REQUEST_TIMEOUT, "body_timeout", message);
-        }
+    let (bytes, _body_permit) = match read_body(&state, body).await {
+        Ok(read) => read,
+        Err(response) => return response,
+    };
+    // Only a body that has fully arrived takes one of the `--max-in-flight` slots (decompression and
+    // validation): a client that trickles its body holds none, so a few slow clients cannot shut out the rest.
+    let Ok(_permit) = Arc::clone(&state.in_flight).try_acquire_owned() else {
+        return unavailable(&state, Outcome::Overloaded, "overloaded", "too many requests at once; retry later");
     };
     let prepared = match state.ingest.decode(encoding.as_deref(), &bytes) {
         Ok(decoded) => state.ingest.prepare(&decoded, received_at(state.config.time_granularity)),

@@ -65,7 +65,7 @@ fn clickhouse_ddl_as_printed_applies_on_a_fresh_database() {
     }
     let tables =
         clickhouse_count(&url, "SELECT count() FROM system.tables WHERE database = currentDatabase()") as usize;
-    assert_eq!(tables, model().tables.len() + 2);
+    assert_eq!(tables, model().tables.len() + 3);
     drop_clickhouse(&url);
 }
 

@@ -21,13 +21,15 @@
 //! acknowledged batch survives a restart of ClickHouse or of the collector, not a power cut of the ClickHouse
 //! host (see docs/deployment.md).
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::fmt::Write as _;
 use std::time::Duration;
 
 use super::{CommitOutcome, PreparedBatch, SqlValue, Store, StoreError};
-use crate::ddl::{self, BATCHES_TABLE, Dialect, QUARANTINE_TABLE, ROW_INDEX_COLUMN, quote_ident, quote_text_in};
-use crate::model::{Column, ColumnType, Model};
+use crate::ddl::{
+    self, ATTEMPTS_TABLE, BATCHES_TABLE, Dialect, QUARANTINE_TABLE, ROW_INDEX_COLUMN, quote_ident, quote_text_in,
+};
+use crate::model::{Column, ColumnType, Model, RECEIVED_AT_COLUMN};
 
 /// A ClickHouse database over HTTP.
 pub struct ClickhouseStore {
@@ -246,13 +248,46 @@ impl Store for ClickhouseStore {
             .filter_map(|batch| batch.batch_id.as_deref())
             .map(|id| quote_text_in(Dialect::Clickhouse, id))
             .collect();
+        // Which batches are stored (their `batches` row), and the received time of an earlier attempt of those
+        // that are not: their rows are written with it, so they have the sorting key (and partition) of what a
+        // failed attempt left, and collapse with it. One query for both.
         let mut stored_before: HashSet<String> = HashSet::new();
+        let mut attempted: HashMap<String, i64> = HashMap::new();
         if !ids.is_empty() {
+            let ids = ids.join(", ");
             let answer = self.query(&format!(
-                "SELECT DISTINCT batch_id FROM {BATCHES_TABLE} WHERE batch_id IN ({}) FORMAT TabSeparated",
-                ids.join(", ")
+                "SELECT 'stored', batch_id, toUInt32(0) FROM {BATCHES_TABLE} WHERE batch_id IN ({ids}) UNION ALL \
+                 SELECT 'attempted', batch_id, toUInt32(min(received_at)) FROM {ATTEMPTS_TABLE} WHERE batch_id IN \
+                 ({ids}) GROUP BY batch_id FORMAT TabSeparated"
             ))?;
-            stored_before.extend(answer.lines().map(str::to_owned));
+            for line in answer.lines() {
+                let mut fields = line.split('\t');
+                match (fields.next(), fields.next(), fields.next().and_then(|at| at.parse().ok())) {
+                    (Some("stored"), Some(id), _) => {
+                        stored_before.insert(id.to_owned());
+                    }
+                    (Some("attempted"), Some(id), Some(at)) => {
+                        attempted.insert(id.to_owned(), at);
+                    }
+                    _ => {}
+                }
+            }
+            // The batches never attempted are recorded before any of their rows is written.
+            let mut first = String::new();
+            let mut recorded: HashSet<&str> = HashSet::new();
+            for batch in batches {
+                if let Some(id) = batch.batch_id.as_deref()
+                    && !stored_before.contains(id)
+                    && !attempted.contains_key(id)
+                    && recorded.insert(id)
+                {
+                    let _ =
+                        writeln!(first, "{{\"batch_id\":{},\"received_at\":{}}}", json_string(id), batch.received_at);
+                }
+            }
+            if !first.is_empty() {
+                self.run(&format!("INSERT INTO {ATTEMPTS_TABLE} FORMAT JSONEachRow"), Some(first), true)?;
+            }
         }
         let mut per_table: Vec<String> = vec![String::new(); self.tables.len()];
         let mut quarantine = String::new();
@@ -267,6 +302,7 @@ impl Store for ClickhouseStore {
                 continue;
             }
             let batch_id = batch.batch_id.as_deref().unwrap_or_default();
+            let received_at = attempted.get(batch_id).copied().unwrap_or(batch.received_at);
             for (index, row) in batch.rows.iter().enumerate() {
                 let (_, columns) =
                     self.tables.get(row.table).ok_or_else(|| StoreError("row for an unknown table".into()))?;
@@ -277,6 +313,9 @@ impl Store for ClickhouseStore {
                     match (value, &column.ty) {
                         (SqlValue::Null, ColumnType::EnumSet(_)) => out.push_str("[]"),
                         (SqlValue::Null, _) => out.push_str("null"),
+                        (SqlValue::Integer(_), _) if column.path.is_empty() && column.name == RECEIVED_AT_COLUMN => {
+                            let _ = write!(out, "{received_at}");
+                        }
                         (SqlValue::Integer(n), _) => {
                             let _ = write!(out, "{n}");
                         }
@@ -291,7 +330,7 @@ impl Store for ClickhouseStore {
             }
             for (index, row) in batch.quarantine.iter().enumerate() {
                 let line = serde_json::json!({
-                    "received_at": batch.received_at,
+                    "received_at": received_at,
                     "batch_id": row.batch_id,
                     "event_index": row.event_index,
                     "event": row.event,
@@ -311,7 +350,7 @@ impl Store for ClickhouseStore {
                     "{{\"batch_id\":{},\"received_at\":{},\"event_count\":{},\"stored_count\":{},\
                      \"quarantined_count\":{}}}",
                     json_string(batch_id),
-                    batch.received_at,
+                    received_at,
                     batch.event_count,
                     batch.rows.len(),
                     batch.quarantine.len()

@@ -64,6 +64,11 @@ pub fn start_with_store(store: &str, extra: &[&str]) -> Running {
     start_process(&schemas_dir(), store, PathBuf::new(), extra)
 }
 
+/// Starts the real binary on `127.0.0.1:0` with the schemas of `schemas` and the store `store`.
+pub fn start_with_schemas_and_store(schemas: &Path, store: &str, extra: &[&str]) -> Running {
+    start_process(schemas, store, PathBuf::new(), extra)
+}
+
 fn start_process(schemas: &Path, store: &str, db: PathBuf, extra: &[&str]) -> Running {
     let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_telemetry-collector"))
         .args(["--listen", "127.0.0.1:0", "--log-format", "json", "--schemas"])
