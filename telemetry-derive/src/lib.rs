@@ -90,7 +90,9 @@
 //!
 //! An enum deriving `TelemetryEnum` whose variants are fieldless or carry one `TelemetryGroup` each
 //! (`Failure(FailureInfo)`) is a tagged union (`telemetry_schema::TelemetryUnion`): sent as an object holding the
-//! variant's name under `"kind"` and the group's fields; a group with a field named `kind` does not compile.
+//! variant's name under `"kind"` and the group's fields; a group with a field named `kind` does not compile. A case
+//! name is a step of the page's paths (`outcome.Failure.retries`), so it follows the field-name rule (no '.', '/'
+//! or '@'), and a case takes no `sample_rate` (sampling by value needs a plain enum).
 //!
 //! `#[serde(...)]` is refused with an explanation: the toolkit has its own serializer.
 
