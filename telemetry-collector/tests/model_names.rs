@@ -178,3 +178,39 @@ fn postgres_keeps_every_table_and_column_of_long_names_apart() {
     drop(client);
     support::warehouse::drop_postgres(&url);
 }
+
+/// A payload field may be named like a column the collector fills or takes from the envelope (`sdk_version` of a
+/// plugin, a `session_id` count, a group `context` with a field `os`): valid for the toolkit, so it must not stop the
+/// collector from starting (before, the whole bundle was refused, and no event of any kind was stored). The
+/// payload's column is named `payload_<name>` instead, and the envelope's keeps its name.
+#[test]
+fn payload_fields_named_like_envelope_columns_get_columns_of_their_own() {
+    let mut bundle: Value = serde_json::from_slice(&std::fs::read(schemas_dir().join("bundle.json")).unwrap()).unwrap();
+    let defs = bundle["$defs"].as_object_mut().unwrap();
+    let mut copy = defs["CLI_COMMAND.v1"].clone();
+    let properties = copy["properties"].as_object_mut().unwrap();
+    let count = serde_json::json!({"type": "integer", "minimum": 0, "maximum": 9});
+    for name in ["batch_id", "received_at", "install_id", "sdk_version", "session_id", "toolkit_version"] {
+        properties.insert(name.into(), count.clone());
+    }
+    properties.insert(
+        "context".into(),
+        serde_json::json!({"type": "object", "properties": {"os": count}, "required": ["os"],
+                           "additionalProperties": false}),
+    );
+    defs.insert("PLUGIN_LOADED.v1".into(), copy);
+    let model = Model::from_bundle(&bundle).unwrap();
+    let table = model.table("PLUGIN_LOADED", 1).unwrap().1;
+    let column = |path: &[&str]| {
+        table.columns.iter().find(|c| c.path == path).unwrap_or_else(|| panic!("no column for {path:?}")).name.as_str()
+    };
+    assert_eq!(column(&["install_id"]), "install_id");
+    assert_eq!(column(&["payload", "install_id"]), "payload_install_id");
+    assert_eq!(column(&["payload", "batch_id"]), "payload_batch_id");
+    assert_eq!(column(&["payload", "received_at"]), "payload_received_at");
+    assert_eq!(column(&["context", "os"]), "context_os");
+    assert_eq!(column(&["payload", "context", "os"]), "payload_context_os");
+    assert_eq!(column(&["payload", "command"]), "command");
+    let ddl = telemetry_collector::ddl::render(telemetry_collector::ddl::Dialect::Sqlite, &model);
+    rusqlite::Connection::open_in_memory().unwrap().execute_batch(&ddl).unwrap();
+}
