@@ -49,7 +49,8 @@ pub struct EventTable {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Column {
     /// The column's name: the path's keys joined with `_`, without the `payload` prefix (`context_os`,
-    /// `features_passkey`, `command`), shortened by [`sql_identifier`] past 63 bytes.
+    /// `features_passkey`, `command`) unless the name is a collector's or envelope's column
+    /// (`payload_session_id`), shortened by [`sql_identifier`] past 63 bytes.
     pub name: String,
     /// Where the value is in the envelope, e.g. `["context", "os"]` or `["payload", "command"]`. Empty for the
     /// two columns the collector fills (`batch_id`, `received_at`).
@@ -162,8 +163,18 @@ impl Model {
                 },
             ];
             columns.extend(envelope_columns.iter().cloned());
+            let fixed = columns.len();
             let mut payload = Flattener { resource: schema, resource_key: key, columns: &mut columns };
             payload.object(schema, &["payload".to_owned()], false, &[])?;
+            // A payload field named like a column of the collector or the envelope (`sdk_version`, `session_id`,
+            // a group `context` with a field `os`) is valid for the toolkit: its column is `payload_<name>`,
+            // rather than the bundle being refused and no event stored at all.
+            let taken: Vec<String> = columns[..fixed].iter().map(|column| column.name.to_ascii_lowercase()).collect();
+            for column in &mut columns[fixed..] {
+                if taken.contains(&column.name.to_ascii_lowercase()) {
+                    column.name = sql_identifier(&column.path.join("_"));
+                }
+            }
             // Compared in lower case: SQLite (and unquoted SQL anywhere) does not tell `is_ci` from `Is_Ci`.
             let mut seen = BTreeMap::new();
             for column in &columns {
