@@ -30,7 +30,7 @@ macro_rules! __doc {
 pub const MAX_MACRO_DOC_LEN: usize = 64 * 1024;
 
 /// Panics (a compile error, in a `const`) with a message naming `item` when `raw` is longer than
-/// [`MAX_MACRO_DOC_LEN`], blank once normalized as a `///` doc, or has a character of [`HIDDEN_CHARACTERS`].
+/// `MAX_MACRO_DOC_LEN` (64 KiB), blank once normalized as a `///` doc, or has a character of [`HIDDEN_CHARACTERS`].
 pub const fn check_doc(raw: &str, item: &str) {
     if raw.len() > MAX_MACRO_DOC_LEN {
         let mut message = Message::new();
