@@ -13,7 +13,8 @@ use std::fmt;
 /// encoded, so the decode cannot mint ids for a client to send.) That is why the toolkit counts
 /// it as 0 author-chosen bits in an event's information bound (`payload_bits`), while the page names it as an id
 /// that links the events of one flow. A fresh id per flow also means two flows (or two runs) cannot be linked
-/// unless the program hands the same value to both.
+/// unless the program hands the same value to both: which events share an id is the one thing about it the program
+/// chooses, so events joined by an id say together what each says (the page says so).
 ///
 /// ```
 /// use telemetry_schema::{FlowId, TelemetryEvent, to_json};
