@@ -17,7 +17,7 @@
 
 use std::fmt::Write as _;
 
-use crate::model::{BATCH_ID_COLUMN, Column, ColumnType, EventTable, Model, RECEIVED_AT_COLUMN};
+use crate::model::{BATCH_ID_COLUMN, Column, ColumnType, EventTable, Model, RECEIVED_AT_COLUMN, sql_identifier};
 
 /// The name of the table of batches: one row per stored batch, keyed by its `batch_id`.
 pub const BATCHES_TABLE: &str = "batches";
@@ -163,9 +163,10 @@ pub fn column_check(dialect: Dialect, column: &Column) -> Option<String> {
     }
 }
 
-/// The name of a PostgreSQL column's constraint, so a migration can replace it.
+/// The name of a PostgreSQL column's constraint, so a migration can replace it: `<column>_values`, shortened like
+/// every identifier ([`sql_identifier`]) so that PostgreSQL does not cut two of them to one name.
 pub fn check_name(column: &Column) -> String {
-    quote_ident(&format!("{}_values", column.name))
+    quote_ident(&sql_identifier(&format!("{}_values", column.name)))
 }
 
 /// One column's definition: name, type, `NOT NULL` and the constraint its values obey.

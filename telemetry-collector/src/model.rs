@@ -37,7 +37,7 @@ pub struct EventTable {
     pub event: String,
     /// The schema version.
     pub version: u32,
-    /// The table's name: the event's name in lower case and `_v<N>`, e.g. `cli_command_v1`.
+    /// The table's name: the event's name in lower case and `_v<N>`, e.g. `cli_command_v1` ([`table_name`]).
     pub name: String,
     /// The event's description, for the DDL's comment.
     pub doc: String,
@@ -49,7 +49,8 @@ pub struct EventTable {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Column {
     /// The column's name: the path's keys joined with `_`, without the `payload` prefix (`context_os`,
-    /// `features_passkey`, `command`).
+    /// `features_passkey`, `command`) unless the name is a collector's or envelope's column
+    /// (`payload_session_id`), shortened by [`sql_identifier`] past 63 bytes.
     pub name: String,
     /// Where the value is in the envelope, e.g. `["context", "os"]` or `["payload", "command"]`. Empty for the
     /// two columns the collector fills (`batch_id`, `received_at`).
@@ -111,10 +112,37 @@ pub const RESERVED_COLUMN_PREFIX: &str = "payload_";
 /// `SQLITE_QUERY`, 1 → `event_sqlite_query_v1` ([`RESERVED_TABLE_PREFIX`]). The event name is kept as it is but
 /// for case (an event name has no `"`, and every statement quotes table names), so distinct names give distinct
 /// tables (`cli.start` and `cli_start` too) except for case and the prefix, which [`Model::from_bundle`] refuses.
+/// A name longer than [`MAX_IDENTIFIER_LEN`] is shortened by [`sql_identifier`].
 pub fn table_name(event: &str, version: u32) -> String {
     let name = event.to_ascii_lowercase();
     let prefix = if name.starts_with("sqlite_") { RESERVED_TABLE_PREFIX } else { "" };
-    format!("{prefix}{name}_v{version}")
+    sql_identifier(&format!("{prefix}{name}_v{version}"))
+}
+
+/// The longest identifier every store keeps whole: PostgreSQL silently cuts an identifier to its first 63 bytes
+/// (`NAMEDATALEN` − 1), so two names that differ only past byte 63 would name one table, column or constraint there.
+pub const MAX_IDENTIFIER_LEN: usize = 63;
+
+/// `name` itself when it has at most [`MAX_IDENTIFIER_LEN`] bytes; otherwise its first 46 bytes (fewer, to end on
+/// a character boundary), `_` and 16 hex digits of a hash of the whole name: at most 63 bytes, the same on every
+/// machine and in every store, and distinct for names that differ anywhere (`<60 bytes>_v1` and `<60 bytes>_v10`,
+/// two 64-byte field names that differ in the last byte). Every table, column and constraint name goes through it,
+/// and [`Model::from_bundle`] still refuses two columns or tables that end up with the same name.
+pub fn sql_identifier(name: &str) -> String {
+    if name.len() <= MAX_IDENTIFIER_LEN {
+        return name.to_owned();
+    }
+    let mut keep = MAX_IDENTIFIER_LEN - 17;
+    while !name.is_char_boundary(keep) {
+        keep -= 1;
+    }
+    format!("{}_{:016x}", &name[..keep], fnv1a(name.as_bytes()))
+}
+
+/// 64-bit FNV-1a: fixed by its definition (unlike `std`'s hashers), so a shortened name never changes between
+/// builds or machines.
+fn fnv1a(bytes: &[u8]) -> u64 {
+    bytes.iter().fold(0xcbf2_9ce4_8422_2325, |hash, &byte| (hash ^ u64::from(byte)).wrapping_mul(0x0100_0000_01b3))
 }
 
 impl Model {
@@ -161,7 +189,7 @@ impl Model {
                 .collect();
             for column in &mut columns[own..] {
                 if reserved.contains(&column.name.to_ascii_lowercase()) {
-                    column.name = format!("{RESERVED_COLUMN_PREFIX}{}", column.name);
+                    column.name = sql_identifier(&format!("{RESERVED_COLUMN_PREFIX}{}", column.name));
                 }
             }
             // Compared in lower case: SQLite (and unquoted SQL anywhere) does not tell `is_ci` from `Is_Ci`.
@@ -330,10 +358,10 @@ impl Flattener<'_> {
                 _ => return Err(self.error(&path, "a property schema the toolkit never writes")),
             }
         };
-        let name = match path.split_first() {
+        let name = sql_identifier(&match path.split_first() {
             Some((first, rest)) if first == "payload" && !rest.is_empty() => rest.join("_"),
             _ => path.join("_"),
-        };
+        });
         self.columns.push(Column { name, path, ty, nullable });
         Ok(())
     }
@@ -344,5 +372,26 @@ impl Flattener<'_> {
             .map(|variant| variant.get("const").and_then(Value::as_str).map(str::to_owned))
             .collect::<Option<Vec<String>>>()
             .ok_or_else(|| self.error(path, "a \"oneOf\" whose branches are not string constants"))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn identifiers_up_to_63_bytes_are_kept_and_longer_ones_shortened_the_same_way_everywhere() {
+        let short = "x".repeat(MAX_IDENTIFIER_LEN);
+        assert_eq!(sql_identifier(&short), short);
+        let long = format!("{}1", "y".repeat(63));
+        let shortened = sql_identifier(&long);
+        assert_eq!(shortened.len(), MAX_IDENTIFIER_LEN);
+        assert!(shortened.starts_with(&long[..46]), "{shortened}");
+        // Pinned: a store created on one machine is found by a collector built on another.
+        assert_eq!(fnv1a(b"a"), 0xaf63_dc4c_8601_ec8c);
+        assert_ne!(sql_identifier(&format!("{}2", "y".repeat(63))), shortened);
+        // A multi-byte character across the cut is kept whole or left out, never split.
+        let accented = format!("{}é{}", "a".repeat(45), "b".repeat(30));
+        assert!(sql_identifier(&accented).len() <= MAX_IDENTIFIER_LEN);
     }
 }

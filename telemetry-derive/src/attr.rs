@@ -287,8 +287,9 @@ impl FieldAttrs {
 #[derive(Default)]
 pub(crate) struct VariantAttrs {
     pub(crate) rename: Option<WithSpan<String>>,
-    /// Parts per million of the occurrences carrying this variant that an event sampled by its enum sends.
-    pub(crate) sample_per_million: Option<u32>,
+    /// Parts per million of the occurrences carrying this variant that an event sampled by its enum sends, with
+    /// the span of `sample_rate` (refused on a case of a union, which `sample_by` cannot name).
+    pub(crate) sample_per_million: Option<WithSpan<u32>>,
 }
 
 impl VariantAttrs {
@@ -298,7 +299,8 @@ impl VariantAttrs {
             Ok(())
         }),
         ("sample_rate", |out, cx, meta| {
-            out.sample_per_million = parse_sample_rate(cx, meta)?;
+            let span = meta.path.span();
+            out.sample_per_million = parse_sample_rate(cx, meta)?.map(|value| WithSpan { value, span });
             Ok(())
         }),
     ];

@@ -418,7 +418,12 @@ fn expand_enum(model: &Enum<'_>) -> TokenStream {
             variant.doc.as_ref(),
             &format!("variant `{}` of `{ident}`", variant.ident),
         );
-        let sampling = variant.attrs.sample_per_million.map(|ppm| quote!(.with_sample_rate_per_million(#ppm)));
+        let sampling = variant
+            .attrs
+            .sample_per_million
+            .as_ref()
+            .map(|ppm| ppm.value)
+            .map(|ppm| quote!(.with_sample_rate_per_million(#ppm)));
         quote!(#krate::VariantMeta::__derived(#name, #doc)#sampling)
     });
     let variant_idents: Vec<_> = model.variants.iter().map(|v| v.ident).collect();

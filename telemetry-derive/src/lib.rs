@@ -83,14 +83,17 @@
 //! A doc comment may come from a file or a macro: `#[doc = include_str!("deployed.md")]` and `#[doc = concat!(…)]`
 //! are read like `///` lines (one leading space per line and trailing white space removed, blank lines at either end
 //! dropped), and the same checks run while compiling: a blank text, or one with a hidden or direction-changing
-//! character, is an error at the attribute that names the item and the code point.
+//! character, is an error at the attribute that names the item and the code point; so is a text over 64 KiB (the
+//! page prints every doc in full).
 //!
 //! A `BTreeSet<E>` or `BTreeMap<E, T>` field needs `E: Ord`, so a set or key enum derives `Clone, Copy, PartialEq,
 //! Eq, PartialOrd, Ord, TelemetryEnum`. A map's value cannot be an `Option` (leave the key out instead).
 //!
 //! An enum deriving `TelemetryEnum` whose variants are fieldless or carry one `TelemetryGroup` each
 //! (`Failure(FailureInfo)`) is a tagged union (`telemetry_schema::TelemetryUnion`): sent as an object holding the
-//! variant's name under `"kind"` and the group's fields; a group with a field named `kind` does not compile.
+//! variant's name under `"kind"` and the group's fields; a group with a field named `kind` does not compile. A case
+//! name is a step of the page's paths (`outcome.Failure.retries`), so it follows the field-name rule (no '.', '/'
+//! or '@'), and a case takes no `sample_rate` (sampling by value needs a plain enum).
 //!
 //! `#[serde(...)]` is refused with an explanation: the toolkit has its own serializer.
 

@@ -106,6 +106,9 @@ pub(crate) fn check_enum(cx: &mut Ctxt, model: &Enum<'_>) {
             format_args!("telemetry enum `{ident}` has no variants, so no value of it could ever be sent; add one"),
         );
     }
+    // An enum with a variant that carries data is a tagged union (`TelemetryUnion`): its case names follow the
+    // stricter name rule, and its variants take no `sample_rate`.
+    let union = model.variants.iter().any(|variant| !matches!(variant.fields, Fields::Unit));
     let mut seen = BTreeMap::new();
     for variant in &model.variants {
         // A variant is fieldless, or carries exactly one unnamed field: a `TelemetryGroup` (checked by its trait
@@ -143,7 +146,27 @@ pub(crate) fn check_enum(cx: &mut Ctxt, model: &Enum<'_>) {
         }
         let wire = model.wire_name(variant);
         let span = variant.attrs.rename.as_ref().map_or(variant.ident.span(), |r| r.span);
-        if !is_variant_name(&wire) {
+        if union && let Some(rate) = &variant.attrs.sample_per_million {
+            cx.error_at(
+                rate.span,
+                format_args!(
+                    "`sample_rate` on variant `{}` would be ignored: a variant's rate applies only to an event \
+                     sampled by a plain enum field (`sample_by`), and `{ident}` has variants that carry groups; \
+                     give the event a `sample_rate` instead, or sample by a plain enum field",
+                    variant.ident
+                ),
+            );
+        }
+        if union && !is_name(&wire, true) {
+            // A case name is also a step of the page's paths (`outcome.Case.field`): no '.', '/' or '@'.
+            cx.error_at(
+                span,
+                format_args!(
+                    "invalid case name {wire:?}: `{ident}` has variants that carry groups, and the name of each \
+                     case is a step of the paths the page prints (`field.case.group_field`), so it must {NAME_RULE}"
+                ),
+            );
+        } else if !is_variant_name(&wire) {
             cx.error_at(span, format_args!("invalid variant name {wire:?}: a variant name must {VARIANT_NAME_RULE}"));
         } else if let Some(first) = seen.insert(wire.clone(), variant.ident) {
             cx.error_at(

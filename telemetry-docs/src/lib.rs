@@ -196,6 +196,19 @@ pub enum GenerateError {
         /// The other.
         second: &'static str,
     },
+    /// Two fields of one event that a collector would store in one column (groups are flattened with `_`, and SQL
+    /// names compared without case): `a_b` next to a group `a` with a field `b`, or `is_ci` and `Is_Ci`. Valid
+    /// metadata, but the collector would refuse the whole bundle.
+    ColumnClash {
+        /// The event.
+        event: &'static str,
+        /// The first field's path (`a_b`), in declaration order.
+        first: String,
+        /// The other's (`a.b`).
+        second: String,
+        /// The column both would be stored in, in lower case.
+        column: String,
+    },
     /// The [`Product`] breaks a rule of [`ProductBuilder::build`](telemetry_schema::ProductBuilder::build) (the
     /// message says which; [`Product::check`] re-runs them). Its switches are what the client obeys, so the page must
     /// not name an opt-out variable nobody can type.
@@ -235,6 +248,12 @@ impl fmt::Display for GenerateError {
                 write!(f, "error: two events are named `{first}`; every event needs its own name")
             }
             Self::EventNameClash { first, second } => write!(f, "error: {}", lint::case_clash(first, second)),
+            Self::ColumnClash { event, first, second, column } => write!(
+                f,
+                "error: event `{event}`: the fields `{first}` and `{second}` would be stored in one column \
+                 `{column}` by the collector (it joins a group's fields with `_` and compares names without case), \
+                 which would refuse every event; rename one of them (`#[telemetry(rename = \"...\")]`)"
+            ),
             Self::InvalidProduct(problem) => write!(
                 f,
                 "error: the product is not valid ({problem}); nothing was generated. Define it as a `const` with \
@@ -260,6 +279,9 @@ impl std::error::Error for GenerateError {}
 fn check(disclosure: &Disclosure<'_>) -> Result<(), GenerateError> {
     for meta in &disclosure.events {
         meta.check().map_err(|error| GenerateError::InvalidMetadata { event: meta.name(), error })?;
+        if let Some((first, second, column)) = lint::column_clash(meta.fields()) {
+            return Err(GenerateError::ColumnClash { event: meta.name(), first, second, column });
+        }
     }
     if let Some(&(first, second)) = lint::name_clashes(&disclosure.events).first() {
         return Err(GenerateError::EventNameClash { first, second });

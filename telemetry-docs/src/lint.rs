@@ -162,3 +162,36 @@ pub(crate) fn case_clash(first: &str, second: &str) -> String {
          of them another name with #[telemetry(name = \"...\")]"
     )
 }
+
+/// The first two fields of `fields` (paths with `.`, in declaration order) that a collector would store in one
+/// column, and the column: the collector gives each field a column named by its path joined with `_` (a group's
+/// fields flattened, optional groups too; a map, a set or a union is one column) and compares SQL names without
+/// case, so `a_b` and `a.b`, or `is_ci` and `Is_Ci`, would share one and it refuses the bundle.
+pub(crate) fn column_clash(fields: &'static [telemetry_schema::FieldMeta]) -> Option<(String, String, String)> {
+    fn walk(fields: &'static [telemetry_schema::FieldMeta], prefix: &[&'static str], out: &mut Vec<(String, String)>) {
+        for field in fields {
+            let mut path = prefix.to_vec();
+            path.push(field.name());
+            let group = match field.kind() {
+                telemetry_schema::CollectableKind::Group(group) => Some(group),
+                telemetry_schema::CollectableKind::Optional(telemetry_schema::CollectableKind::Group(group)) => {
+                    Some(*group)
+                }
+                _ => None,
+            };
+            match group {
+                Some(group) => walk(group.fields(), &path, out),
+                None => out.push((path.join("_").to_ascii_lowercase(), path.join("."))),
+            }
+        }
+    }
+    let mut columns = Vec::new();
+    walk(fields, &[], &mut columns);
+    let mut first_of = std::collections::BTreeMap::new();
+    for (column, path) in columns {
+        if let Some(first) = first_of.insert(column.clone(), path.clone()) {
+            return Some((first, path, column));
+        }
+    }
+    None
+}

@@ -637,7 +637,9 @@ fn information_bound(disclosure: &Disclosure<'_>, blocks: &mut Vec<Block>) {
             "A flow id is counted as 0 bits: the client draws it at random (128 bits from the operating system) \
              when a flow begins, and the program cannot choose its value, so it says nothing by itself. What it \
              does is link the events of one flow (the steps of one upgrade, the phases of one run): the events \
-             that carry the same flow id together say the sum of what each says.",
+             that carry the same flow id together say the sum of what each says. Which events share an id is the \
+             program's choice (it hands one id to several events, or draws a new one), so read events joined by \
+             a flow id as one event.",
         )]));
     }
     let context = <Context as TelemetryGroup>::META.payload_bits();

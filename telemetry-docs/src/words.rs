@@ -208,7 +208,7 @@ pub(crate) fn has_flow_id(fields: &[telemetry_schema::FieldMeta]) -> bool {
 
 /// What the page says a flow id is, wherever it names one.
 const FLOW_ID_WORDS: &str = "a random id that links the events of one flow (the client draws 128 random bits for \
-                             each flow; the program cannot choose them, so it carries nothing else)";
+                             each flow; the program cannot choose them, only which events share one)";
 
 fn value_list(lead: &str, meta: &EnumMeta, list: Option<&str>) -> Vec<Inline> {
     let variants = meta.variants();

@@ -122,3 +122,29 @@ fn a_product_that_breaks_a_rule_cannot_be_built() {
     }
     assert_eq!(PRODUCT.check(), Ok(()));
 }
+
+const INNER: &[FieldMeta] = &[FieldMeta::new("b", "Whether b.", CollectableKind::Bool)];
+const GROUP_A: telemetry_schema::GroupMeta = telemetry_schema::GroupMeta::new("A", "About a.", INNER);
+const FLAT_AND_NESTED: &[FieldMeta] = &[
+    FieldMeta::new("a_b", "Whether a and b.", CollectableKind::Bool),
+    FieldMeta::new("a", "About a.", CollectableKind::Group(&GROUP_A)),
+];
+const CASES: &[FieldMeta] = &[
+    FieldMeta::new("is_ci", "Whether in CI.", CollectableKind::Bool),
+    FieldMeta::new("Is_Ci", "Whether in CI, again.", CollectableKind::Bool),
+];
+
+/// The collector stores a group's fields as columns joined with `_` and compares SQL names without case, so a field
+/// `a_b` next to a group `a` with a field `b`, or fields `is_ci` and `Is_Ci`, would share one column: the collector
+/// refuses such a bundle at start-up, and with it every event. Valid for the toolkit on their own, so docs-gen must
+/// say so when the SDK is built, not the collector when it is deployed.
+#[test]
+fn fields_that_the_collector_would_store_in_one_column_are_refused() {
+    for (fields, first, second, column) in [(FLAT_AND_NESTED, "a_b", "a.b", "a_b"), (CASES, "is_ci", "Is_Ci", "is_ci")]
+    {
+        let meta: &'static EventMeta = Box::leak(Box::new(EventMeta::new("PLUGIN_LOADED", 1, "An event.", fields)));
+        let disclosure = Disclosure { product: &PRODUCT, events: vec![meta] };
+        assert_refused(&disclosure, &format!("`{first}` and `{second}`"));
+        assert_refused(&disclosure, &format!("column `{column}`"));
+    }
+}

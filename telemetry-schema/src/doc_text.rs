@@ -24,9 +24,24 @@ macro_rules! __doc {
     }};
 }
 
-/// Panics (a compile error, in a `const`) with a message naming `item` when `raw` is blank once normalized as a
-/// `///` doc, or has a character of [`HIDDEN_CHARACTERS`].
+/// The longest doc a macro may make, in bytes (64 KiB). The page prints every doc in full, and each is checked and
+/// normalized in the const evaluator, which gives up on a constant after a few million steps
+/// (`long_running_const_eval`): a limit with its own message keeps far from that, whatever the script.
+pub const MAX_MACRO_DOC_LEN: usize = 64 * 1024;
+
+/// Panics (a compile error, in a `const`) with a message naming `item` when `raw` is longer than
+/// `MAX_MACRO_DOC_LEN` (64 KiB), blank once normalized as a `///` doc, or has a character of [`HIDDEN_CHARACTERS`].
 pub const fn check_doc(raw: &str, item: &str) {
+    if raw.len() > MAX_MACRO_DOC_LEN {
+        let mut message = Message::new();
+        message.push("telemetry: ");
+        message.push(item);
+        message.push(
+            " is longer than 65 536 bytes (64 KiB), the most a doc made by `include_str!` or `concat!` may have: \
+             the page prints every doc in full; say what the item is in a few paragraphs and link to the rest",
+        );
+        message.panic();
+    }
     if let Some((_, c)) = find_hidden_character(raw) {
         refuse_hidden(item, c);
     }
@@ -52,6 +67,10 @@ const fn is_blank(bytes: &[u8]) -> bool {
 pub const fn normalize_doc<const N: usize>(raw: &str) -> ([u8; N], usize) {
     let bytes = raw.as_bytes();
     let mut out = [0u8; N];
+    if bytes.len() > MAX_MACRO_DOC_LEN {
+        // Refused by `check_doc` with its own message; not walked, so the compiler does not add that it gave up.
+        return (out, 0);
+    }
     let mut len = 0;
     let mut wrote_any = false;
     let mut pending_blank_lines = 0;

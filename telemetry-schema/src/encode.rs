@@ -260,6 +260,10 @@ impl Encoder<'_> {
     }
 
     pub(crate) fn write_flow_id(&mut self, id: &FlowId) {
+        if id.was_received() {
+            self.fail(EncodeProblem::ReceivedFlowId);
+            return;
+        }
         match id.bytes() {
             Some(bytes) => {
                 self.buf.push('"');
@@ -448,6 +452,9 @@ pub enum EncodeProblem {
     /// A [`FlowId`] was drawn while the operating system gave no randomness; sending it would link unrelated
     /// flows, so the event is not encoded.
     NoRandomness,
+    /// A [`FlowId`] read from the wire by the strict decode: its digits came from whoever wrote the text, so it is
+    /// not sent again; only [`FlowId::new`] draws ids a client sends.
+    ReceivedFlowId,
     /// An enum reported a variant index outside its variant table.
     VariantOutOfRange {
         /// The enum type.
@@ -477,6 +484,12 @@ impl fmt::Display for EncodeError {
                 return f.write_str(
                     "a FlowId was drawn when the operating system gave no randomness; the event is not sent rather \
                      than sent with an id that is not random",
+                );
+            }
+            EncodeProblem::ReceivedFlowId => {
+                return f.write_str(
+                    "a FlowId read from the wire (the strict decode) is not sent again: its digits were chosen by \
+                     whoever wrote them; draw the ids a client sends with FlowId::new",
                 );
             }
             EncodeProblem::InvalidSdkName => {

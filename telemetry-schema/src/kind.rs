@@ -64,7 +64,8 @@ pub enum CollectableKind {
     /// an `Option` (that absence would be sent twice over).
     Map(&'static EnumMeta, &'static CollectableKind),
     /// A [`FlowId`]: 128 bits of fresh OS randomness, sent as 32 lower-case hex digits, that links the events of
-    /// one flow. The author cannot choose its value, so it carries no author-chosen bits.
+    /// one flow. The author cannot choose its value, so it carries no author-chosen bits; what the author does
+    /// choose is which events share an id, which is the link it exists for.
     FlowId,
     /// An enum whose variants are fieldless or carry one [`TelemetryGroup`] each, sent as an object with the
     /// variant's name under [`UNION_TAG`](crate::UNION_TAG) and the group's fields beside it.

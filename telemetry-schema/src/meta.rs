@@ -992,20 +992,39 @@ pub const fn find_hidden_character(text: &str) -> Option<(usize, char)> {
         } else {
             (((b as u32 & 0x1F) << 6) | (bytes[i + 1] as u32 & 0x3F), 2)
         };
-        let mut r = 0;
-        while r < HIDDEN_CHARACTERS.len() {
-            let (first, last, _) = HIDDEN_CHARACTERS[r];
-            if code >= first && code <= last {
-                return match char::from_u32(code) {
-                    Some(c) => Some((i, c)),
-                    None => Some((i, char::REPLACEMENT_CHARACTER)),
-                };
-            }
-            r += 1;
+        if is_hidden_code(code) {
+            return match char::from_u32(code) {
+                Some(c) => Some((i, c)),
+                None => Some((i, char::REPLACEMENT_CHARACTER)),
+            };
         }
         i += len;
     }
     None
+}
+
+/// Whether `code` is in a range of [`HIDDEN_CHARACTERS`]. Runs in the const evaluator for every non-ASCII character
+/// of a doc made by a macro, where each step is costly and the compiler gives up on a constant after a few million
+/// (`long_running_const_eval`): so the scripts most docs are written in (Latin, Greek, Cyrillic, Hebrew, and the
+/// CJK and Hangul blocks) are answered by two comparisons, and the rest by a binary search of the sorted table,
+/// never by walking it. A test holds it equal to the walk for every code point.
+const fn is_hidden_code(code: u32) -> bool {
+    if (code >= 0x00AE && code < 0x034F) || (code > 0x034F && code < 0x0600) || (code > 0x3164 && code < 0xE000) {
+        return false;
+    }
+    let (mut low, mut high) = (0, HIDDEN_CHARACTERS.len());
+    while low < high {
+        let mid = (low + high) / 2;
+        let (first, last, _) = HIDDEN_CHARACTERS[mid];
+        if code < first {
+            high = mid;
+        } else if code > last {
+            low = mid + 1;
+        } else {
+            return true;
+        }
+    }
+    false
 }
 
 /// Whether `text` has no character of [`HIDDEN_CHARACTERS`].
@@ -1297,6 +1316,15 @@ mod tests {
             }
         }
         assert!(cases > 1000);
+    }
+
+    #[test]
+    fn the_hidden_character_search_agrees_with_a_walk_of_the_table_for_every_code_point() {
+        assert!(HIDDEN_CHARACTERS.windows(2).all(|pair| pair[0].1 < pair[1].0), "sorted, not overlapping");
+        for code in 0..=0x10FFFF {
+            let walked = HIDDEN_CHARACTERS.iter().any(|&(first, last, _)| (first..=last).contains(&code));
+            assert_eq!(is_hidden_code(code), walked, "U+{code:04X}");
+        }
     }
 
     #[test]

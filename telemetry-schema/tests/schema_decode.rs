@@ -319,3 +319,28 @@ fn fields_named_like_the_decoders_own_names_round_trip() {
     let err = decode_payload::<EventNamedLikeTheDecoder>(br#"{"BOUNDS":4}"#).unwrap_err();
     assert!(err.to_string().contains('4'), "{err}");
 }
+
+/// Sent when an upgrade starts (a flow id, for the test below).
+#[derive(Debug, TelemetryEvent)]
+struct UpgradeStarted {
+    /// Links the events of the upgrade.
+    upgrade: telemetry_schema::FlowId,
+}
+
+/// `FlowId::new` is the only way to make an id a client sends (issue 14 item 3): the strict decode, meant for servers,
+/// must not become a second constructor. An id decoded from text the author wrote (a user name in hex, a hash of a
+/// path, a counter) reads back, but cannot be encoded again.
+#[test]
+fn a_flow_id_read_from_the_wire_cannot_be_sent_again() {
+    for chosen in ["6a616e652e646f65406578616d706c65", "00000000000000000000000000000001"] {
+        let forged: UpgradeStarted = decode_payload(format!(r#"{{"upgrade":"{chosen}"}}"#).as_bytes()).unwrap();
+        assert_eq!(forged.upgrade.to_string(), chosen, "the decode reads the id as sent");
+        let error = to_json(&forged).expect_err("an id from the wire was sent again").to_string();
+        assert!(error.contains("FlowId::new"), "{error}");
+        // A copy is the same id, refused the same way.
+        let copy = UpgradeStarted { upgrade: forged.upgrade };
+        assert!(to_json(&copy).is_err());
+    }
+    // Fresh ids are sent.
+    assert!(to_json(&UpgradeStarted { upgrade: telemetry_schema::FlowId::new() }).is_ok());
+}

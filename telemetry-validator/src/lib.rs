@@ -529,7 +529,9 @@ impl Shapes {
         let closed =
             map.get("additionalProperties") == Some(&Value::Bool(false)) && !map.contains_key("patternProperties");
         if is_object {
-            if closed {
+            if is_closed_union(map) {
+                // Its value matches one branch, a closed object that `walk` counts on its own.
+            } else if closed {
                 let listed = map.get("properties").and_then(Value::as_object).map_or(0, serde_json::Map::len);
                 widen(&mut self.max_object_len, listed as u64);
             } else if let Some(max) = map_max_properties(map) {
@@ -594,7 +596,10 @@ fn containers(schema: &Value, root: &Value, depth: usize) -> Option<usize> {
             .is_some_and(|ty| ty == name || ty.as_array().is_some_and(|types| types.iter().any(|t| t == name)))
     };
     if says_type("object") || map.contains_key("properties") {
-        if let Some(max) = map_max_properties(map) {
+        if is_closed_union(map) {
+            // A tagged union: the value is one of the branches, each a closed object counted (itself included)
+            // by the `oneOf` arm below.
+        } else if let Some(max) = map_max_properties(map) {
             // A map keyed by an enum: at most `maxProperties` values, each of the `additionalProperties` schema.
             let per_value = containers(map.get("additionalProperties")?, root, depth + 1)?;
             count = max.checked_mul(per_value)?.checked_add(1)?;
@@ -650,6 +655,22 @@ fn map_max_properties(map: &serde_json::Map<String, Value>) -> Option<usize> {
         return None;
     }
     usize::try_from(map.get("maxProperties")?.as_u64()?).ok()
+}
+
+/// A tagged union as the renderer writes it (`{"type": "object", "oneOf": [...]}`): nothing of its own but the type
+/// and words, and every branch a closed object (`"additionalProperties": false`, no `patternProperties`). A value
+/// valid against it is valid against one branch, so the branches bound its members and containers; anything else
+/// next to the `oneOf` (properties, an `additionalProperties` schema) leaves the object open.
+fn is_closed_union(map: &serde_json::Map<String, Value>) -> bool {
+    let words_only = map.keys().all(|key| matches!(key.as_str(), "type" | "oneOf" | "title" | "description"));
+    let Some(branches) = map.get("oneOf").and_then(Value::as_array) else { return false };
+    words_only
+        && !branches.is_empty()
+        && branches.iter().all(|branch| {
+            branch.get("type") == Some(&Value::from("object"))
+                && branch.get("additionalProperties") == Some(&Value::Bool(false))
+                && branch.get("patternProperties").is_none()
+        })
 }
 
 fn widen(longest: &mut Option<usize>, candidate: u64) {
@@ -1080,5 +1101,44 @@ mod map_shape_tests {
             shapes.walk(&open);
             assert_eq!(shapes.max_object_len, None, "without {without}");
         }
+    }
+
+    /// A tagged union as the renderer writes it: an object whose `oneOf` branches are each a closed object.
+    fn union_of_groups() -> Value {
+        json!({
+            "type": "object",
+            "oneOf": [
+                {"type": "object", "properties": {"kind": {"const": "Success"}}, "required": ["kind"],
+                 "additionalProperties": false},
+                {"type": "object",
+                 "properties": {"kind": {"const": "Failure"}, "retries": {"type": "integer"}, "why": map_of_groups()},
+                 "required": ["kind", "retries"], "additionalProperties": false}
+            ]
+        })
+    }
+
+    #[test]
+    fn a_union_of_closed_groups_keeps_the_container_and_member_limits() {
+        let root = json!({});
+        // The union's object (counted by its largest branch), and the map with its 3 group values inside it.
+        assert_eq!(containers(&union_of_groups(), &root, 0), Some(5));
+        let mut shapes = Shapes { max_array_len: Some(0), max_object_len: Some(0), max_containers: None };
+        shapes.walk(&union_of_groups());
+        assert_eq!(shapes.max_object_len, Some(3));
+    }
+
+    #[test]
+    fn a_union_with_an_open_branch_has_no_limit() {
+        let root = json!({});
+        let mut open = union_of_groups();
+        open["oneOf"][0].as_object_mut().unwrap().remove("additionalProperties");
+        assert_eq!(containers(&open, &root, 0), None);
+        let mut shapes = Shapes { max_array_len: Some(0), max_object_len: Some(0), max_containers: None };
+        shapes.walk(&open);
+        assert_eq!(shapes.max_object_len, None);
+        // Nor an outer object that lists properties of its own next to the branches.
+        let mut listed = union_of_groups();
+        listed["properties"] = json!({"extra": {"type": "integer"}});
+        assert_eq!(containers(&listed, &root, 0), None);
     }
 }

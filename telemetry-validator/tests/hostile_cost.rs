@@ -14,9 +14,13 @@ use std::hint::black_box;
 use std::process::{Command, ExitCode};
 use std::time::{Duration, Instant};
 
+use std::collections::BTreeMap;
+
 use telemetry_validator::Limits;
 
 use cap::Cap;
+use telemetry_schema::schema::{SchemaOptions, bundle_schema, to_canonical_string};
+use telemetry_schema::{FlowId, TelemetryEnum, TelemetryEvent, TelemetryGroup};
 use telemetry_validator::Validator;
 
 #[global_allocator]
@@ -102,9 +106,68 @@ fn object_fan(children: &[String]) -> String {
     format!("{{{}}}", members.join(","))
 }
 
+/// A sign-in provider (the keys of the maps of [`KindsEvent`]).
+#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, TelemetryEnum)]
+enum Provider {
+    /// GitHub.
+    Github,
+    /// Google.
+    Google,
+    /// A path-like key.
+    #[telemetry(rename = "next/image")]
+    NextImage,
+}
+
+/// Why something failed.
+#[derive(TelemetryGroup)]
+struct FailureInfo {
+    /// How many retries, capped.
+    #[telemetry(max = 3)]
+    retries: u8,
+    /// Per provider, whether it answered.
+    answered: BTreeMap<Provider, bool>,
+}
+
+/// How something ended.
+#[derive(TelemetryEnum)]
+enum Outcome {
+    /// It worked.
+    Success,
+    /// It failed.
+    Failure(FailureInfo),
+}
+
+/// Every new kind of issue 14 in one event, for the shapes that aim at them.
+#[derive(TelemetryEvent)]
+#[telemetry(name = "KINDS")]
+struct KindsEvent {
+    /// Links the events of one flow.
+    flow: FlowId,
+    /// A count per provider, capped.
+    #[telemetry(max = 9)]
+    counts: BTreeMap<Provider, u8>,
+    /// How it ended.
+    outcome: Outcome,
+    /// How the previous attempt ended, if there was one.
+    previous: Option<Outcome>,
+    /// How each provider's part ended.
+    parts: BTreeMap<Provider, Outcome>,
+}
+
+/// An envelope of [`KindsEvent`] whose payload members are `members` (then valid ones, unless `members` has them).
+fn kinds_envelope(members: &str) -> String {
+    let header =
+        HEADER.replace(r#""event":"BUILD_FINISHED","schema_version":3"#, r#""event":"KINDS","schema_version":1"#);
+    format!(r#"{{{header},"payload":{{{members}}}}}"#)
+}
+
+const KINDS_REST: &str = r#""flow":"00112233445566778899aabbccddeeff","outcome":{"kind":"Success"},"parts":{}"#;
+
 struct Shape {
     name: &'static str,
     batch: bool,
+    /// Validated against the bundle of [`KindsEvent`] rather than the workspace's.
+    kinds: bool,
     body: fn() -> String,
 }
 
@@ -113,32 +176,52 @@ struct Shape {
 /// wrong envelopes, and bodies made of one-child arrays and objects (each a whole allocation, a `BTreeMap` node
 /// of ~600 bytes for an object, for 2 to 5 bytes of input: 120 to 160 x the body before the container limit).
 const SHAPES: &[Shape] = &[
-    Shape { name: "zeros_in_a_set", batch: false, body: || fill(envelope_with_plugins, |_| "0".into()) },
-    Shape { name: "empty_objects_in_a_set", batch: false, body: || fill(envelope_with_plugins, |_| "{}".into()) },
-    Shape { name: "empty_arrays_in_a_set", batch: false, body: || fill(envelope_with_plugins, |_| "[]".into()) },
-    Shape { name: "distinct_integers_in_a_set", batch: false, body: || fill(envelope_with_plugins, |i| i.to_string()) },
+    Shape { kinds: false, name: "zeros_in_a_set", batch: false, body: || fill(envelope_with_plugins, |_| "0".into()) },
     Shape {
+        kinds: false,
+        name: "empty_objects_in_a_set",
+        batch: false,
+        body: || fill(envelope_with_plugins, |_| "{}".into()),
+    },
+    Shape {
+        kinds: false,
+        name: "empty_arrays_in_a_set",
+        batch: false,
+        body: || fill(envelope_with_plugins, |_| "[]".into()),
+    },
+    Shape {
+        kinds: false,
+        name: "distinct_integers_in_a_set",
+        batch: false,
+        body: || fill(envelope_with_plugins, |i| i.to_string()),
+    },
+    Shape {
+        kinds: false,
         name: "repeated_names_in_a_set",
         batch: false,
         body: || fill(envelope_with_plugins, |_| r#""mdx""#.into()),
     },
     Shape {
+        kinds: false,
         name: "nested_arrays_at_the_depth_limit",
         batch: false,
         // The envelope is 1, the payload 2, the set 3: 13 more levels reach the default limit of 16.
         body: || fill(envelope_with_plugins, |_| format!("{}{}", "[".repeat(13), "]".repeat(13))),
     },
     Shape {
+        kinds: false,
         name: "nesting_far_past_the_limit",
         batch: false,
         body: || envelope_with_plugins(&format!("{}{}", "[".repeat(TARGET / 2 - 800), "]".repeat(TARGET / 2 - 800))),
     },
     Shape {
+        kinds: false,
         name: "many_keys_in_the_payload",
         batch: false,
         body: || fill(|keys| format!(r#"{{{HEADER},"payload":{{{keys}}}}}"#), |i| format!(r#""k{i}":0"#)),
     },
     Shape {
+        kinds: false,
         name: "many_keys_in_the_envelope",
         batch: false,
         body: || {
@@ -149,11 +232,13 @@ const SHAPES: &[Shape] = &[
         },
     },
     Shape {
+        kinds: false,
         name: "many_keys_in_set_items",
         batch: false,
         body: || fill(|items| envelope_with_plugins(&format!("{{{items}}}")), |i| format!(r#""k{i}":0"#)),
     },
     Shape {
+        kinds: false,
         name: "batch_of_envelopes_each_wrong_everywhere",
         batch: true,
         body: || {
@@ -165,6 +250,7 @@ const SHAPES: &[Shape] = &[
         },
     },
     Shape {
+        kinds: false,
         name: "batch_of_long_arrays",
         batch: true,
         body: || {
@@ -174,18 +260,97 @@ const SHAPES: &[Shape] = &[
         },
     },
     Shape {
+        kinds: false,
         name: "batch_of_single_member_object_chains",
         batch: true,
         body: || batch_of_trees(&object_fan, &|child| format!(r#"{{"":{child}}}"#)),
     },
     Shape {
+        kinds: false,
         name: "batch_of_single_item_array_chains",
         batch: true,
         body: || batch_of_trees(&|children| format!("[{}]", children.join(",")), &|child| format!("[{child}]")),
     },
+    // Maps, unions and flow ids (issue 14): keys outside the closed set, repeated keys, a union's unknown members
+    // (each `oneOf` branch reports them), unions nested in maps in unions, and a flow id as long as the body.
+    Shape {
+        kinds: true,
+        name: "many_unknown_keys_in_a_map",
+        batch: false,
+        body: || {
+            fill(|keys| kinds_envelope(&format!(r#"{KINDS_REST},"counts":{{{keys}}}"#)), |i| format!(r#""k{i}":0"#))
+        },
+    },
+    Shape {
+        kinds: true,
+        name: "repeated_keys_in_a_map",
+        batch: false,
+        body: || {
+            fill(|keys| kinds_envelope(&format!(r#"{KINDS_REST},"counts":{{{keys}}}"#)), |_| r#""Github":1"#.into())
+        },
+    },
+    Shape {
+        kinds: true,
+        name: "many_unknown_members_in_a_union",
+        batch: false,
+        body: || {
+            fill(
+                |members| {
+                    kinds_envelope(&format!(
+                        r#""flow":"00112233445566778899aabbccddeeff","parts":{{}},"counts":{{}},"outcome":{{"kind":"Failure","retries":1,"answered":{{}},{members}}}"#
+                    ))
+                },
+                |i| format!(r#""m{i}":0"#),
+            )
+        },
+    },
+    Shape {
+        kinds: true,
+        name: "many_unknown_keys_in_a_map_in_a_union",
+        batch: false,
+        body: || {
+            fill(
+                |keys| {
+                    kinds_envelope(&format!(
+                        r#""flow":"00112233445566778899aabbccddeeff","parts":{{}},"counts":{{}},"outcome":{{"kind":"Failure","retries":1,"answered":{{{keys}}}}}"#
+                    ))
+                },
+                |i| format!(r#""k{i}":true"#),
+            )
+        },
+    },
+    Shape {
+        kinds: true,
+        name: "batch_of_unions_in_maps_each_wrong",
+        batch: true,
+        body: || {
+            let part = r#"{"kind":"Failure","retries":9,"answered":{"Github":1,"Nope":true},"x":0}"#;
+            let one = kinds_envelope(&format!(
+                r#""flow":"0","counts":{{"Github":99,"Nope":1}},"outcome":{part},"previous":{part},"parts":{{"Github":{part},"Google":{part},"next/image":{part}}}"#
+            ));
+            let copies = ((TARGET - 20) / (one.len() + 1)).min(Limits::default().max_batch_len);
+            format!(r#"{{"events":[{}]}}"#, vec![one; copies].join(","))
+        },
+    },
+    Shape {
+        kinds: true,
+        name: "flow_id_as_long_as_the_body",
+        batch: false,
+        body: || {
+            let empty = kinds_envelope(r#""counts":{},"outcome":{"kind":"Success"},"parts":{},"flow":"""#).len();
+            kinds_envelope(&format!(
+                r#""counts":{{}},"outcome":{{"kind":"Success"}},"parts":{{}},"flow":"{}""#,
+                "0".repeat(TARGET - empty)
+            ))
+        },
+    },
 ];
 
-fn validator() -> Validator {
+fn validator(shape: &Shape) -> Validator {
+    if shape.kinds {
+        let bundle = to_canonical_string(&bundle_schema(&[&KindsEvent::META], &SchemaOptions::default()));
+        return Validator::from_bundle_bytes(bundle.as_bytes()).expect("the bundle of KindsEvent");
+    }
     let bundle = concat!(env!("CARGO_MANIFEST_DIR"), "/../schemas/bundle.json");
     Validator::from_bundle_file(bundle).expect("the workspace's bundle")
 }
@@ -216,7 +381,7 @@ fn child(name: &str) -> ExitCode {
         eprintln!("unknown shape {name}");
         return ExitCode::FAILURE;
     };
-    let validator = validator();
+    let validator = validator(shape);
     let body = (shape.body)().into_bytes();
     assert!(body.len() <= validator.limits().max_body_bytes, "{name}: {} bytes is over the body limit", body.len());
     let budget = MEMORY_FACTOR * body.len() + MEMORY_SLACK;
