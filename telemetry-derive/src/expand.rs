@@ -371,6 +371,20 @@ fn expand_union(model: &Enum<'_>) -> TokenStream {
             None => quote!(Self::#name => variant.fieldless(#index),),
         }
     });
+    // A case's group with a field named like the tag: one error at the group type, in this crate.
+    let case_checks = model.variants.iter().filter_map(|variant| {
+        let ty = variant_group(variant)?;
+        let at = krate_at(model.attrs.krate.as_ref(), ty.span());
+        let group = quote!(#ty).to_string().replace(' ', "");
+        let message = format!(
+            "variant `{}` of `{ident}` carries `{group}`, which has a field named `kind`: the variant's name is sent \
+             under that key; rename that field of `{group}` (`#[telemetry(rename = \"...\")]`)",
+            variant.ident
+        );
+        Some(quote_spanned!(ty.span()=>
+            const _: () = #at::__private::union_case(<#ty as #at::TelemetryGroup>::META_REF, #message);
+        ))
+    });
     let decode_variants = model.variants.iter().map(|variant| {
         let name = variant.ident;
         match variant_group(variant) {
@@ -398,6 +412,7 @@ fn expand_union(model: &Enum<'_>) -> TokenStream {
             impl #krate::DerivedKind for #ident {
                 type Shape = #krate::UnionShape;
             }
+            #(#case_checks)*
         };
         #krate::impl_decode!(union #ident { #(#decode_variants),* });
     }

@@ -147,6 +147,20 @@ pub mod __private {
 
     /// The derive's check of a `BTreeMap<K, V>` field's key, spanned at `K`.
     pub const fn map_key<K: MapKey>() {}
+
+    /// The derive's check of a union case's group, spanned at the group type: a group with a field named
+    /// [`UNION_TAG`](crate::UNION_TAG) is refused there, with the derive's `message` (naming the variant and the
+    /// group), rather than where the union is first used.
+    pub const fn union_case(group: &crate::GroupMeta, message: &'static str) {
+        let fields = group.fields();
+        let mut i = 0;
+        while i < fields.len() {
+            if crate::meta::bytes_eq(fields[i].name().as_bytes(), crate::union::UNION_TAG.as_bytes()) {
+                panic!("{}", message);
+            }
+            i += 1;
+        }
+    }
     #[cfg(feature = "serde")]
     pub use serde;
 
