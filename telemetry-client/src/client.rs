@@ -731,13 +731,15 @@ impl Client {
     /// value, the rate of this occurrence's value) and queues the event for the background worker (dropping and
     /// counting it if the queue is full). Identical payloads of an event with a dedup window are sent once per
     /// window. An event past its `#[telemetry(expires = …)]` date is neither sent nor printed, and counted in
-    /// [`DeliveryStats::expired`].
+    /// [`DeliveryStats::expired`]. An event that is not in the registry the "what is collected" page is made from
+    /// (a hand-written impl without [`telemetry_schema::register_event!`]) is neither sent nor printed; the worker
+    /// counts it in [`DeliveryStats::unregistered`]: nothing is sent that no page lists.
     #[inline]
     pub fn track<E: TelemetryEvent + Send>(&self, event: E) {
         match &self.mode {
             Mode::Inert => {}
             Mode::Debug(sink) => {
-                if !has_expired::<E>() {
+                if !has_expired::<E>() && telemetry_schema::is_registered::<E>() {
                     sink.print(&event);
                 }
             }

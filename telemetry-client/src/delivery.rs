@@ -20,6 +20,8 @@ pub(crate) trait QueuedEvent: Send {
     fn write_envelope(&self, out: &mut String, header: &EnvelopeHeader) -> Result<(), EncodeError>;
     /// The dedup window and the throttle key of the payload, for events with `#[telemetry(dedup = ...)]`.
     fn throttle(&self) -> Option<(Duration, String)>;
+    /// Whether the event is in the registry the "what is collected" page is made from.
+    fn registered(&self) -> bool;
 }
 
 impl<E: TelemetryEvent + Send> QueuedEvent for E {
@@ -33,10 +35,14 @@ impl<E: TelemetryEvent + Send> QueuedEvent for E {
         let version = E::META.version().to_le_bytes();
         Some((window, crate::ids::digest_hex(&[E::META.name().as_bytes(), &version, payload.as_bytes()])))
     }
+
+    fn registered(&self) -> bool {
+        telemetry_schema::is_registered::<E>()
+    }
 }
 
 /// Counters of what happened to tracked events. Every event accepted into the queue ends in exactly one of
-/// `sent`, `failed`, `throttled`, `discarded` or `encode_errors`.
+/// `sent`, `failed`, `throttled`, `discarded`, `unregistered` or `encode_errors`.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct DeliveryStats {
@@ -52,6 +58,9 @@ pub struct DeliveryStats {
     pub sampled_out: u64,
     /// Events not sent because their `#[telemetry(expires = …)]` date had passed.
     pub expired: u64,
+    /// Queued events not sent because they are not in the registry the "what is collected" page is made from: a
+    /// hand-written `TelemetryEvent` impl without [`telemetry_schema::register_event!`].
+    pub unregistered: u64,
     /// Events skipped because an identical payload was sent within the event's dedup window.
     pub throttled: u64,
     /// Queued events thrown away because telemetry was disabled while they waited.
@@ -282,6 +291,7 @@ impl Worker {
             state.stats.failed += outcome.failed;
             state.stats.throttled += outcome.throttled;
             state.stats.encode_errors += outcome.encode_errors;
+            state.stats.unregistered += outcome.unregistered;
             if outcome.revoked {
                 state.revoked = true;
                 state.stats.discarded += n;
@@ -336,6 +346,11 @@ impl Worker {
         let now = unix_now();
         let mut envelopes = Vec::with_capacity(events.len());
         for event in &events {
+            // Checked here, on the worker, so `track()` stays a few branches on the caller's thread.
+            if !event.registered() {
+                outcome.unregistered += 1;
+                continue;
+            }
             // Encoding runs the event's own `visit_fields`; a hand-written one that panics costs that event, not
             // the worker (derived ones never panic).
             let encoded = catch_unwind(AssertUnwindSafe(|| {
@@ -424,6 +439,7 @@ struct Outcome {
     failed: u64,
     throttled: u64,
     encode_errors: u64,
+    unregistered: u64,
     revoked: bool,
     error: Option<String>,
 }

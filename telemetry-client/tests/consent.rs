@@ -457,6 +457,8 @@ impl telemetry_schema::TelemetryEvent for PanicsWhileEncoding {
     }
 }
 
+telemetry_schema::register_event!(PanicsWhileEncoding);
+
 #[test]
 fn debug_mode_catches_a_panicking_hand_written_event_as_delivery_does() {
     let dir = TempDir::new("debug-panic");
@@ -495,6 +497,8 @@ impl telemetry_schema::TelemetryEvent for PanicsWithABomb {
         std::panic::panic_any(PanicsWhenDropped)
     }
 }
+
+telemetry_schema::register_event!(PanicsWithABomb);
 
 #[test]
 fn a_panic_payload_that_panics_when_dropped_reaches_neither_the_host_nor_the_worker() {

@@ -362,6 +362,8 @@ impl telemetry_schema::TelemetryEvent for PanicsWhileEncoding {
     }
 }
 
+telemetry_schema::register_event!(PanicsWhileEncoding);
+
 #[test]
 fn an_event_that_panics_while_encoding_costs_only_that_event() {
     let dir = TempDir::new("panic-encode");

@@ -100,7 +100,9 @@ pub use product::{
     ConfigFormat, ConfigSwitch, ConsentDefault, DO_NOT_TRACK, Product, ProductBuilder, ProductError, RegisteredProduct,
     products,
 };
-pub use registry::{DuplicateEvent, RegisteredEvent, RegistryError, SourceLocation, events, sorted_and_unique};
+pub use registry::{
+    DuplicateEvent, RegisteredEvent, RegistryError, SourceLocation, events, is_registered, sorted_and_unique,
+};
 pub use telemetry_derive::{TelemetryEnum, TelemetryEvent, TelemetryGroup, telemetry_enum_from_list};
 pub use union::{TelemetryUnion, UNION_TAG, UnionMeta, UnionVariant, UnionVariantMeta};
 pub use version::{MAX_COMPONENT, PreRelease, PreTag, Version, VersionError, VersionProblem};

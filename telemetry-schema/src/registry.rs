@@ -44,6 +44,49 @@ impl RegisteredEvent {
 
 inventory::collect!(RegisteredEvent);
 
+/// Whether `E` is in the registry docs-gen documents: registered by `#[derive(TelemetryEvent)]` or, for a
+/// hand-written impl, by [`register_event!`](crate::register_event), with this very metadata (or metadata equal to it
+/// in full). `telemetry-client` sends only such events, so nothing is sent that no page lists.
+pub fn is_registered<E: TelemetryEvent + ?Sized>() -> bool {
+    // The derive registers `Checked::<E>::META`: the same address in the common case, so the walk compares
+    // pointers first and metadata in full only when no pointer matches (a second copy of a `const`, or a
+    // hand-written impl that reuses a registered event's metadata).
+    let meta = crate::meta::Checked::<E>::META;
+    let registry = || inventory::iter::<RegisteredEvent>.into_iter();
+    registry().any(|entry| std::ptr::eq(entry.meta, meta)) || registry().any(|entry| *entry.meta == *meta)
+}
+
+/// Registers a hand-written [`TelemetryEvent`] impl, as `#[derive(TelemetryEvent)]` does for derived ones: the
+/// event is then on the "what is collected" page, in the schemas and the catalog, and `telemetry-client` sends it
+/// (an event that is not registered is never sent). Use it once, next to the impl.
+///
+/// ```
+/// use telemetry_schema::{EventMeta, Fields, TelemetryEvent, register_event};
+///
+/// /// Sent when the tool starts.
+/// struct Started;
+///
+/// impl TelemetryEvent for Started {
+///     const META: EventMeta = EventMeta::new("STARTED", 1, "Sent when the tool starts.", &[]);
+///     fn visit_fields(&self, _: &mut Fields<'_>) {}
+/// }
+///
+/// register_event!(Started);
+///
+/// assert!(telemetry_schema::is_registered::<Started>());
+/// ```
+#[macro_export]
+macro_rules! register_event {
+    ($event:ty) => {
+        $crate::__private::inventory::submit! {
+            $crate::RegisteredEvent::new::<$event>(
+                ::core::concat!(::core::module_path!(), "::", ::core::stringify!($event)),
+                $crate::SourceLocation { file: ::core::file!(), line: ::core::line!() },
+            )
+        }
+    };
+}
+
 /// A place in the source, as reported by `file!()` and `line!()`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct SourceLocation {
