@@ -340,20 +340,27 @@ fn variant_group<'a>(variant: &ast::Variant<'a>) -> Option<&'a syn::Type> {
     }
 }
 
+/// The doc of a derived enum (or union), read and checked like every doc (see `doc_tokens`).
+fn enum_doc(model: &Enum<'_>) -> TokenStream {
+    doc_tokens(model.attrs.krate.as_ref(), model.doc.as_ref(), &format!("enum `{}`", model.input.ident))
+}
+
+/// The doc of one variant of a derived enum (or case of a union).
+fn variant_doc(model: &Enum<'_>, variant: &ast::Variant<'_>) -> TokenStream {
+    let item = format!("variant `{}` of `{}`", variant.ident, model.input.ident);
+    doc_tokens(model.attrs.krate.as_ref(), variant.doc.as_ref(), &item)
+}
+
 /// An enum with a variant that carries a group: a `TelemetryUnion`, sent as `{"kind": "<variant>", <group fields>}`.
 /// Each group type is checked (`TelemetryGroup`) at its own tokens.
 fn expand_union(model: &Enum<'_>) -> TokenStream {
     let krate = krate(model.attrs.krate.as_ref());
     let ident = &model.input.ident;
     let type_name = ast::unraw(ident);
-    let doc = doc_tokens(model.attrs.krate.as_ref(), model.doc.as_ref(), &format!("enum `{ident}`"));
+    let doc = enum_doc(model);
     let variants = model.variants.iter().map(|variant| {
         let name = model.wire_name(variant);
-        let doc = doc_tokens(
-            model.attrs.krate.as_ref(),
-            variant.doc.as_ref(),
-            &format!("variant `{}` of `{ident}`", variant.ident),
-        );
+        let doc = variant_doc(model, variant);
         let group = match variant_group(variant) {
             Some(ty) => {
                 let at = krate_at(model.attrs.krate.as_ref(), ty.span());
@@ -425,14 +432,10 @@ fn expand_enum(model: &Enum<'_>) -> TokenStream {
     let krate = krate(model.attrs.krate.as_ref());
     let ident = &model.input.ident;
     let type_name = ast::unraw(ident);
-    let doc = doc_tokens(model.attrs.krate.as_ref(), model.doc.as_ref(), &format!("enum `{ident}`"));
+    let doc = enum_doc(model);
     let variants = model.variants.iter().map(|variant| {
         let name = model.wire_name(variant);
-        let doc = doc_tokens(
-            model.attrs.krate.as_ref(),
-            variant.doc.as_ref(),
-            &format!("variant `{}` of `{ident}`", variant.ident),
-        );
+        let doc = variant_doc(model, variant);
         let sampling = variant
             .attrs
             .sample_per_million
