@@ -50,17 +50,22 @@ fn an_event_missing_from_the_registry_is_not_printed_in_debug_mode() {
     assert!(!text.contains("UNDOCUMENTED"), "an event no page lists was sent: {text}");
 }
 
-#[test]
-fn an_event_missing_from_the_registry_is_not_sent_and_is_counted() {
-    let dir = TempDir::new("unregistered-delivery");
-    let sent = MemoryTransport::new();
-    let client = Client::builder(&OPT_OUT)
+/// A client that delivers (not in debug mode) to `sent`.
+fn delivering(dir: &TempDir, sent: &MemoryTransport) -> Client {
+    Client::builder(&OPT_OUT)
         .env(MapEnv::new())
         .config_dir(dir.path())
         .enabled(true)
         .transport(sent.clone())
         .stderr(Captured::default())
-        .build();
+        .build()
+}
+
+#[test]
+fn an_event_missing_from_the_registry_is_not_sent_and_is_counted() {
+    let dir = TempDir::new("unregistered-delivery");
+    let sent = MemoryTransport::new();
+    let client = delivering(&dir, &sent);
     client.track(Undocumented { bytes_of_a_secret: u64::from_le_bytes(*b"hunter2!") });
     client.track(Counted { n: 1 });
     assert!(client.flush(Instant::now() + Duration::from_secs(10)).is_complete());
@@ -94,13 +99,7 @@ fn a_hand_written_event_registered_with_register_event_is_sent() {
     assert!(telemetry_schema::events().unwrap().iter().any(|e| e.meta().name() == "REGISTERED_BY_HAND"));
     let dir = TempDir::new("registered-by-hand");
     let sent = MemoryTransport::new();
-    let client = Client::builder(&OPT_OUT)
-        .env(MapEnv::new())
-        .config_dir(dir.path())
-        .enabled(true)
-        .transport(sent.clone())
-        .stderr(Captured::default())
-        .build();
+    let client = delivering(&dir, &sent);
     client.track(Registered { bytes: 3 });
     assert!(client.flush(Instant::now() + Duration::from_secs(10)).is_complete());
     let envelopes = sent.envelopes();
